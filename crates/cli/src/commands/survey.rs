@@ -1,0 +1,137 @@
+//! `vecu survey ...`: check, show, fhir, codebook, simulate.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use vecu_survey::{Codebook, LoadError, Survey, TableFormat};
+
+use crate::args::SurveyCommand;
+
+pub fn run(command: SurveyCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        SurveyCommand::Check { files } => Ok(check(&files)),
+        SurveyCommand::Show { file, lang } => {
+            let survey = load(&file)?;
+            let lang = match lang {
+                Some(code) => survey.language(&code).cloned().with_context(|| {
+                    format!(
+                        "{} has no language \"{code}\"; choose one of {}",
+                        file.display(),
+                        languages(&survey)
+                    )
+                })?,
+                None => survey.default_language().clone(),
+            };
+            print!("{}", vecu_survey::outline(&survey, &lang));
+            Ok(ExitCode::SUCCESS)
+        }
+        SurveyCommand::Fhir { file } => {
+            let survey = load(&file)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&vecu_survey::fhir_questionnaire(&survey))?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        SurveyCommand::Codebook { file } => {
+            let survey = load(&file)?;
+            println!("{}", serde_json::to_string_pretty(&Codebook::new(&survey))?);
+            Ok(ExitCode::SUCCESS)
+        }
+        SurveyCommand::Simulate { file, n, seed, out } => {
+            let Some(format) = TableFormat::from_path(&out) else {
+                bail!(
+                    "{}: the output file must end in .csv or .parquet",
+                    out.display()
+                );
+            };
+            let survey = load(&file)?;
+            let codebook = Codebook::new(&survey);
+            let rows: Vec<_> = vecu_survey::simulate(&survey, n, seed)
+                .iter()
+                .map(|response| {
+                    codebook.row(&response.response_id, &response.frame, &response.answers)
+                })
+                .collect();
+            let mut frame = vecu_survey::to_dataframe(&codebook, &rows)?;
+            vecu_survey::write_table(&mut frame, &out, format)
+                .with_context(|| format!("writing {}", out.display()))?;
+            eprintln!(
+                "wrote {n} simulated responses ({} columns) to {}",
+                codebook.columns.len(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn languages(survey: &Survey) -> String {
+    survey
+        .languages
+        .iter()
+        .map(|lang| lang.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn load(path: &Path) -> anyhow::Result<Survey> {
+    let text = read(path)?;
+    vecu_survey::load_str(&text)
+        .with_context(|| format!("{} is not a valid survey definition", path.display()))
+}
+
+/// Checks every file and reports every problem of every file, then the verdict.
+fn check(files: &[impl AsRef<Path>]) -> ExitCode {
+    let mut failed = 0;
+    for file in files {
+        let file = file.as_ref();
+        let outcome = read(file)
+            .map_err(|error| format!("{error:#}"))
+            .and_then(|text| vecu_survey::load_str(&text).map_err(|error| describe(file, &error)));
+        match outcome {
+            Ok(survey) => println!(
+                "{}: ok (survey {} version {}, {} questions)",
+                file.display(),
+                survey.id,
+                survey.version,
+                survey.n_questions()
+            ),
+            Err(report) => {
+                failed += 1;
+                eprintln!("{report}");
+            }
+        }
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{failed} of {} file(s) invalid", files.len());
+        ExitCode::FAILURE
+    }
+}
+
+fn describe(file: &Path, error: &LoadError) -> String {
+    match error {
+        LoadError::Syntax {
+            line,
+            column,
+            message,
+        } => {
+            format!(
+                "{}:{line}:{column}: not valid JSON: {message}",
+                file.display()
+            )
+        }
+        LoadError::Invalid(problems) => problems
+            .iter()
+            .map(|problem| format!("{}: {problem}", file.display()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}

@@ -1,0 +1,3 @@
+//! Reports co-authored with patient partners.
+//!
+//! Not built yet: see issue 6. The crate exists so that the workspace keeps its shape.

@@ -1,0 +1,46 @@
+//! Survey definitions for vecu: the JSON format, its loading into typed values, skip logic,
+//! response validation, the wide response table, FHIR export and simulated responses.
+//!
+//! This crate does no I/O beyond what its caller hands it: the CLI reads files, the store and
+//! the web service hold surveys in memory and call these functions.
+//!
+//! ```
+//! let text = include_str!("../../../surveys/example.json");
+//! let survey = vecu_survey::load_str(text).expect("the example survey is valid");
+//! let response = serde_json::json!({ "overall": 9 });
+//! assert!(survey.validate(&response).is_err(), "required items are missing");
+//! ```
+
+mod answer;
+mod condition;
+mod error;
+mod fhir;
+mod load;
+mod model;
+mod outline;
+mod raw;
+mod response;
+mod schema;
+mod simulate;
+#[cfg(feature = "table-io")]
+mod table_io;
+mod text;
+mod wide;
+
+pub use answer::{Answer, Answers};
+pub use condition::{Condition, Expected, ItemRef};
+pub use error::{DefinitionError, LoadError, ResponseError, ResponseErrorKind, ResponseErrors};
+pub use fhir::questionnaire as fhir_questionnaire;
+pub use load::{load_str, load_value, RESPONSE_ID};
+pub use model::{
+    AnswerOption, Code, FrameValue, FrameVariable, Id, Item, ItemKind, Matrix, MatrixRow,
+    MonthYearSpec, NumberSpec, Options, Rating, ScoringRole, Section, Survey, TextSpec,
+};
+pub use outline::outline;
+pub use response::{ValidatedResponse, Visibility};
+pub use schema::SCHEMA;
+pub use simulate::{simulate, SimulatedResponse};
+#[cfg(feature = "table-io")]
+pub use table_io::{to_dataframe, write_table, TableError, TableFormat};
+pub use text::{Lang, Text};
+pub use wide::{Cell, Codebook, CodebookValue, Column, ColumnSource, ColumnType};

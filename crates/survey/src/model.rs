@@ -1,0 +1,365 @@
+//! The typed survey: what a definition means once it has been parsed and checked.
+//!
+//! Types are `#[non_exhaustive]`: other crates read their public fields but cannot build one, so
+//! holding a [`Survey`] proves that it passed every check of [`crate::load`].
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::condition::Condition;
+use crate::text::{Lang, Text};
+
+/// Id of an item, a section, a frame variable or a matrix row: `^[a-z][a-z0-9_]*$`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Id(String);
+
+impl Id {
+    /// Parses an identifier; dots are not allowed because they join ids in column names.
+    pub fn parse(id: &str) -> Option<Id> {
+        let mut chars = id.chars();
+        let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+        let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        (first_ok && rest_ok && id.len() <= 63).then(|| Id(id.to_owned()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An answer code as stored in data: `^[A-Za-z0-9_+-]{1,32}$` (`+` for bands such as `75+`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Code(String);
+
+impl Code {
+    /// Parses an answer code.
+    pub fn parse(code: &str) -> Option<Code> {
+        let valid = !code.is_empty()
+            && code.len() <= 32
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'-'));
+        valid.then(|| Code(code.to_owned()))
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How an answer counts in scores (DOMAIN.md section 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoringRole {
+    /// A good experience: counts in the numerator of % positive.
+    Positive,
+    /// A problem: counts in the numerator of the problem score.
+    Negative,
+    /// Neither: in the denominator of % positive, not a problem.
+    Neutral,
+    /// "Does not apply", "don't know": left out of every denominator.
+    NotApplicable,
+}
+
+impl ScoringRole {
+    /// The name used in definitions and codebooks.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScoringRole::Positive => "positive",
+            ScoringRole::Negative => "negative",
+            ScoringRole::Neutral => "neutral",
+            ScoringRole::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// One answer option of a choice, scale or matrix item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct AnswerOption {
+    pub code: Code,
+    pub label: Text,
+    pub role: ScoringRole,
+    pub value: Option<f64>,
+    /// Multiple choice only: cannot be combined with other options.
+    pub exclusive: bool,
+}
+
+/// The answer list of a choice, scale or matrix item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Options {
+    pub options: Vec<AnswerOption>,
+    /// Name of the shared scale this list came from, if any.
+    pub scale: Option<Id>,
+}
+
+impl Options {
+    /// The option with this code.
+    pub fn find(&self, code: &str) -> Option<&AnswerOption> {
+        self.options
+            .iter()
+            .find(|option| option.code.as_str() == code)
+    }
+}
+
+/// A 0-10 rating.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Rating {
+    pub low_label: Text,
+    pub high_label: Text,
+    /// Ratings at or above this count as positive (default 9: the HCAHPS "9-10" top box).
+    pub positive_min: i64,
+    /// Ratings at or below this count as negative (default 6: the HCAHPS "0-6" bottom box).
+    pub negative_max: i64,
+}
+
+impl Rating {
+    /// Lowest and highest possible rating.
+    pub const RANGE: (i64, i64) = (0, 10);
+
+    /// The scoring role of one rating.
+    pub fn role(&self, rating: i64) -> ScoringRole {
+        if rating >= self.positive_min {
+            ScoringRole::Positive
+        } else if rating <= self.negative_max {
+            ScoringRole::Negative
+        } else {
+            ScoringRole::Neutral
+        }
+    }
+}
+
+/// A number within bounds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct NumberSpec {
+    pub min: f64,
+    pub max: f64,
+    pub integer: bool,
+    pub unit: Option<Text>,
+}
+
+/// Free text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct TextSpec {
+    pub long: bool,
+    pub max_length: usize,
+    /// May name patients or staff: scrubbed and kept out of exports by default.
+    pub identifying: bool,
+}
+
+/// A month and year.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct MonthYearSpec {
+    pub min_year: i32,
+    pub max_year: i32,
+}
+
+/// One row of a matrix.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct MatrixRow {
+    pub id: Id,
+    pub text: Text,
+}
+
+/// Rows sharing one answer list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Matrix {
+    pub rows: Vec<MatrixRow>,
+    pub options: Options,
+}
+
+impl Matrix {
+    /// The row with this id.
+    pub fn row(&self, id: &str) -> Option<&MatrixRow> {
+        self.rows.iter().find(|row| row.id.as_str() == id)
+    }
+}
+
+/// What kind of answer an item takes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ItemKind {
+    SingleChoice(Options),
+    MultipleChoice(Options),
+    /// An ordered scale (Likert): options from one end to the other.
+    Scale(Options),
+    Rating(Rating),
+    Number(NumberSpec),
+    Text(TextSpec),
+    MonthYear(MonthYearSpec),
+    Matrix(Matrix),
+    /// Text shown to the patient, with no answer.
+    Display,
+}
+
+impl ItemKind {
+    /// The kind's name as written in definitions.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ItemKind::SingleChoice(_) => "single_choice",
+            ItemKind::MultipleChoice(_) => "multiple_choice",
+            ItemKind::Scale(_) => "scale",
+            ItemKind::Rating(_) => "rating",
+            ItemKind::Number(_) => "number",
+            ItemKind::Text(TextSpec { long: false, .. }) => "short_text",
+            ItemKind::Text(TextSpec { long: true, .. }) => "long_text",
+            ItemKind::MonthYear(_) => "month_year",
+            ItemKind::Matrix(_) => "matrix",
+            ItemKind::Display => "display",
+        }
+    }
+
+    /// The answer list of choice, scale and matrix items.
+    pub fn options(&self) -> Option<&Options> {
+        match self {
+            ItemKind::SingleChoice(options)
+            | ItemKind::MultipleChoice(options)
+            | ItemKind::Scale(options) => Some(options),
+            ItemKind::Matrix(matrix) => Some(&matrix.options),
+            _ => None,
+        }
+    }
+}
+
+/// One question (or display text) of the survey.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Item {
+    pub id: Id,
+    pub text: Text,
+    pub help: Option<Text>,
+    /// Domain for composite scores (information, communication, ...).
+    pub domain: Option<Id>,
+    /// Must be answered when shown.
+    pub required: bool,
+    pub show_if: Option<Condition>,
+    pub kind: ItemKind,
+}
+
+/// A page of the questionnaire.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Section {
+    pub id: Id,
+    pub title: Text,
+    pub intro: Option<Text>,
+    pub show_if: Option<Condition>,
+    pub items: Vec<Item>,
+}
+
+/// One allowed value of a frame variable.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct FrameValue {
+    pub code: Code,
+    pub label: Text,
+}
+
+/// A sample-frame attribute known before fieldwork (site, age band, sex, tumour group...).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct FrameVariable {
+    pub id: Id,
+    pub label: Text,
+    /// Could help re-identify a patient in combination: exports keep k-anonymity over these.
+    pub quasi_identifier: bool,
+    /// Used to adjust site comparisons for patient mix.
+    pub case_mix: bool,
+    pub values: Vec<FrameValue>,
+}
+
+impl FrameVariable {
+    /// The value with this code.
+    pub fn find(&self, code: &str) -> Option<&FrameValue> {
+        self.values.iter().find(|value| value.code.as_str() == code)
+    }
+}
+
+/// A checked survey definition.
+#[derive(Debug, Clone, serde::Serialize)]
+#[non_exhaustive]
+pub struct Survey {
+    pub id: Id,
+    pub version: String,
+    /// Declared languages; the first is the default.
+    pub languages: Vec<Lang>,
+    pub title: Text,
+    pub description: Option<Text>,
+    pub publisher: Option<Text>,
+    pub frame: Vec<FrameVariable>,
+    pub sections: Vec<Section>,
+    /// SHA-256 of the definition's canonical JSON (hex): identifies this exact version.
+    pub hash: String,
+    #[serde(skip)]
+    pub(crate) index: HashMap<Id, ItemPosition>,
+}
+
+/// Where an item sits: section index, item index within the section, and order in the survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ItemPosition {
+    pub section: usize,
+    pub item: usize,
+    pub order: usize,
+}
+
+impl Survey {
+    /// The default language (the first declared).
+    pub fn default_language(&self) -> &Lang {
+        // The loader refuses a survey without languages.
+        &self.languages[0]
+    }
+
+    /// Every item in questionnaire order, with the index of its section.
+    pub fn items(&self) -> impl Iterator<Item = (usize, &Item)> {
+        self.sections
+            .iter()
+            .enumerate()
+            .flat_map(|(idx, section)| section.items.iter().map(move |item| (idx, item)))
+    }
+
+    /// The item with this id.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        let position = self.index.get(&Id::parse(id)?)?;
+        Some(&self.sections[position.section].items[position.item])
+    }
+
+    /// Number of items that take an answer (display texts left out; a matrix counts once).
+    pub fn n_questions(&self) -> usize {
+        self.items()
+            .filter(|(_, item)| item.kind != ItemKind::Display)
+            .count()
+    }
+
+    /// The frame variable with this id.
+    pub fn frame_variable(&self, id: &str) -> Option<&FrameVariable> {
+        self.frame
+            .iter()
+            .find(|variable| variable.id.as_str() == id)
+    }
+
+    /// The declared language with this code, if the survey has it.
+    pub fn language(&self, code: &str) -> Option<&Lang> {
+        self.languages.iter().find(|lang| lang.as_str() == code)
+    }
+}

@@ -1,0 +1,117 @@
+//! Writing the wide response table as CSV or Parquet (feature `table-io`, through polars).
+
+use std::fs::File;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::wide::{Cell, Codebook, ColumnType};
+
+/// File formats of the wide table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    Csv,
+    Parquet,
+}
+
+impl TableFormat {
+    /// The format named by a file's extension (`.csv` or `.parquet`).
+    pub fn from_path(path: &Path) -> Option<TableFormat> {
+        match path.extension()?.to_str()? {
+            "csv" => Some(TableFormat::Csv),
+            "parquet" => Some(TableFormat::Parquet),
+            _ => None,
+        }
+    }
+}
+
+/// Failure to build or write the table.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("cannot create {path}: {source}")]
+    Create {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot write the table: {0}")]
+    Polars(#[from] PolarsError),
+    #[error("row {row} has {found} cells, the codebook has {expected} columns")]
+    Shape {
+        row: usize,
+        found: usize,
+        expected: usize,
+    },
+}
+
+/// The rows as a typed polars DataFrame, one column per codebook column.
+pub fn to_dataframe(codebook: &Codebook, rows: &[Vec<Cell>]) -> Result<DataFrame, TableError> {
+    for (idx, row) in rows.iter().enumerate() {
+        if row.len() != codebook.columns.len() {
+            return Err(TableError::Shape {
+                row: idx,
+                found: row.len(),
+                expected: codebook.columns.len(),
+            });
+        }
+    }
+    let columns = codebook
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(col_idx, column)| {
+            let name = PlSmallStr::from(column.name.as_str());
+            let cells = rows.iter().map(|row| &row[col_idx]);
+            match column.column_type {
+                ColumnType::Integer | ColumnType::Flag => {
+                    let values: Vec<Option<i64>> = cells
+                        .map(|cell| match cell {
+                            Cell::Integer(value) => Some(*value),
+                            Cell::Float(value) => Some(*value as i64),
+                            _ => None,
+                        })
+                        .collect();
+                    Column::new(name, values)
+                }
+                ColumnType::Float => {
+                    let values: Vec<Option<f64>> = cells
+                        .map(|cell| match cell {
+                            Cell::Float(value) => Some(*value),
+                            Cell::Integer(value) => Some(*value as f64),
+                            _ => None,
+                        })
+                        .collect();
+                    Column::new(name, values)
+                }
+                ColumnType::Id | ColumnType::Code | ColumnType::Text | ColumnType::Month => {
+                    let values: Vec<Option<&str>> = cells
+                        .map(|cell| match cell {
+                            Cell::Text(value) => Some(value.as_str()),
+                            _ => None,
+                        })
+                        .collect();
+                    Column::new(name, values)
+                }
+            }
+        })
+        .collect();
+    Ok(DataFrame::new(rows.len(), columns)?)
+}
+
+/// Writes the table to `path` in `format`.
+pub fn write_table(
+    frame: &mut DataFrame,
+    path: &Path,
+    format: TableFormat,
+) -> Result<(), TableError> {
+    let file = File::create(path).map_err(|source| TableError::Create {
+        path: path.display().to_string(),
+        source,
+    })?;
+    match format {
+        TableFormat::Csv => CsvWriter::new(file).include_header(true).finish(frame)?,
+        TableFormat::Parquet => {
+            ParquetWriter::new(file).finish(frame)?;
+        }
+    }
+    Ok(())
+}
