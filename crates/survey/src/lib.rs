@@ -41,6 +41,6 @@ pub use response::{ValidatedResponse, Visibility};
 pub use schema::SCHEMA;
 pub use simulate::{simulate, SimulatedResponse};
 #[cfg(feature = "table-io")]
-pub use table_io::{to_dataframe, write_table, TableError, TableFormat};
+pub use table_io::{read_table, to_dataframe, write_table, TableError, TableFormat};
 pub use text::{Lang, Text};
 pub use wide::{Cell, Codebook, CodebookValue, Column, ColumnSource, ColumnType};

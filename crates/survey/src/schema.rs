@@ -32,9 +32,21 @@ pub(crate) fn check(document: &Value) -> Vec<DefinitionError> {
             let schema_path = error.schema_path().to_string();
             let pointer = error.instance_path().to_string();
             let fix = fix_for(&schema_path, &pointer);
-            DefinitionError::new(pointer, error.to_string(), fix)
+            DefinitionError::new(pointer, message_for(&schema_path, error.to_string()), fix)
         })
         .collect()
+}
+
+/// jsonschema's message, except where it would dump the whole offending object.
+fn message_for(schema_path: &str, message: String) -> String {
+    match schema_path.rsplit('/').next().unwrap_or_default() {
+        "oneOf" => "the item must have exactly one of \"options\" and \"scale\"".to_owned(),
+        "not" => "a display item cannot be required and has no domain".to_owned(),
+        _ if message.chars().count() > 240 => {
+            format!("{}...", message.chars().take(240).collect::<String>())
+        }
+        _ => message,
+    }
 }
 
 /// A hint keyed on the schema keyword that failed.

@@ -28,7 +28,7 @@ impl TableFormat {
 /// Failure to build or write the table.
 #[derive(Debug, thiserror::Error)]
 pub enum TableError {
-    #[error("cannot create {path}: {source}")]
+    #[error("cannot open or create {path}: {source}")]
     Create {
         path: String,
         source: std::io::Error,
@@ -114,4 +114,24 @@ pub fn write_table(
         }
     }
     Ok(())
+}
+
+/// Reads a wide table back (CSV or Parquet, chosen by the extension), all columns as written.
+pub fn read_table(path: &Path) -> Result<DataFrame, TableError> {
+    let format = TableFormat::from_path(path).ok_or_else(|| TableError::Create {
+        path: path.display().to_string(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the file must end in .csv or .parquet",
+        ),
+    })?;
+    let file = File::open(path).map_err(|source| TableError::Create {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let frame = match format {
+        TableFormat::Csv => CsvReader::new(file).finish()?,
+        TableFormat::Parquet => ParquetReader::new(file).finish()?,
+    };
+    Ok(frame)
 }

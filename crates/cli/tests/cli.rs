@@ -1,0 +1,169 @@
+//! The `vecu` binary, run as a user would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn vecu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vecu"))
+        .args(args)
+        .current_dir(workspace())
+        .output()
+        .expect("vecu runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn shipped_surveys() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(workspace().join("surveys"))
+        .expect("surveys")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| {
+            path.extension().is_some_and(|ext| ext == "json")
+                && !path.to_string_lossy().ends_with("schema.json")
+        })
+        .map(|path| {
+            format!(
+                "surveys/{}",
+                path.file_name().expect("name").to_string_lossy()
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn check_passes_every_shipped_survey() {
+    let files = shipped_surveys();
+    assert!(
+        files.len() >= 2,
+        "the example and the cancer survey: {files:?}"
+    );
+    let args: Vec<&str> = ["survey", "check"]
+        .into_iter()
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    let output = vecu(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).matches(": ok").count(), files.len());
+}
+
+#[test]
+fn check_reports_every_problem_and_exits_1() {
+    let output = vecu(&[
+        "survey",
+        "check",
+        "surveys/example.json",
+        "tests/definitions/broken/many_problems.json",
+        "no/such/file.json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("many_problems.json: at /sections/0/items/3/id: item id \"q1\" is used twice"),
+        "{err}"
+    );
+    assert!(err.contains("at /frame/0/values/1/code"), "{err}");
+    assert!(err.contains("cannot read no/such/file.json"), "{err}");
+    assert!(err.contains("2 of 3 file(s) invalid"), "{err}");
+}
+
+#[test]
+fn show_prints_the_outline_in_the_chosen_language() {
+    let output = vecu(&["survey", "show", "surveys/example.json", "--lang", "de"]);
+    assert!(output.status.success());
+    let out = stdout(&output);
+    assert!(out.contains("Beispiel: Ihre Erfahrungen"), "{out}");
+    assert!(out.contains("shown if surgery = yes"), "{out}");
+    let output = vecu(&["survey", "show", "surveys/example.json", "--lang", "es"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("has no language \"es\"; choose one of fr, de, it, en"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn fhir_and_codebook_print_json() {
+    let fhir: serde_json::Value =
+        serde_json::from_slice(&vecu(&["survey", "fhir", "surveys/example.json"]).stdout)
+            .expect("FHIR JSON");
+    assert_eq!(fhir["resourceType"], "Questionnaire");
+    let codebook: serde_json::Value =
+        serde_json::from_slice(&vecu(&["survey", "codebook", "surveys/example.json"]).stdout)
+            .expect("codebook JSON");
+    let names: Vec<&str> = codebook["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| c["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(&names[..4], ["response_id", "site", "age_band", "sex"]);
+    assert!(
+        names.contains(&"support_from.none") && names.contains(&"staff.nurses"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn simulate_is_reproducible_and_writes_csv_and_parquet() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    for (name, seed) in [
+        ("a.csv", "7"),
+        ("b.csv", "7"),
+        ("c.csv", "8"),
+        ("d.parquet", "7"),
+    ] {
+        let output = vecu(&[
+            "survey",
+            "simulate",
+            "surveys/example.json",
+            "--n",
+            "300",
+            "--seed",
+            seed,
+            "--out",
+            &path(name),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).expect("csv");
+    assert_eq!(read("a.csv"), read("b.csv"), "same seed, same responses");
+    assert_ne!(
+        read("a.csv"),
+        read("c.csv"),
+        "another seed, other responses"
+    );
+    assert_eq!(read("a.csv").lines().count(), 301);
+    let from_parquet = vecu_survey::read_table(&dir.path().join("d.parquet")).expect("parquet");
+    let from_csv = vecu_survey::read_table(&dir.path().join("a.csv")).expect("csv");
+    assert_eq!(from_parquet.height(), 300);
+    assert_eq!(from_parquet.get_column_names(), from_csv.get_column_names());
+}
+
+#[test]
+fn simulate_refuses_an_unknown_output_format() {
+    let output = vecu(&[
+        "survey",
+        "simulate",
+        "surveys/example.json",
+        "--n",
+        "3",
+        "--out",
+        "/tmp/out.xlsx",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("must end in .csv or .parquet"));
+}

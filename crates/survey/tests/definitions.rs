@@ -1,0 +1,124 @@
+//! Broken definitions under `tests/definitions/broken/` (at the workspace root), each with the
+//! problems it must produce in a `.expected` file: one `pointer<TAB>message fragment` per line.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use vecu_survey::LoadError;
+
+fn workspace_dir(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(relative)
+}
+
+fn check(definition: &Path) {
+    let text = fs::read_to_string(definition).expect("readable test file");
+    let expected_path = definition.with_extension("expected");
+    let expected = fs::read_to_string(&expected_path)
+        .unwrap_or_else(|_| panic!("{} has no .expected file", definition.display()));
+    let error = vecu_survey::load_str(&text)
+        .err()
+        .unwrap_or_else(|| panic!("{} loaded although it is broken", definition.display()));
+    let reported: Vec<(String, String)> = match &error {
+        LoadError::Syntax { .. } => vec![(String::new(), error.to_string())],
+        LoadError::Invalid(problems) => problems
+            .iter()
+            .map(|problem| {
+                (
+                    problem.pointer.clone(),
+                    format!("{} {}", problem.message, problem.fix),
+                )
+            })
+            .collect(),
+    };
+    for line in expected.lines().filter(|line| !line.trim().is_empty()) {
+        let (pointer, fragment) = line.split_once('\t').expect("pointer<TAB>fragment");
+        let found = reported.iter().any(|(at, text)| match &error {
+            LoadError::Syntax { .. } => text.contains(pointer) && text.contains(fragment),
+            LoadError::Invalid(_) => at == pointer && text.contains(fragment),
+        });
+        assert!(
+            found,
+            "{}: expected a problem at {pointer} mentioning \"{fragment}\", got:\n{error}",
+            definition.display()
+        );
+    }
+    for problem in error.problems() {
+        assert!(
+            !problem.fix.is_empty(),
+            "{}: problem at {} says no fix",
+            definition.display(),
+            problem.pointer
+        );
+    }
+}
+
+#[test]
+fn every_broken_definition_reports_its_problems_with_pointers() {
+    let mut files: Vec<PathBuf> = fs::read_dir(workspace_dir("tests/definitions/broken"))
+        .expect("broken definitions folder")
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 15,
+        "expected the full set of broken definitions, found {}",
+        files.len()
+    );
+    for file in &files {
+        check(file);
+    }
+}
+
+#[test]
+fn the_base_of_the_broken_definitions_is_valid() {
+    let text =
+        fs::read_to_string(workspace_dir("tests/definitions/valid_base.json")).expect("base");
+    vecu_survey::load_str(&text).expect("the unmutated base must load");
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let text = fs::read_to_string(workspace_dir("tests/definitions/broken/many_problems.json"))
+        .expect("file");
+    let error = vecu_survey::load_str(&text).expect_err("broken");
+    assert!(
+        error.problems().len() >= 4,
+        "only {} problems reported: {error}",
+        error.problems().len()
+    );
+}
+
+#[test]
+fn every_shipped_survey_loads() {
+    let mut count = 0;
+    for entry in fs::read_dir(workspace_dir("surveys")).expect("surveys folder") {
+        let path = entry.expect("entry").path();
+        let is_survey = path.extension().is_some_and(|ext| ext == "json")
+            && !path.to_string_lossy().ends_with(".schema.json");
+        if is_survey {
+            let text = fs::read_to_string(&path).expect("readable");
+            if let Err(error) = vecu_survey::load_str(&text) {
+                panic!("{} does not load: {error}", path.display());
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 1);
+}
+
+#[test]
+fn the_hash_ignores_formatting_but_not_content() {
+    let text = fs::read_to_string(workspace_dir("surveys/example.json")).expect("example");
+    let original = vecu_survey::load_str(&text).expect("valid");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let compact = vecu_survey::load_str(&value.to_string()).expect("valid");
+    assert_eq!(original.hash, compact.hash);
+    let changed = text.replacen("\"version\": \"1.0\"", "\"version\": \"1.1\"", 1);
+    assert_ne!(
+        original.hash,
+        vecu_survey::load_str(&changed).expect("valid").hash
+    );
+}
