@@ -17,10 +17,15 @@ pub enum Answer {
     Choices(Vec<Code>),
     /// A 0-10 rating.
     Rating(i64),
+    /// A number within the item's bounds.
     Number(f64),
+    /// Free text, not blank.
     Text(String),
+    /// A month and year, written `YYYY-MM` in JSON.
     MonthYear {
+        /// Year, within the item's bounds.
         year: i32,
+        /// Month, 1 to 12.
         month: u8,
     },
     /// Matrix: one code per answered row.

@@ -10,7 +10,9 @@ use crate::model::{Code, Id, ItemKind, Survey};
 /// A reference to an earlier item, or to one row of an earlier matrix (`matrix.row`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct ItemRef {
+    /// The item referred to.
     pub item: Id,
+    /// The matrix row, for a `matrix.row` reference.
     pub row: Option<Id>,
 }
 
@@ -43,7 +45,9 @@ impl fmt::Display for ItemRef {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Expected {
+    /// An answer code, for choice, scale and matrix items.
     Code(Code),
+    /// A number, for ratings, numbers and options with a value.
     Number(f64),
 }
 
@@ -60,8 +64,11 @@ impl fmt::Display for Expected {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
+    /// Every part holds.
     All(Vec<Condition>),
+    /// At least one part holds.
     Any(Vec<Condition>),
+    /// The inner condition does not hold; so `not equals` holds when unanswered.
     Not(Box<Condition>),
     /// The item (or matrix row) has an answer; for multiple choice, at least one option ticked.
     Answered(ItemRef),

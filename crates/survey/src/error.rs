@@ -46,8 +46,11 @@ pub enum LoadError {
         "not valid JSON at line {line}, column {column}: {message}; fix the JSON syntax there"
     )]
     Syntax {
+        /// Line of the error, from 1.
         line: usize,
+        /// Column of the error, from 1.
         column: usize,
+        /// The JSON parser's description of the error.
         message: String,
     },
     /// The JSON does not describe a valid survey; every problem found is listed.
@@ -80,14 +83,23 @@ pub struct ResponseError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseErrorKind {
+    /// The key is not an item of the survey, or not a row of the matrix.
     UnknownItem,
+    /// The answer has the wrong JSON type or format for the item's kind.
     WrongType,
+    /// The code is not one of the item's answer options.
     UnknownCode,
+    /// A rating, number or year outside the item's bounds.
     OutOfRange,
+    /// Free text longer than the item's `max_length`.
     TooLong,
+    /// An exclusive option ("none of these") ticked together with others.
     ExclusiveCombined,
+    /// A required item that is shown has no complete answer.
     RequiredMissing,
+    /// An answer to an item that skip logic hides; it must be removed.
     AnsweredWhileHidden,
+    /// An answer to display text, which takes none.
     NotAnswerable,
 }
 

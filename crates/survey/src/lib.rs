@@ -10,6 +10,7 @@
 //! let response = serde_json::json!({ "overall": 9 });
 //! assert!(survey.validate(&response).is_err(), "required items are missing");
 //! ```
+#![deny(missing_docs)]
 
 mod answer;
 mod condition;

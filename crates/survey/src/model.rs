@@ -91,9 +91,13 @@ impl ScoringRole {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AnswerOption {
+    /// Code stored in data when this option is chosen.
     pub code: Code,
+    /// Text shown to the patient.
     pub label: Text,
+    /// How choosing this option counts in % positive and problem scores.
     pub role: ScoringRole,
+    /// Numeric value for means and numeric skip logic; all applicable options have one, or none.
     pub value: Option<f64>,
     /// Multiple choice only: cannot be combined with other options.
     pub exclusive: bool,
@@ -103,6 +107,7 @@ pub struct AnswerOption {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Options {
+    /// The options in the order shown.
     pub options: Vec<AnswerOption>,
     /// Name of the shared scale this list came from, if any.
     pub scale: Option<Id>,
@@ -121,7 +126,9 @@ impl Options {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Rating {
+    /// Label of the 0 end, such as "worst possible care".
     pub low_label: Text,
+    /// Label of the 10 end, such as "best possible care".
     pub high_label: Text,
     /// Ratings at or above this count as positive (default 9: the HCAHPS "9-10" top box).
     pub positive_min: i64,
@@ -149,9 +156,13 @@ impl Rating {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NumberSpec {
+    /// Smallest accepted answer (inclusive).
     pub min: f64,
+    /// Largest accepted answer (inclusive).
     pub max: f64,
+    /// Whole numbers only; the wide table then writes an integer column.
     pub integer: bool,
+    /// Unit shown with the answer box, such as "nights".
     pub unit: Option<Text>,
 }
 
@@ -159,7 +170,9 @@ pub struct NumberSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TextSpec {
+    /// Multi-line answer box (`long_text`) rather than one line (`short_text`).
     pub long: bool,
+    /// Longest accepted answer, in characters.
     pub max_length: usize,
     /// May name patients or staff: scrubbed and kept out of exports by default.
     pub identifying: bool,
@@ -169,7 +182,9 @@ pub struct TextSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MonthYearSpec {
+    /// Earliest accepted year (inclusive).
     pub min_year: i32,
+    /// Latest accepted year (inclusive).
     pub max_year: i32,
 }
 
@@ -177,7 +192,9 @@ pub struct MonthYearSpec {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MatrixRow {
+    /// Row id; the row's answers go in the wide-table column `item.row`.
     pub id: Id,
+    /// Statement the patient answers in this row.
     pub text: Text,
 }
 
@@ -185,7 +202,9 @@ pub struct MatrixRow {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Matrix {
+    /// Rows in the order shown.
     pub rows: Vec<MatrixRow>,
+    /// Answer list shared by every row.
     pub options: Options,
 }
 
@@ -200,14 +219,21 @@ impl Matrix {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ItemKind {
+    /// Exactly one option from a list.
     SingleChoice(Options),
+    /// Any options ticked; one 0/1 column per option in the wide table.
     MultipleChoice(Options),
     /// An ordered scale (Likert): options from one end to the other.
     Scale(Options),
+    /// A 0-10 rating with labelled ends.
     Rating(Rating),
+    /// A number within bounds, such as nights in hospital.
     Number(NumberSpec),
+    /// Free text, short or long.
     Text(TextSpec),
+    /// A month and year, such as when the cancer was diagnosed.
     MonthYear(MonthYearSpec),
+    /// Several rows answered on one shared answer list.
     Matrix(Matrix),
     /// Text shown to the patient, with no answer.
     Display,
@@ -246,14 +272,19 @@ impl ItemKind {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Item {
+    /// Stable id: the key of its answer in responses and its column name.
     pub id: Id,
+    /// The question (or display text) as shown to the patient.
     pub text: Text,
+    /// Extra guidance shown with the question.
     pub help: Option<Text>,
     /// Domain for composite scores (information, communication, ...).
     pub domain: Option<Id>,
     /// Must be answered when shown.
     pub required: bool,
+    /// Skip logic: shown only when this holds for earlier answers; always shown if absent.
     pub show_if: Option<Condition>,
+    /// What kind of answer the item takes, with its options or bounds.
     pub kind: ItemKind,
 }
 
@@ -261,10 +292,15 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Section {
+    /// Stable id of the section.
     pub id: Id,
+    /// Heading of the page.
     pub title: Text,
+    /// Text shown under the heading, before the items.
     pub intro: Option<Text>,
+    /// Skip logic for the whole page: its items are skipped unless this holds.
     pub show_if: Option<Condition>,
+    /// Items in questionnaire order.
     pub items: Vec<Item>,
 }
 
@@ -272,7 +308,9 @@ pub struct Section {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FrameValue {
+    /// Code stored in the sample frame and the wide table, such as `75+`.
     pub code: Code,
+    /// Text shown in reports.
     pub label: Text,
 }
 
@@ -280,12 +318,15 @@ pub struct FrameValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FrameVariable {
+    /// Stable id, also the variable's column name in the wide table.
     pub id: Id,
+    /// Name shown in reports.
     pub label: Text,
     /// Could help re-identify a patient in combination: exports keep k-anonymity over these.
     pub quasi_identifier: bool,
     /// Used to adjust site comparisons for patient mix.
     pub case_mix: bool,
+    /// Every value the sample frame may hold for this variable.
     pub values: Vec<FrameValue>,
 }
 
@@ -300,14 +341,21 @@ impl FrameVariable {
 #[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct Survey {
+    /// Stable id of the survey across versions.
     pub id: Id,
+    /// Version of this definition, such as `1.0` or `1.2.0`.
     pub version: String,
     /// Declared languages; the first is the default.
     pub languages: Vec<Lang>,
+    /// Title shown to patients.
     pub title: Text,
+    /// What the survey is about, for patients.
     pub description: Option<Text>,
+    /// Who runs the survey, shown on the welcome page.
     pub publisher: Option<Text>,
+    /// Attributes taken from the sample frame rather than asked.
     pub frame: Vec<FrameVariable>,
+    /// Pages in questionnaire order.
     pub sections: Vec<Section>,
     /// SHA-256 of the definition's canonical JSON (hex): identifies this exact version.
     pub hash: String,

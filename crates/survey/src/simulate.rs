@@ -12,8 +12,11 @@ use crate::model::{Code, Id, Item, ItemKind, Options, Rating, ScoringRole, Surve
 /// One simulated respondent: a random id, frame values and answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimulatedResponse {
+    /// Random id, written to the wide table's `response_id` column.
     pub response_id: String,
+    /// Value drawn for each frame variable (site, age band...).
     pub frame: BTreeMap<Id, Code>,
+    /// Answers that pass validation against the survey.
     pub answers: Answers,
 }
 

@@ -10,7 +10,9 @@ use crate::wide::{Cell, Codebook, ColumnType};
 /// File formats of the wide table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableFormat {
+    /// UTF-8 CSV with a header row; empty cells are missing values.
     Csv,
+    /// Apache Parquet with typed columns.
     Parquet,
 }
 
@@ -28,17 +30,25 @@ impl TableFormat {
 /// Failure to build or write the table.
 #[derive(Debug, thiserror::Error)]
 pub enum TableError {
+    /// The file could not be opened or created.
     #[error("cannot open or create {path}: {source}")]
     Create {
+        /// The file.
         path: String,
+        /// Why.
         source: std::io::Error,
     },
-    #[error("cannot write the table: {0}")]
+    /// polars could not build, read or write the table.
+    #[error("cannot read or write the table: {0}")]
     Polars(#[from] PolarsError),
+    /// A row does not match the codebook (a bug in the caller).
     #[error("row {row} has {found} cells, the codebook has {expected} columns")]
     Shape {
+        /// Index of the row.
         row: usize,
+        /// Cells in the row.
         found: usize,
+        /// Columns in the codebook.
         expected: usize,
     },
 }

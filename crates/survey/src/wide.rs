@@ -37,26 +37,44 @@ pub enum ColumnType {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum ColumnSource {
+    /// The `response_id` column.
     Response,
+    /// A frame variable's column.
     Frame {
+        /// The frame variable.
         variable: Id,
+        /// Could help re-identify a patient: exports keep k-anonymity over it.
         quasi_identifier: bool,
+        /// Used to adjust site comparisons for patient mix.
         case_mix: bool,
     },
+    /// The column of a single-answer item.
     Item {
+        /// The item.
         item: Id,
+        /// The item's kind as named in definitions, such as `scale`.
         item_kind: &'static str,
+        /// The item's domain for composite scores, if any.
         domain: Option<Id>,
+        /// Free text that may name patients or staff: kept out of exports by default.
         identifying: bool,
     },
+    /// The 0/1 flag column of one multiple-choice option.
     Option {
+        /// The multiple-choice item.
         item: Id,
+        /// The option's code.
         option: Code,
+        /// The option cannot be combined with others ("none of these").
         exclusive: bool,
     },
+    /// The column of one matrix row.
     MatrixRow {
+        /// The matrix item.
         item: Id,
+        /// The row.
         row: Id,
+        /// The matrix's domain for composite scores, if any.
         domain: Option<Id>,
     },
 }
@@ -64,10 +82,14 @@ pub enum ColumnSource {
 /// One allowed value of a coded column.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CodebookValue {
+    /// Code as written in the column.
     pub code: Code,
+    /// What the code means.
     pub label: Text,
+    /// Scoring role of an answer code; none for frame values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<ScoringRole>,
+    /// Numeric value of the answer option, if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
@@ -75,13 +97,18 @@ pub struct CodebookValue {
 /// One column of the wide table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Column {
+    /// Column name: an id, or `item.option` / `item.row`.
     pub name: String,
+    /// How the column's values are written.
     #[serde(rename = "type")]
     pub column_type: ColumnType,
+    /// Where the column comes from, with what analysis and export need to know.
     #[serde(flatten)]
     pub source: ColumnSource,
+    /// Question, option, row or variable text; none for `response_id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<Text>,
+    /// Allowed codes of a coded column; empty for other types.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<CodebookValue>,
 }
@@ -89,9 +116,13 @@ pub struct Column {
 /// Every column of a survey's wide table, in order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Codebook {
+    /// Id of the survey.
     pub survey: Id,
+    /// Version of the survey definition.
     pub version: String,
+    /// SHA-256 of the exact definition: tells which version a table was written with.
     pub survey_hash: String,
+    /// Every column, in table order.
     pub columns: Vec<Column>,
 }
 
@@ -225,9 +256,13 @@ fn coded_values(options: &Options) -> Vec<CodebookValue> {
 /// One cell of the wide table.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
+    /// No value: unanswered, skipped, or not in the frame.
     Empty,
+    /// A code, free text, response id or `YYYY-MM` month.
     Text(String),
+    /// A rating, whole number or 0/1 flag.
     Integer(i64),
+    /// A number with decimals.
     Float(f64),
 }
 
