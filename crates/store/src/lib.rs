@@ -1,3 +1,227 @@
-//! The anonymising store of vecu (diesel; SQLite embedded, PostgreSQL for scale).
+//! The anonymising store of vecu: an identity vault and a response store in one database
+//! (SQLite embedded by default, PostgreSQL for scale), with a typed API for the web service and
+//! the CLI.
 //!
-//! Not built yet: see issue 3. The crate exists so that the workspace keeps its shape.
+//! Two worlds: the **identity vault** (contacts with encrypted e-mail addresses, invitations with
+//! hashed tokens, contact history, drafts) lives only while a wave is fielded and is erased when
+//! it closes; the **response store** (surveys, waves, responses, aggregate counts, audit log)
+//! never holds a token or its hash, a contact or invitation id, an e-mail address, an IP address,
+//! a user agent or a time finer than the ISO week.
+//!
+//! ```no_run
+//! use vecu_store::{Store, StoreConfig};
+//! let store = Store::open("vecu.db", StoreConfig::default())?;
+//! # Ok::<(), vecu_store::StoreError>(())
+//! ```
+#![deny(missing_docs)]
+
+mod anonymity;
+mod audit;
+mod calendar;
+mod connection;
+mod draft;
+mod error;
+mod export;
+mod frame;
+mod invitation;
+mod schema;
+mod scrub;
+mod secret;
+mod submit;
+mod surveys;
+mod wave;
+
+use connection::{ConnectionPool, PooledAny};
+
+pub use audit::AuditEntry;
+pub use connection::Backend;
+pub use error::{FrameProblem, Result, StoreError};
+pub use export::{
+    AnonymityPolicy, AnonymityRefusal, Export, ExportOptions, ExportReport, Recoding,
+};
+pub use frame::ImportSummary;
+pub use invitation::{Invitation, IssuedToken, ReminderDue, TokenState};
+pub use scrub::{scrub, SCRUBBER_LIMITS};
+pub use secret::EncryptionKey;
+pub use submit::{Mode, SubmitOutcome};
+pub use wave::{CloseSummary, SiteCounts, WaveInfo, WaveStatus};
+
+/// Settings of a store.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// Key for contact data; required to import frames and to read e-mail addresses.
+    pub key: Option<EncryptionKey>,
+    /// PostgreSQL only: rewrite a wave's responses in random order after this many submissions
+    /// (SQLite stores them in random-id order already).
+    pub mix_every: u64,
+    /// Days an invitation token stays valid after it is issued.
+    pub token_valid_days: u32,
+    /// Who acts, for the audit log (an API key's name, `cli`...).
+    pub actor: String,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            key: None,
+            mix_every: 32,
+            token_valid_days: 120,
+            actor: "system".to_owned(),
+        }
+    }
+}
+
+/// Id of a wave (32 hex digits).
+pub type WaveId = String;
+/// Id of an invitation in the identity vault (32 hex digits).
+pub type InvitationId = String;
+/// Id of a response (32 random hex digits, unrelated to anything else).
+pub type ResponseId = String;
+
+/// The store: a connection pool and its configuration. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: ConnectionPool,
+    backend: Backend,
+    config: StoreConfig,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and applies pending migrations.
+    /// `postgres://...` selects PostgreSQL; anything else is a SQLite file path.
+    pub fn open(url: &str, config: StoreConfig) -> Result<Store> {
+        let (pool, backend) = connection::open_pool(url)?;
+        Ok(Store {
+            pool,
+            backend,
+            config,
+        })
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The same store acting as someone else (for the audit log).
+    pub fn with_actor(&self, actor: &str) -> Store {
+        let mut store = self.clone();
+        store.config.actor = actor.to_owned();
+        store
+    }
+
+    pub(crate) fn connection(&self) -> Result<PooledAny> {
+        Ok(self.pool.get()?)
+    }
+
+    pub(crate) fn key(&self) -> Result<&EncryptionKey> {
+        self.config.key.as_ref().ok_or(StoreError::NoKey)
+    }
+
+    /// Reverts every migration and applies them again; for tests of the migrations themselves.
+    #[doc(hidden)]
+    pub fn redo_migrations(&self) -> Result<()> {
+        connection::redo_migrations(&mut *self.connection()?)
+    }
+
+    /// Runs raw SQL and returns every row as text, for tests that inspect tables as a database
+    /// administrator would (`SELECT * FROM responses`).
+    #[doc(hidden)]
+    pub fn raw_rows(&self, table: &str) -> Result<Vec<Vec<String>>> {
+        raw_rows(&mut *self.connection()?, table)
+    }
+}
+
+/// Every row of a table as text, in the order the database returns them without ORDER BY.
+fn raw_rows(connection: &mut connection::AnyConnection, table: &str) -> Result<Vec<Vec<String>>> {
+    use diesel::RunQueryDsl;
+    // Tables are named by the caller's code, never by input; refuse anything else anyway.
+    if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        return Err(StoreError::Corrupt(format!("not a table name: {table}")));
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        row: String,
+    }
+    let query = match connection {
+        connection::AnyConnection::Postgresql(_) => {
+            format!("SELECT row_to_json(t)::text AS row FROM {table} t")
+        }
+        connection::AnyConnection::Sqlite(_) => {
+            return sqlite_rows(connection, table);
+        }
+    };
+    let rows: Vec<Row> = diesel::sql_query(query).load(connection)?;
+    rows.into_iter()
+        .map(|row| {
+            let value: serde_json::Value =
+                serde_json::from_str(&row.row).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(value
+                .as_object()
+                .map(|object| object.values().map(json_text).collect())
+                .unwrap_or_default())
+        })
+        .collect()
+}
+
+fn sqlite_rows(
+    connection: &mut connection::AnyConnection,
+    table: &str,
+) -> Result<Vec<Vec<String>>> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        row: String,
+    }
+    let columns: Vec<Column> =
+        diesel::sql_query(format!("SELECT name FROM pragma_table_info('{table}')"))
+            .load(connection)?;
+    let pairs: Vec<String> = columns
+        .iter()
+        .map(|column| {
+            format!(
+                "'{0}', CASE WHEN typeof(\"{0}\") = 'blob' THEN hex(\"{0}\") ELSE \"{0}\" END",
+                column.name
+            )
+        })
+        .collect();
+    let query = format!(
+        "SELECT json_array({}) AS row FROM {table}",
+        pairs.join(", ")
+    );
+    let rows: Vec<Row> = diesel::sql_query(query).load(connection)?;
+    rows.into_iter()
+        .map(|row| {
+            let value: serde_json::Value =
+                serde_json::from_str(&row.row).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let cells = value.as_array().cloned().unwrap_or_default();
+            Ok(cells
+                .chunks(2)
+                .map(|pair| pair.get(1).map(json_text).unwrap_or_default())
+                .collect())
+        })
+        .collect()
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}

@@ -31,7 +31,8 @@ impl fmt::Display for Lang {
 pub struct Text(BTreeMap<Lang, String>);
 
 impl Text {
-    pub(crate) fn new(translations: BTreeMap<Lang, String>) -> Self {
+    /// A text from its translations (the loader checks completeness for survey texts).
+    pub fn new(translations: BTreeMap<Lang, String>) -> Self {
         Text(translations)
     }
 

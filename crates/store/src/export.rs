@@ -1,0 +1,296 @@
+//! Exporting a wave's responses as the wide response table, k-anonymous over the
+//! quasi-identifiers, free text left out unless asked for (and then scrubbed).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use diesel::prelude::*;
+use vecu_survey::{Answers, Cell, Code, Codebook, CodebookValue, ColumnSource, Id, Lang, Text};
+
+use crate::anonymity::{self, OTHER};
+use crate::error::{Result, StoreError};
+use crate::schema::responses;
+use crate::scrub::{scrub, SCRUBBER_LIMITS};
+use crate::wave::{load_wave, SITE_VARIABLE};
+use crate::{audit, Store};
+
+/// What to do when microdata would break k-anonymity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnonymityPolicy {
+    /// Write nothing and report (the default).
+    Refuse,
+    /// Group rare values into `other` (the site last), then leave out what is still too rare.
+    Generalise,
+    /// Leave out the records of combinations shared by fewer than k.
+    Suppress,
+}
+
+/// Options of an export.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// Every combination of quasi-identifier values is shared by at least this many records
+    /// (5 is common inside a research team, 11 for open data).
+    pub k: usize,
+    /// What to do when some combination is rarer.
+    pub policy: AnonymityPolicy,
+    /// Include free-text answers (scrubbed); left out by default.
+    pub free_text: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            k: 5,
+            policy: AnonymityPolicy::Refuse,
+            free_text: false,
+        }
+    }
+}
+
+/// Values of a variable grouped into another.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Recoding {
+    /// The frame variable.
+    pub variable: String,
+    /// Values grouped.
+    pub values: Vec<String>,
+    /// The value they became.
+    pub into: String,
+    /// Records changed.
+    pub records: usize,
+}
+
+/// Why an export was refused.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AnonymityRefusal {
+    /// The k asked for.
+    pub k: usize,
+    /// The quasi-identifiers of the survey.
+    pub quasi_identifiers: Vec<String>,
+    /// Records in the wave.
+    pub records: usize,
+    /// Records in a combination shared by fewer than k.
+    pub violating_records: usize,
+    /// Such combinations.
+    pub violating_combinations: usize,
+}
+
+impl fmt::Display for AnonymityRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "export refused: {} of {} records fall in {} combination(s) of {} shared by fewer than {} records, \
+             so they could be re-identified; export again with --generalise (group rare values into \"other\", \
+             the site last, then leave out what is still too rare) or --suppress (leave those records out), \
+             or with a smaller --k if the data stays inside the research team",
+            self.violating_records,
+            self.records,
+            self.violating_combinations,
+            self.quasi_identifiers.join(", "),
+            self.k
+        )
+    }
+}
+
+/// What an export changed, for the researchers and for the record.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExportReport {
+    /// The wave exported.
+    pub wave: String,
+    /// Survey id and version.
+    pub survey: String,
+    /// k used.
+    pub k: usize,
+    /// Quasi-identifiers checked.
+    pub quasi_identifiers: Vec<String>,
+    /// Responses in the wave.
+    pub records_in: usize,
+    /// Responses written.
+    pub records_out: usize,
+    /// Values grouped to reach k.
+    pub recodings: Vec<Recoding>,
+    /// Records left out to reach k.
+    pub suppressed_records: usize,
+    /// Free-text columns left out.
+    pub free_text_columns_removed: Vec<String>,
+    /// Replacements made by the scrubber (when free text is included).
+    pub scrubbed_replacements: usize,
+    /// What the scrubber cannot do (when free text is included).
+    pub scrubber_limits: Option<String>,
+}
+
+/// An export ready to write: codebook, rows and report.
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// Columns of the table (free-text columns removed unless asked for).
+    pub codebook: Codebook,
+    /// One row per response, ordered by random id.
+    pub rows: Vec<Vec<Cell>>,
+    /// What was changed.
+    pub report: ExportReport,
+}
+
+impl Export {
+    /// Writes the table (`.csv` or `.parquet`), `<name>.codebook.json` and `<name>.report.json`
+    /// beside it.
+    pub fn write(&self, path: &Path, format: vecu_survey::TableFormat) -> Result<()> {
+        let mut frame = vecu_survey::to_dataframe(&self.codebook, &self.rows)?;
+        vecu_survey::write_table(&mut frame, path, format)?;
+        let beside = |suffix: &str| path.with_extension(suffix);
+        write_json(&beside("codebook.json"), &self.codebook)?;
+        write_json(&beside("report.json"), &self.report)?;
+        Ok(())
+    }
+}
+
+fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    std::fs::write(path, text).map_err(|source| StoreError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+impl Store {
+    /// Builds the export of a wave's responses, or refuses it with a report.
+    pub fn export(&self, wave: &str, options: &ExportOptions) -> Result<Export> {
+        self.mix_responses(wave)?;
+        let mut connection = self.connection()?;
+        let info = load_wave(&mut connection, wave)?;
+        let survey = self.survey(&info.survey_hash)?;
+        let stored: Vec<(String, String, String)> = responses::table
+            .filter(responses::wave_id.eq(wave))
+            .order(responses::id.asc())
+            .select((responses::id, responses::frame, responses::answers))
+            .load(&mut connection)?;
+        let mut frames = Vec::with_capacity(stored.len());
+        let mut answers = Vec::with_capacity(stored.len());
+        for (id, frame, answer_json) in &stored {
+            let frame: BTreeMap<String, String> = serde_json::from_str(frame)
+                .map_err(|e| StoreError::Corrupt(format!("response {id}: {e}")))?;
+            let json: serde_json::Value = serde_json::from_str(answer_json)
+                .map_err(|e| StoreError::Corrupt(format!("response {id}: {e}")))?;
+            let object = json.as_object().ok_or_else(|| {
+                StoreError::Corrupt(format!("response {id}: answers are not an object"))
+            })?;
+            let (parsed, problems) = Answers::parse(&survey, object);
+            if let Some(problem) = problems.first() {
+                return Err(StoreError::Corrupt(format!("response {id}: {problem}")));
+            }
+            frames.push(frame);
+            answers.push(parsed);
+        }
+        let quasi: Vec<String> = survey
+            .frame
+            .iter()
+            .filter(|v| v.quasi_identifier)
+            .map(|v| v.id.to_string())
+            .collect();
+        let outcome = anonymity::apply(
+            &mut frames,
+            &quasi,
+            options.k,
+            options.policy,
+            SITE_VARIABLE,
+        )
+        .map_err(|refusal| StoreError::KAnonymity(Box::new(refusal)))?;
+
+        let mut codebook = Codebook::new(&survey);
+        let other_label = Text::new(
+            survey
+                .languages
+                .iter()
+                .map(|lang: &Lang| (lang.clone(), "other (grouped for anonymity)".to_owned()))
+                .collect(),
+        );
+        for recoding in &outcome.recodings {
+            let column = codebook
+                .columns
+                .iter_mut()
+                .find(|column| column.name == recoding.variable);
+            if let (Some(column), Some(code)) = (column, Code::parse(OTHER)) {
+                if !column.values.iter().any(|value| value.code == code) {
+                    column.values.push(CodebookValue {
+                        code,
+                        label: other_label.clone(),
+                        role: None,
+                        value: None,
+                    });
+                }
+            }
+        }
+        let free_text: Vec<usize> = codebook
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, column)| {
+                matches!(
+                    column.source,
+                    ColumnSource::Item {
+                        identifying: true,
+                        ..
+                    }
+                )
+            })
+            .map(|(idx, _)| idx)
+            .collect();
+        let mut scrubbed_replacements = 0;
+        let mut rows = Vec::new();
+        for (idx, (id, _, _)) in stored.iter().enumerate() {
+            if !outcome.kept[idx] {
+                continue;
+            }
+            let frame: BTreeMap<Id, Code> = frames[idx]
+                .iter()
+                .filter_map(|(variable, value)| Some((Id::parse(variable)?, Code::parse(value)?)))
+                .collect();
+            let mut row = codebook.row(id, &frame, &answers[idx]);
+            for &column in &free_text {
+                if let Cell::Text(text) = &row[column] {
+                    let (clean, replaced) = scrub(text);
+                    scrubbed_replacements += replaced;
+                    row[column] = Cell::Text(clean);
+                }
+            }
+            rows.push(row);
+        }
+        let mut removed = Vec::new();
+        if !options.free_text {
+            for &column in free_text.iter().rev() {
+                removed.push(codebook.columns.remove(column).name);
+                for row in &mut rows {
+                    row.remove(column);
+                }
+            }
+            removed.reverse();
+            scrubbed_replacements = 0;
+        }
+        let report = ExportReport {
+            wave: wave.to_owned(),
+            survey: format!("{} {}", survey.id, survey.version),
+            k: options.k,
+            quasi_identifiers: quasi,
+            records_in: stored.len(),
+            records_out: rows.len(),
+            recodings: outcome.recodings,
+            suppressed_records: outcome.suppressed,
+            free_text_columns_removed: removed,
+            scrubbed_replacements,
+            scrubber_limits: options.free_text.then(|| SCRUBBER_LIMITS.to_owned()),
+        };
+        audit::record(
+            &mut connection,
+            &self.config.actor,
+            "export",
+            Some(wave),
+            &format!("{} records, k = {}", report.records_out, options.k),
+        )?;
+        Ok(Export {
+            codebook,
+            rows,
+            report,
+        })
+    }
+}

@@ -1,0 +1,315 @@
+//! Invitations: tokens issued once and stored hashed, look-up, status changes, reminders.
+
+use diesel::prelude::*;
+
+use crate::connection::AnyConnection;
+use crate::error::{Result, StoreError};
+use crate::schema::{contact_events, contacts, drafts, invitations, waves};
+use crate::secret::{looks_like_token, new_token, random_id, token_hash, EncryptionKey};
+use crate::wave::require_status;
+use crate::{audit, calendar, InvitationId, Store, WaveId};
+
+/// A token issued for an invitation: shown once, to be sent to the patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedToken {
+    /// The invitation.
+    pub invitation: InvitationId,
+    /// Where to send it.
+    pub email: String,
+    /// The patient's language.
+    pub language: String,
+    /// The token for the personal link; vecu keeps only its hash (and an encrypted copy in the
+    /// vault for reminders, erased at close).
+    pub token: String,
+}
+
+/// An invitation that a token or session leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    /// Its id (vault side only).
+    pub id: InvitationId,
+    /// Its wave.
+    pub wave: WaveId,
+    /// invited, opened, submitted, opted_out or undeliverable.
+    pub status: String,
+    /// The patient's preferred language.
+    pub language: String,
+    /// The survey version of the wave.
+    pub survey_hash: String,
+}
+
+/// What a token leads to. The web service answers every state but `Usable` with the same page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenState {
+    /// The patient may answer.
+    Usable(Invitation),
+    /// Already answered.
+    Submitted,
+    /// The patient opted out.
+    OptedOut,
+    /// Past its expiry date, or its wave is not open.
+    Expired,
+    /// No such token.
+    Unknown,
+}
+
+/// A patient due a reminder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderDue {
+    /// The invitation.
+    pub invitation: InvitationId,
+    /// Where to send it.
+    pub email: String,
+    /// The patient's language.
+    pub language: String,
+    /// The same personal token as in the invitation.
+    pub token: String,
+    /// Mailings sent so far.
+    pub contacts_made: i64,
+}
+
+impl Store {
+    /// Issues tokens for every invitation of an open wave that has none yet, and marks them
+    /// invited. Returns each token once.
+    pub fn issue_tokens(&self, wave: &str) -> Result<Vec<IssuedToken>> {
+        let key = self.key()?.clone();
+        let mut connection = self.connection()?;
+        require_status(&mut connection, wave, &["open"], "issuing tokens", "open")?;
+        let pending: Vec<(String, String, Vec<u8>, String)> = invitations::table
+            .inner_join(contacts::table)
+            .filter(invitations::wave_id.eq(wave))
+            .filter(invitations::status.eq("pending"))
+            .select((
+                invitations::id,
+                contacts::id,
+                contacts::email,
+                contacts::language,
+            ))
+            .load(&mut connection)?;
+        let expires_on = calendar::in_days(self.config.token_valid_days);
+        connection.transaction(|connection| {
+            let mut issued = Vec::with_capacity(pending.len());
+            for (invitation, contact, sealed_email, language) in pending {
+                let token = new_token();
+                let changed = diesel::update(
+                    invitations::table
+                        .find(&invitation)
+                        .filter(invitations::status.eq("pending")),
+                )
+                .set((
+                    invitations::token_hash.eq(token_hash(&token)),
+                    invitations::token_sealed.eq(key.seal(&token, &invitation)?),
+                    invitations::status.eq("invited"),
+                    invitations::expires_on.eq(&expires_on),
+                ))
+                .execute(connection)?;
+                if changed == 1 {
+                    record_contact(connection, &invitation, "invitation")?;
+                    issued.push(IssuedToken {
+                        email: key.open(&sealed_email, &contact)?,
+                        invitation,
+                        language,
+                        token,
+                    });
+                }
+            }
+            audit::record(
+                connection,
+                &self.config.actor,
+                "tokens_issued",
+                Some(wave),
+                &format!("{} tokens", issued.len()),
+            )?;
+            Ok(issued)
+        })
+    }
+
+    /// What a token leads to. Malformed tokens are `Unknown` without touching the database.
+    pub fn lookup_token(&self, token: &str) -> Result<TokenState> {
+        if !looks_like_token(token) {
+            return Ok(TokenState::Unknown);
+        }
+        let mut connection = self.connection()?;
+        let found: Option<(String, Option<String>)> = invitations::table
+            .filter(invitations::token_hash.eq(token_hash(token)))
+            .select((invitations::id, invitations::expires_on))
+            .first(&mut connection)
+            .optional()?;
+        let Some((id, expires_on)) = found else {
+            return Ok(TokenState::Unknown);
+        };
+        let invitation = load_invitation(&mut connection, &id)?;
+        let wave_open = waves::table
+            .find(&invitation.wave)
+            .select(waves::status)
+            .first::<String>(&mut connection)?
+            == "open";
+        Ok(match invitation.status.as_str() {
+            "submitted" => TokenState::Submitted,
+            "opted_out" => TokenState::OptedOut,
+            _ if !wave_open || expires_on.is_some_and(|date| date < calendar::today()) => {
+                TokenState::Expired
+            }
+            _ => TokenState::Usable(invitation),
+        })
+    }
+
+    /// One invitation, by id.
+    pub fn invitation(&self, id: &str) -> Result<Invitation> {
+        load_invitation(&mut *self.connection()?, id)
+    }
+
+    /// The patient opened the questionnaire (started, not merely loaded the link).
+    pub fn record_opened(&self, id: &str) -> Result<()> {
+        self.change_status(id, &["invited", "undeliverable"], "opened", "opening")
+    }
+
+    /// The patient opted out: final, and the draft is dropped.
+    pub fn opt_out(&self, id: &str) -> Result<()> {
+        self.change_status(
+            id,
+            &["pending", "invited", "opened", "undeliverable", "opted_out"],
+            "opted_out",
+            "opting out",
+        )?;
+        diesel::delete(drafts::table.find(id)).execute(&mut self.connection()?)?;
+        Ok(())
+    }
+
+    /// The invitation bounced.
+    pub fn record_undeliverable(&self, id: &str) -> Result<()> {
+        self.change_status(
+            id,
+            &["invited", "opened"],
+            "undeliverable",
+            "marking undeliverable",
+        )
+    }
+
+    fn change_status(&self, id: &str, from: &[&str], to: &str, action: &'static str) -> Result<()> {
+        let mut connection = self.connection()?;
+        let changed = diesel::update(
+            invitations::table
+                .find(id)
+                .filter(invitations::status.eq_any(from)),
+        )
+        .set(invitations::status.eq(to))
+        .execute(&mut connection)?;
+        if changed == 0 {
+            let invitation = load_invitation(&mut connection, id)?;
+            return Err(StoreError::InvitationState {
+                status: invitation.status,
+                action,
+            });
+        }
+        Ok(())
+    }
+
+    /// Patients to remind: invited or opened (never submitted, opted out or undeliverable), last
+    /// contacted at least `after_days` ago, and contacted fewer than `max_contacts` times.
+    pub fn reminders_due(
+        &self,
+        wave: &str,
+        after_days: u32,
+        max_contacts: i64,
+    ) -> Result<Vec<ReminderDue>> {
+        let key = self.key()?.clone();
+        let mut connection = self.connection()?;
+        require_status(
+            &mut connection,
+            wave,
+            &["open"],
+            "listing reminders",
+            "open",
+        )?;
+        let rows: Vec<(String, Option<Vec<u8>>, i64, String, Vec<u8>, String)> = invitations::table
+            .inner_join(contacts::table)
+            .filter(invitations::wave_id.eq(wave))
+            .filter(invitations::status.eq_any(["invited", "opened"]))
+            .filter(invitations::last_contact_on.le(calendar::days_ago(after_days)))
+            .filter(invitations::contacts_made.lt(max_contacts))
+            .select((
+                invitations::id,
+                invitations::token_sealed,
+                invitations::contacts_made,
+                contacts::id,
+                contacts::email,
+                contacts::language,
+            ))
+            .load(&mut connection)?;
+        rows.into_iter()
+            .map(
+                |(invitation, sealed_token, contacts_made, contact, sealed_email, language)| {
+                    let token = open_token(&key, sealed_token.as_deref(), &invitation)?;
+                    Ok(ReminderDue {
+                        email: key.open(&sealed_email, &contact)?,
+                        token,
+                        invitation,
+                        language,
+                        contacts_made,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Records a mailing (reminder) sent to an invitation.
+    pub fn record_reminder(&self, id: &str) -> Result<()> {
+        let mut connection = self.connection()?;
+        connection.transaction(|connection| record_contact(connection, id, "reminder"))
+    }
+}
+
+fn open_token(key: &EncryptionKey, sealed: Option<&[u8]>, invitation: &str) -> Result<String> {
+    key.open(
+        sealed
+            .ok_or_else(|| StoreError::Corrupt(format!("invitation {invitation} has no token")))?,
+        invitation,
+    )
+}
+
+fn record_contact(connection: &mut AnyConnection, invitation: &str, kind: &str) -> Result<()> {
+    let today = calendar::today();
+    diesel::update(invitations::table.find(invitation))
+        .set((
+            invitations::last_contact_on.eq(&today),
+            invitations::contacts_made.eq(invitations::contacts_made + 1),
+        ))
+        .execute(connection)?;
+    diesel::insert_into(contact_events::table)
+        .values((
+            contact_events::id.eq(random_id()),
+            contact_events::invitation_id.eq(invitation),
+            contact_events::kind.eq(kind),
+            contact_events::on_date.eq(today),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+pub(crate) fn load_invitation(connection: &mut AnyConnection, id: &str) -> Result<Invitation> {
+    let row: Option<(String, String, String, String)> = invitations::table
+        .inner_join(contacts::table)
+        .filter(invitations::id.eq(id))
+        .select((
+            invitations::id,
+            invitations::wave_id,
+            invitations::status,
+            contacts::language,
+        ))
+        .first(connection)
+        .optional()?;
+    let (id, wave, status, language) =
+        row.ok_or_else(|| StoreError::InvitationNotFound(id.to_owned()))?;
+    let survey_hash = waves::table
+        .find(&wave)
+        .select(waves::survey_hash)
+        .first(connection)?;
+    Ok(Invitation {
+        id,
+        wave,
+        status,
+        language,
+        survey_hash,
+    })
+}

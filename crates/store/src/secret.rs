@@ -1,0 +1,158 @@
+//! Randomness, tokens and encryption of contact data.
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Result, StoreError};
+
+/// 128 random bits as 32 hex digits: ids of responses, waves, contacts and invitations.
+/// `rand::rng()` is a cryptographically secure generator seeded by the operating system.
+pub(crate) fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// A new invitation token: 128 random bits, URL-safe base64 (22 characters).
+pub(crate) fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// SHA-256 of a token: the only form in which a token is looked up.
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Whether text has the shape of a token (anything else is unknown without a database query).
+pub(crate) fn looks_like_token(token: &str) -> bool {
+    token.len() == 22
+        && URL_SAFE_NO_PAD
+            .decode(token)
+            .is_ok_and(|bytes| bytes.len() == 16)
+}
+
+/// The AES-256-GCM key for contact data. It comes from configuration, never from the database,
+/// and never prints.
+#[derive(Clone)]
+pub struct EncryptionKey(Aes256Gcm);
+
+impl std::fmt::Debug for EncryptionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EncryptionKey(***)")
+    }
+}
+
+impl EncryptionKey {
+    /// Parses 32 bytes given in standard base64.
+    pub fn from_base64(text: &str) -> Result<EncryptionKey> {
+        let bytes = STANDARD
+            .decode(text.trim())
+            .map_err(|_| StoreError::BadKey(0))?;
+        if bytes.len() != 32 {
+            return Err(StoreError::BadKey(bytes.len()));
+        }
+        Aes256Gcm::new_from_slice(&bytes)
+            .map(EncryptionKey)
+            .map_err(|_| StoreError::BadKey(bytes.len()))
+    }
+
+    /// A fresh random key, base64 (for tests and first set-up).
+    pub fn generate_base64() -> String {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        STANDARD.encode(bytes)
+    }
+
+    /// Encrypts with a random nonce; `context` (the row id) is bound as associated data so a
+    /// ciphertext copied to another row does not decrypt. Output: nonce (12 bytes) || ciphertext.
+    pub(crate) fn seal(&self, plaintext: &str, context: &str) -> Result<Vec<u8>> {
+        let mut nonce = [0u8; 12];
+        rand::rng().fill_bytes(&mut nonce);
+        let sealed = self
+            .0
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Decrypt)?;
+        Ok([nonce.as_slice(), sealed.as_slice()].concat())
+    }
+
+    /// Decrypts what [`EncryptionKey::seal`] produced for the same context.
+    pub(crate) fn open(&self, sealed: &[u8], context: &str) -> Result<String> {
+        if sealed.len() < 12 {
+            return Err(StoreError::Decrypt);
+        }
+        let (nonce, ciphertext) = sealed.split_at(12);
+        let plaintext = self
+            .0
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Decrypt)?;
+        String::from_utf8(plaintext).map_err(|_| StoreError::Decrypt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_text_opens_only_with_the_same_key_and_context() {
+        let key = EncryptionKey::from_base64(&EncryptionKey::generate_base64()).expect("key");
+        let other = EncryptionKey::from_base64(&EncryptionKey::generate_base64()).expect("key");
+        let sealed = key.seal("anna@example.org", "row-1").expect("seal");
+        assert!(
+            !sealed.windows(4).any(|w| w == b"anna"),
+            "no plaintext in the ciphertext"
+        );
+        assert_eq!(
+            key.open(&sealed, "row-1").expect("open"),
+            "anna@example.org"
+        );
+        assert!(key.open(&sealed, "row-2").is_err());
+        assert!(other.open(&sealed, "row-1").is_err());
+        assert_ne!(
+            sealed,
+            key.seal("anna@example.org", "row-1").expect("seal"),
+            "random nonce"
+        );
+    }
+
+    #[test]
+    fn keys_must_be_32_bytes_and_never_print() {
+        assert!(matches!(
+            EncryptionKey::from_base64("c2hvcnQ="),
+            Err(StoreError::BadKey(5))
+        ));
+        let key = EncryptionKey::from_base64(&EncryptionKey::generate_base64()).expect("key");
+        assert_eq!(format!("{key:?}"), "EncryptionKey(***)");
+    }
+
+    #[test]
+    fn tokens_are_128_bit_url_safe_and_hashed() {
+        let token = new_token();
+        assert!(looks_like_token(&token));
+        assert!(token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert_eq!(token_hash(&token).len(), 32);
+        assert_ne!(new_token(), token);
+        assert!(!looks_like_token("not-a-token"));
+        assert_eq!(random_id().len(), 32);
+    }
+}

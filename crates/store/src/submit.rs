@@ -1,0 +1,191 @@
+//! Submission: one transaction flips the invitation, writes the response and drops the draft.
+//! Nothing in the response row comes from the invitation but the (coded) frame variables.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use vecu_survey::ValidatedResponse;
+
+use crate::connection::AnyConnection;
+use crate::error::{Result, StoreError};
+use crate::invitation::load_invitation;
+use crate::schema::{contacts, drafts, invitations, responses, waves};
+use crate::secret::random_id;
+use crate::wave::require_status;
+use crate::{calendar, Backend, ResponseId, Store};
+
+/// How a response came in; a non-identifying attribute kept with the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Online, through the personal link of an e-mail.
+    WebLink,
+    /// Online, with an access code from a letter.
+    WebCode,
+    /// A paper questionnaire keyed by staff.
+    Paper,
+}
+
+impl Mode {
+    /// The name stored and exported.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::WebLink => "web_link",
+            Mode::WebCode => "web_code",
+            Mode::Paper => "paper",
+        }
+    }
+}
+
+/// What a submission did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    /// Stored under this random id.
+    Submitted(ResponseId),
+    /// This invitation had already submitted; nothing was written.
+    AlreadySubmitted,
+}
+
+impl Store {
+    /// Submits a validated response for an invitation. Safe to repeat: a second submission of
+    /// the same invitation writes nothing and answers `AlreadySubmitted`.
+    pub fn submit(
+        &self,
+        invitation: &str,
+        response: &ValidatedResponse,
+        mode: Mode,
+    ) -> Result<SubmitOutcome> {
+        let mut connection = self.connection()?;
+        let outcome = connection
+            .transaction(|connection| submit_in(connection, invitation, response, mode))?;
+        if let SubmitOutcome::Submitted(_) = &outcome {
+            let wave = waves_of_response(&mut connection, &outcome)?;
+            if let Some(wave) = wave {
+                self.maybe_mix(&mut connection, &wave)?;
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// PostgreSQL stores rows in insertion order; once `mix_every` responses arrived since the
+    /// last mix, the wave's responses are rewritten in random order.
+    fn maybe_mix(&self, connection: &mut AnyConnection, wave: &str) -> Result<()> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        let stored: i64 = responses::table
+            .filter(responses::wave_id.eq(wave))
+            .count()
+            .get_result(connection)?;
+        let mixed: i64 = waves::table
+            .find(wave)
+            .select(waves::mixed_count)
+            .first(connection)?;
+        if stored - mixed >= self.config.mix_every as i64 {
+            mix(connection, wave)?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites a wave's responses in random order (PostgreSQL) and gives every submitted
+    /// invitation the same transaction id, so that neither row order nor `xmin` tells when a
+    /// response arrived. Runs after every `mix_every` submissions, at close and before export.
+    /// SQLite needs none of this: its response table is ordered by the random id.
+    pub fn mix_responses(&self, wave: &str) -> Result<()> {
+        mix(&mut *self.connection()?, wave)
+    }
+}
+
+fn waves_of_response(
+    connection: &mut AnyConnection,
+    outcome: &SubmitOutcome,
+) -> Result<Option<String>> {
+    let SubmitOutcome::Submitted(id) = outcome else {
+        return Ok(None);
+    };
+    Ok(responses::table
+        .find(id)
+        .select(responses::wave_id)
+        .first(connection)
+        .optional()?)
+}
+
+fn submit_in(
+    connection: &mut AnyConnection,
+    invitation: &str,
+    response: &ValidatedResponse,
+    mode: Mode,
+) -> Result<SubmitOutcome> {
+    // The conditional update comes first: it takes the write lock (SQLite) or the row lock
+    // (PostgreSQL), so concurrent submissions of one invitation queue here and all but one see 0.
+    let flipped = diesel::update(
+        invitations::table
+            .find(invitation)
+            .filter(invitations::status.eq_any(["invited", "opened", "undeliverable"])),
+    )
+    .set(invitations::status.eq("submitted"))
+    .execute(connection)?;
+    let current = load_invitation(connection, invitation)?;
+    if flipped == 0 {
+        return match current.status.as_str() {
+            "submitted" => Ok(SubmitOutcome::AlreadySubmitted),
+            _ => Err(StoreError::InvitationState {
+                status: current.status,
+                action: "submitting",
+            }),
+        };
+    }
+    require_status(connection, &current.wave, &["open"], "submitting", "open")?;
+    if response.survey_hash() != current.survey_hash {
+        return Err(StoreError::SurveyMismatch {
+            response: response.survey_hash().to_owned(),
+            wave: current.survey_hash,
+        });
+    }
+    let frame: String = invitations::table
+        .inner_join(contacts::table)
+        .filter(invitations::id.eq(invitation))
+        .select(contacts::frame)
+        .first(connection)?;
+    // Frame values are already coded bands (age band, not birth date): copied as they are.
+    let frame: BTreeMap<String, String> =
+        serde_json::from_str(&frame).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let id = random_id();
+    diesel::insert_into(responses::table)
+        .values((
+            responses::id.eq(&id),
+            responses::wave_id.eq(&current.wave),
+            responses::survey_hash.eq(&current.survey_hash),
+            responses::mode.eq(mode.as_str()),
+            responses::frame.eq(serde_json::to_string(&frame)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?),
+            responses::answers.eq(response.to_json().to_string()),
+            responses::submitted_week.eq(calendar::this_week()),
+        ))
+        .execute(connection)?;
+    diesel::delete(drafts::table.find(invitation)).execute(connection)?;
+    Ok(SubmitOutcome::Submitted(id))
+}
+
+fn mix(connection: &mut AnyConnection, wave: &str) -> Result<()> {
+    let AnyConnection::Postgresql(pg) = connection else {
+        return Ok(());
+    };
+    pg.transaction(|pg| {
+        // Serialises mixers of one wave; submissions do not take this lock.
+        diesel::sql_query("SELECT 1 FROM waves WHERE id = $1 FOR UPDATE").bind::<Text, _>(wave).execute(pg)?;
+        diesel::sql_query("CREATE TEMP TABLE vecu_mixing (LIKE responses) ON COMMIT DROP").execute(pg)?;
+        // One statement moves the rows out, so a response committed meanwhile is either moved
+        // and put back, or not touched at all: never lost.
+        diesel::sql_query("WITH moved AS (DELETE FROM responses WHERE wave_id = $1 RETURNING *) INSERT INTO vecu_mixing SELECT * FROM moved")
+            .bind::<Text, _>(wave)
+            .execute(pg)?;
+        diesel::sql_query("INSERT INTO responses SELECT * FROM vecu_mixing ORDER BY random()").execute(pg)?;
+        diesel::sql_query("UPDATE invitations SET status = status WHERE wave_id = $1 AND status = 'submitted'").bind::<Text, _>(wave).execute(pg)?;
+        diesel::sql_query("UPDATE waves SET mixed_count = (SELECT count(*) FROM responses WHERE wave_id = $1) WHERE id = $1")
+            .bind::<Text, _>(wave)
+            .execute(pg)?;
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    Ok(())
+}

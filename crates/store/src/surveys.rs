@@ -1,0 +1,64 @@
+//! Survey versions in the store, keyed by the hash of their definition.
+
+use diesel::prelude::*;
+use vecu_survey::Survey;
+
+use crate::error::{Result, StoreError};
+use crate::schema::surveys;
+use crate::{audit, Store};
+
+impl Store {
+    /// Stores a survey version (idempotent: the same definition twice is stored once). Refuses a
+    /// different definition under an id and version that are already stored.
+    pub fn add_survey(&self, survey: &Survey, definition: &str) -> Result<String> {
+        let mut connection = self.connection()?;
+        connection.transaction(|connection| {
+            let existing: Option<String> = surveys::table
+                .filter(surveys::survey_id.eq(survey.id.as_str()))
+                .filter(surveys::version.eq(&survey.version))
+                .select(surveys::hash)
+                .first(connection)
+                .optional()?;
+            match existing {
+                Some(hash) if hash == survey.hash => return Ok(hash),
+                Some(_) => {
+                    return Err(StoreError::VersionConflict {
+                        id: survey.id.to_string(),
+                        version: survey.version.clone(),
+                    })
+                }
+                None => {}
+            }
+            diesel::insert_into(surveys::table)
+                .values((
+                    surveys::hash.eq(&survey.hash),
+                    surveys::survey_id.eq(survey.id.as_str()),
+                    surveys::version.eq(&survey.version),
+                    surveys::definition.eq(definition),
+                ))
+                .execute(connection)?;
+            audit::record(
+                connection,
+                &self.config.actor,
+                "survey_added",
+                None,
+                &format!("{} {}", survey.id, survey.version),
+            )?;
+            Ok(survey.hash.clone())
+        })
+    }
+
+    /// Loads a stored survey version.
+    pub fn survey(&self, hash: &str) -> Result<Survey> {
+        let definition: String = surveys::table
+            .find(hash)
+            .select(surveys::definition)
+            .first(&mut self.connection()?)
+            .optional()?
+            .ok_or_else(|| StoreError::SurveyNotFound(hash.to_owned()))?;
+        vecu_survey::load_str(&definition).map_err(|error| StoreError::StoredSurvey {
+            hash: hash.to_owned(),
+            message: error.to_string(),
+        })
+    }
+}

@@ -1,0 +1,346 @@
+//! Waves: create, open, report status, close and erase contact data.
+
+use std::collections::BTreeMap;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use crate::connection::AnyConnection;
+use crate::error::{Result, StoreError};
+use crate::schema::{contact_events, contacts, drafts, invitations, wave_counts, waves};
+use crate::secret::random_id;
+use crate::{audit, calendar, Store, WaveId};
+
+/// A wave as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, serde::Serialize)]
+pub struct WaveInfo {
+    /// Random id.
+    pub id: WaveId,
+    /// Hash of the survey version fielded.
+    pub survey_hash: String,
+    /// Human name ("SCAPE 2027 spring").
+    pub name: String,
+    /// draft, open or closed.
+    pub status: String,
+    /// Creation date.
+    pub created_on: String,
+    /// Opening date.
+    pub opened_on: Option<String>,
+    /// Closing date.
+    pub closed_on: Option<String>,
+}
+
+/// Invitation counts of one site (or of the whole wave) by status, and the response rate.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct SiteCounts {
+    /// Site code, or `all` for the whole wave.
+    pub site: String,
+    /// Counts by status (pending, invited, opened, submitted, opted_out, undeliverable).
+    pub by_status: BTreeMap<String, i64>,
+    /// submitted / (contacted - undeliverable), where contacted excludes pending invitations;
+    /// `None` before anyone was contacted.
+    pub response_rate: Option<f64>,
+}
+
+impl SiteCounts {
+    fn add(&mut self, status: &str, n: i64) {
+        *self.by_status.entry(status.to_owned()).or_default() += n;
+    }
+
+    fn finish(mut self) -> SiteCounts {
+        let count = |status: &str| self.by_status.get(status).copied().unwrap_or_default();
+        let contacted: i64 = self.by_status.values().sum::<i64>() - count("pending");
+        let eligible = contacted - count("undeliverable");
+        self.response_rate = (eligible > 0).then(|| count("submitted") as f64 / eligible as f64);
+        self
+    }
+}
+
+/// Status of a wave: per site and overall.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WaveStatus {
+    /// The wave.
+    pub wave: WaveInfo,
+    /// The whole wave.
+    pub overall: SiteCounts,
+    /// One entry per site, in site order.
+    pub sites: Vec<SiteCounts>,
+    /// Responses stored.
+    pub responses: i64,
+}
+
+/// What closing a wave erased and kept.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CloseSummary {
+    /// Contacts erased (with their invitations, contact history and drafts).
+    pub contacts_erased: i64,
+    /// Aggregate rows kept (site x status).
+    pub counts_kept: i64,
+}
+
+/// The frame variable whose values are the sites.
+pub(crate) const SITE_VARIABLE: &str = "site";
+
+impl Store {
+    /// Creates a wave of a stored survey version, in status draft.
+    pub fn create_wave(&self, survey_hash: &str, name: &str) -> Result<WaveId> {
+        self.survey(survey_hash)?;
+        let id = random_id();
+        let mut connection = self.connection()?;
+        connection.transaction(|connection| {
+            diesel::insert_into(waves::table)
+                .values((
+                    waves::id.eq(&id),
+                    waves::survey_hash.eq(survey_hash),
+                    waves::name.eq(name),
+                    waves::status.eq("draft"),
+                    waves::created_on.eq(calendar::today()),
+                    waves::mixed_count.eq(0),
+                ))
+                .execute(connection)?;
+            audit::record(
+                connection,
+                &self.config.actor,
+                "wave_created",
+                Some(&id),
+                name,
+            )
+        })?;
+        Ok(id)
+    }
+
+    /// Every wave, newest first.
+    pub fn waves(&self) -> Result<Vec<WaveInfo>> {
+        Ok(waves::table
+            .order((waves::created_on.desc(), waves::id.asc()))
+            .select(wave_columns())
+            .load(&mut self.connection()?)?)
+    }
+
+    /// One wave.
+    pub fn wave(&self, wave: &str) -> Result<WaveInfo> {
+        load_wave(&mut *self.connection()?, wave)
+    }
+
+    /// Opens a draft wave for fieldwork.
+    pub fn open_wave(&self, wave: &str) -> Result<()> {
+        let mut connection = self.connection()?;
+        connection.transaction(|connection| {
+            let changed = diesel::update(waves::table.find(wave).filter(waves::status.eq("draft")))
+                .set((
+                    waves::status.eq("open"),
+                    waves::opened_on.eq(calendar::today()),
+                ))
+                .execute(connection)?;
+            if changed == 0 {
+                let info = load_wave(connection, wave)?;
+                return Err(StoreError::WaveState {
+                    wave: wave.to_owned(),
+                    status: info.status,
+                    action: "opening",
+                    needed: "draft",
+                });
+            }
+            audit::record(
+                connection,
+                &self.config.actor,
+                "wave_opened",
+                Some(wave),
+                "",
+            )
+        })
+    }
+
+    /// Invitation counts by site and status, with response rates.
+    pub fn wave_status(&self, wave: &str) -> Result<WaveStatus> {
+        let mut connection = self.connection()?;
+        let info = load_wave(&mut connection, wave)?;
+        let rows: Vec<(String, String, i64)> = if info.status == "closed" {
+            wave_counts::table
+                .filter(wave_counts::wave_id.eq(wave))
+                .select((wave_counts::site, wave_counts::status, wave_counts::n))
+                .load(&mut connection)?
+        } else {
+            live_counts(&mut connection, wave)?
+                .into_iter()
+                .map(|(site, status)| (site, status, 1))
+                .collect()
+        };
+        let mut sites: BTreeMap<String, SiteCounts> = BTreeMap::new();
+        let mut overall = SiteCounts {
+            site: "all".to_owned(),
+            ..SiteCounts::default()
+        };
+        for (site, status, n) in rows {
+            sites
+                .entry(site.clone())
+                .or_insert_with(|| SiteCounts {
+                    site,
+                    ..SiteCounts::default()
+                })
+                .add(&status, n);
+            overall.add(&status, n);
+        }
+        let responses = crate::schema::responses::table
+            .filter(crate::schema::responses::wave_id.eq(wave))
+            .count()
+            .get_result(&mut connection)?;
+        Ok(WaveStatus {
+            wave: info,
+            overall: overall.finish(),
+            sites: sites.into_values().map(SiteCounts::finish).collect(),
+            responses,
+        })
+    }
+
+    /// Closes a wave and erases its identity vault (contacts, invitations, contact history,
+    /// drafts), keeping only counts per site and status for response rates.
+    pub fn close_wave(&self, wave: &str) -> Result<CloseSummary> {
+        let mut connection = self.connection()?;
+        let summary = connection.transaction(|connection| {
+            let changed =
+                diesel::update(waves::table.find(wave).filter(waves::status.ne("closed")))
+                    .set((
+                        waves::status.eq("closed"),
+                        waves::closed_on.eq(calendar::today()),
+                    ))
+                    .execute(connection)?;
+            if changed == 0 {
+                let info = load_wave(connection, wave)?;
+                return Err(StoreError::WaveState {
+                    wave: wave.to_owned(),
+                    status: info.status,
+                    action: "closing",
+                    needed: "draft or open",
+                });
+            }
+            let mut counts: BTreeMap<(String, String), i64> = BTreeMap::new();
+            for (site, status) in live_counts(connection, wave)? {
+                *counts.entry((site, status)).or_default() += 1;
+            }
+            for ((site, status), n) in &counts {
+                diesel::insert_into(wave_counts::table)
+                    .values((
+                        wave_counts::wave_id.eq(wave),
+                        wave_counts::site.eq(site),
+                        wave_counts::status.eq(status),
+                        wave_counts::n.eq(n),
+                    ))
+                    .execute(connection)?;
+            }
+            let in_wave: Vec<String> = invitations::table
+                .filter(invitations::wave_id.eq(wave))
+                .select(invitations::id)
+                .load(connection)?;
+            // In chunks: SQLite and PostgreSQL limit the number of bound parameters.
+            for chunk in in_wave.chunks(500) {
+                diesel::delete(drafts::table.filter(drafts::invitation_id.eq_any(chunk)))
+                    .execute(connection)?;
+                diesel::delete(
+                    contact_events::table.filter(contact_events::invitation_id.eq_any(chunk)),
+                )
+                .execute(connection)?;
+            }
+            diesel::delete(invitations::table.filter(invitations::wave_id.eq(wave)))
+                .execute(connection)?;
+            let contacts_erased = diesel::delete(contacts::table.filter(contacts::wave_id.eq(wave)))
+                .execute(connection)? as i64;
+            let summary = CloseSummary {
+                contacts_erased,
+                counts_kept: counts.len() as i64,
+            };
+            audit::record(
+                connection,
+                &self.config.actor,
+                "wave_closed",
+                Some(wave),
+                &format!("{contacts_erased} contacts erased"),
+            )?;
+            Ok(summary)
+        })?;
+        self.mix_responses(wave)?;
+        scrub_free_space(&mut connection)?;
+        Ok(summary)
+    }
+}
+
+/// After an erase, SQLite's secure_delete has overwritten the rows; a truncating checkpoint and
+/// VACUUM also clear the WAL file and free pages. PostgreSQL leaves this to (auto)vacuum.
+fn scrub_free_space(connection: &mut AnyConnection) -> Result<()> {
+    if let AnyConnection::Sqlite(sqlite) = connection {
+        sqlite.batch_execute(
+            "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
+        )?;
+    }
+    Ok(())
+}
+
+fn wave_columns() -> (
+    waves::id,
+    waves::survey_hash,
+    waves::name,
+    waves::status,
+    waves::created_on,
+    waves::opened_on,
+    waves::closed_on,
+) {
+    (
+        waves::id,
+        waves::survey_hash,
+        waves::name,
+        waves::status,
+        waves::created_on,
+        waves::opened_on,
+        waves::closed_on,
+    )
+}
+
+pub(crate) fn load_wave(connection: &mut AnyConnection, wave: &str) -> Result<WaveInfo> {
+    waves::table
+        .find(wave)
+        .select(wave_columns())
+        .first(connection)
+        .optional()?
+        .ok_or_else(|| StoreError::WaveNotFound(wave.to_owned()))
+}
+
+/// The wave must have one of these statuses for `action`.
+pub(crate) fn require_status(
+    connection: &mut AnyConnection,
+    wave: &str,
+    allowed: &[&str],
+    action: &'static str,
+    needed: &'static str,
+) -> Result<WaveInfo> {
+    let info = load_wave(connection, wave)?;
+    if allowed.contains(&info.status.as_str()) {
+        Ok(info)
+    } else {
+        Err(StoreError::WaveState {
+            wave: wave.to_owned(),
+            status: info.status,
+            action,
+            needed,
+        })
+    }
+}
+
+/// (site, status) of every invitation of an open wave.
+fn live_counts(connection: &mut AnyConnection, wave: &str) -> Result<Vec<(String, String)>> {
+    let rows: Vec<(String, String)> = invitations::table
+        .inner_join(contacts::table)
+        .filter(invitations::wave_id.eq(wave))
+        .select((contacts::frame, invitations::status))
+        .load(connection)?;
+    rows.into_iter()
+        .map(|(frame, status)| {
+            let frame: BTreeMap<String, String> = serde_json::from_str(&frame)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            let site = frame
+                .get(SITE_VARIABLE)
+                .cloned()
+                .unwrap_or_else(|| "all".to_owned());
+            Ok((site, status))
+        })
+        .collect()
+}

@@ -1,0 +1,232 @@
+//! Tokens, statuses, drafts, reminders and closing.
+
+use serde_json::json;
+use vecu_store::{Backend, StoreError, TokenState};
+
+use crate::helpers::{example, open_wave, responses, TestDb};
+use crate::on_both_backends;
+
+on_both_backends!(
+    tokens_are_issued_once_and_looked_up_by_hash,
+    statuses_follow_the_patient,
+    drafts_save_and_resume,
+    reminders_skip_those_who_answered_or_left,
+    closing_erases_contacts_and_keeps_counts
+);
+
+fn tokens_are_issued_once_and_looked_up_by_hash(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (survey, text) = example();
+    let wave = open_wave(&store, &survey, &text, 12);
+    let issued = store.issue_tokens(&wave).expect("issued");
+    assert_eq!(issued.len(), 12);
+    assert!(
+        store.issue_tokens(&wave).expect("second call").is_empty(),
+        "tokens are issued once"
+    );
+    let mut distinct: Vec<&str> = issued.iter().map(|t| t.token.as_str()).collect();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 12);
+    assert_eq!(issued[0].email, "patient0@example.org");
+    for token in &issued {
+        match store.lookup_token(&token.token).expect("lookup") {
+            TokenState::Usable(invitation) => {
+                assert_eq!(invitation.id, token.invitation);
+                assert_eq!(invitation.language, token.language);
+            }
+            other => panic!("fresh token not usable: {other:?}"),
+        }
+    }
+    assert_eq!(
+        store.lookup_token("not a token").expect("lookup"),
+        TokenState::Unknown
+    );
+    assert_eq!(
+        store
+            .lookup_token("AAAAAAAAAAAAAAAAAAAAAA")
+            .expect("lookup"),
+        TokenState::Unknown
+    );
+    let vault: Vec<String> = ["invitations", "contacts"]
+        .iter()
+        .flat_map(|t| store.raw_rows(t).expect("rows"))
+        .flatten()
+        .collect();
+    for token in &issued {
+        assert!(
+            !vault.iter().any(|cell| cell.contains(&token.token)),
+            "a token is stored in clear"
+        );
+        assert!(
+            !vault.iter().any(|cell| cell.contains(&token.email)),
+            "an e-mail address is stored in clear"
+        );
+    }
+}
+
+fn statuses_follow_the_patient(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (survey, text) = example();
+    let wave = open_wave(&store, &survey, &text, 4);
+    let issued = store.issue_tokens(&wave).expect("issued");
+    store.record_opened(&issued[0].invitation).expect("opened");
+    assert_eq!(
+        store
+            .invitation(&issued[0].invitation)
+            .expect("found")
+            .status,
+        "opened"
+    );
+    store.opt_out(&issued[1].invitation).expect("opted out");
+    assert_eq!(
+        store.lookup_token(&issued[1].token).expect("lookup"),
+        TokenState::OptedOut
+    );
+    let response = &responses(&survey, 1, 3)[0];
+    assert!(
+        matches!(
+            store.submit(&issued[1].invitation, response, vecu_store::Mode::WebLink),
+            Err(StoreError::InvitationState { .. })
+        ),
+        "opting out is final"
+    );
+    store
+        .record_undeliverable(&issued[2].invitation)
+        .expect("bounced");
+    let status = store.wave_status(&wave).expect("status");
+    assert_eq!(status.overall.by_status.get("undeliverable"), Some(&1));
+    assert_eq!(status.overall.by_status.get("opted_out"), Some(&1));
+    assert!(matches!(
+        store.record_opened("no-such-invitation"),
+        Err(StoreError::InvitationNotFound(_))
+    ));
+}
+
+fn drafts_save_and_resume(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (survey, text) = example();
+    let wave = open_wave(&store, &survey, &text, 2);
+    let issued = store.issue_tokens(&wave).expect("issued");
+    let id = &issued[0].invitation;
+    assert_eq!(store.draft(id).expect("no draft"), None);
+    store
+        .save_draft(id, 0, &json!({ "surgery": "yes" }))
+        .expect("saved");
+    store
+        .save_draft(id, 1, &json!({ "surgery": "no", "overall": 7 }))
+        .expect("replaced");
+    assert_eq!(
+        store.draft(id).expect("draft"),
+        Some((1, json!({ "surgery": "no", "overall": 7 })))
+    );
+    let response = survey
+        .validate(&json!({ "surgery": "no", "overall": 7 }))
+        .expect("valid");
+    store
+        .submit(id, &response, vecu_store::Mode::WebLink)
+        .expect("submitted");
+    assert_eq!(
+        store.draft(id).expect("gone"),
+        None,
+        "submission drops the draft"
+    );
+    assert!(matches!(
+        store.save_draft(id, 1, &json!({})),
+        Err(StoreError::InvitationState { .. })
+    ));
+}
+
+fn reminders_skip_those_who_answered_or_left(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (survey, text) = example();
+    let wave = open_wave(&store, &survey, &text, 6);
+    let issued = store.issue_tokens(&wave).expect("issued");
+    let response = &responses(&survey, 1, 5)[0];
+    store
+        .submit(&issued[0].invitation, response, vecu_store::Mode::WebLink)
+        .expect("submitted");
+    store.opt_out(&issued[1].invitation).expect("opted out");
+    store
+        .record_undeliverable(&issued[2].invitation)
+        .expect("bounced");
+    store.record_opened(&issued[3].invitation).expect("opened");
+    assert!(
+        store.reminders_due(&wave, 14, 3).expect("due").is_empty(),
+        "invited today: nobody is due after 14 days"
+    );
+    let due = store.reminders_due(&wave, 0, 3).expect("due");
+    let mut due_ids: Vec<&str> = due.iter().map(|d| d.invitation.as_str()).collect();
+    due_ids.sort();
+    let mut expected: Vec<&str> = issued[3..].iter().map(|t| t.invitation.as_str()).collect();
+    expected.sort();
+    assert_eq!(due_ids, expected);
+    let reminder = due
+        .iter()
+        .find(|d| d.invitation == issued[4].invitation)
+        .expect("due");
+    assert_eq!(
+        reminder.token, issued[4].token,
+        "the reminder carries the same personal link"
+    );
+    store
+        .record_reminder(&issued[4].invitation)
+        .expect("recorded");
+    assert_eq!(
+        store.reminders_due(&wave, 0, 2).expect("due").len(),
+        2,
+        "two mailings are the maximum asked for"
+    );
+}
+
+fn closing_erases_contacts_and_keeps_counts(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (survey, text) = example();
+    let wave = open_wave(&store, &survey, &text, 9);
+    let issued = store.issue_tokens(&wave).expect("issued");
+    for (token, response) in issued.iter().take(4).zip(responses(&survey, 4, 8)) {
+        store
+            .submit(&token.invitation, &response, vecu_store::Mode::WebLink)
+            .expect("submitted");
+    }
+    store
+        .save_draft(&issued[5].invitation, 0, &json!({ "surgery": "yes" }))
+        .expect("draft");
+    store
+        .record_undeliverable(&issued[6].invitation)
+        .expect("bounced");
+    let before = store.wave_status(&wave).expect("status");
+    let summary = store.close_wave(&wave).expect("closed");
+    assert_eq!(summary.contacts_erased, 9);
+    for table in ["contacts", "invitations", "contact_events", "drafts"] {
+        assert!(
+            store.raw_rows(table).expect("rows").is_empty(),
+            "{table} still holds rows"
+        );
+    }
+    let after = store.wave_status(&wave).expect("status after close");
+    assert_eq!(
+        after.overall.by_status, before.overall.by_status,
+        "aggregate counts survive the erase"
+    );
+    assert_eq!(after.overall.response_rate, before.overall.response_rate);
+    assert_eq!(
+        after.overall.response_rate,
+        Some(4.0 / 8.0),
+        "4 submitted of 9 invited, 1 undeliverable"
+    );
+    assert_eq!(after.responses, 4);
+    assert_eq!(
+        store.lookup_token(&issued[7].token).expect("lookup"),
+        TokenState::Unknown
+    );
+    assert!(matches!(
+        store.close_wave(&wave),
+        Err(StoreError::WaveState { .. })
+    ));
+}

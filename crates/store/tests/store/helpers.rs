@@ -1,0 +1,179 @@
+//! A fresh database per test, on SQLite (a temporary file) or PostgreSQL (a new database on the
+//! local server, dropped afterwards), and fixtures shared by the suite.
+
+use std::fmt::Write;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use vecu_store::{Backend, EncryptionKey, Store, StoreConfig, WaveId};
+use vecu_survey::Survey;
+
+/// Where the test command's PostgreSQL server is (see scripts/test.sh).
+pub fn postgres_admin_url() -> String {
+    std::env::var("VECU_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A database that lives as long as the value.
+pub struct TestDb {
+    pub url: String,
+    pub key: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> TestDb {
+        let key = EncryptionKey::generate_base64();
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = dir.path().join("vecu.db").to_string_lossy().into_owned();
+                TestDb {
+                    url,
+                    key,
+                    _dir: Some(dir),
+                    pg_name: None,
+                }
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let name = format!("vecu_test_{}", random_suffix());
+                let mut connection = PgConnection::establish(&admin)
+                    .unwrap_or_else(|error| panic!("PostgreSQL must run for the tests ({admin}): {error}; scripts/test.sh starts it"));
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut connection)
+                    .expect("create test database");
+                let base = admin
+                    .rsplit_once('/')
+                    .map_or(admin.as_str(), |(base, _)| base);
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    key,
+                    _dir: None,
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+
+    pub fn config(&self) -> StoreConfig {
+        StoreConfig {
+            key: Some(EncryptionKey::from_base64(&self.key).expect("key")),
+            actor: "test".to_owned(),
+            ..StoreConfig::default()
+        }
+    }
+
+    pub fn store(&self) -> Store {
+        Store::open(&self.url, self.config()).expect("store opens")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = &self.pg_name {
+            if let Ok(mut connection) = PgConnection::establish(&postgres_admin_url()) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut connection);
+            }
+        }
+    }
+}
+
+fn random_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{}_{nanos}", std::process::id())
+}
+
+pub fn survey_text(name: &str) -> String {
+    let path = format!("{}/../../surveys/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
+}
+
+pub fn example() -> (Survey, String) {
+    let text = survey_text("example.json");
+    (vecu_survey::load_str(&text).expect("example"), text)
+}
+
+pub fn cancer() -> (Survey, String) {
+    let text = survey_text("scape-cancer.json");
+    (vecu_survey::load_str(&text).expect("cancer survey"), text)
+}
+
+/// A sample frame of `n` patients; `frame(i)` gives each row's frame values in survey order.
+pub fn frame_csv(survey: &Survey, n: usize, frame: impl Fn(usize) -> Vec<String>) -> String {
+    let mut csv = String::from("email,language");
+    for variable in &survey.frame {
+        let _ = write!(csv, ",{}", variable.id);
+    }
+    csv.push('\n');
+    for idx in 0..n {
+        let language = survey.languages[idx % survey.languages.len()].as_str();
+        let _ = writeln!(
+            csv,
+            "patient{idx}@example.org,{language},{}",
+            frame(idx).join(",")
+        );
+    }
+    csv
+}
+
+/// Frame values cycling through each variable's codes.
+pub fn cycling(survey: &Survey) -> impl Fn(usize) -> Vec<String> + '_ {
+    move |idx| {
+        survey
+            .frame
+            .iter()
+            .map(|variable| {
+                variable.values[idx % variable.values.len()]
+                    .code
+                    .to_string()
+            })
+            .collect()
+    }
+}
+
+/// An open wave of `survey` with `n` imported patients.
+pub fn open_wave(store: &Store, survey: &Survey, text: &str, n: usize) -> WaveId {
+    let hash = store.add_survey(survey, text).expect("survey stored");
+    let wave = store.create_wave(&hash, "test wave").expect("wave");
+    store
+        .import_frame(&wave, frame_csv(survey, n, cycling(survey)).as_bytes())
+        .expect("frame imported");
+    store.open_wave(&wave).expect("opened");
+    wave
+}
+
+/// Valid simulated responses of a survey.
+pub fn responses(survey: &Survey, n: usize, seed: u64) -> Vec<vecu_survey::ValidatedResponse> {
+    vecu_survey::simulate(survey, n, seed)
+        .into_iter()
+        .map(|response| {
+            survey
+                .validate_answers(response.answers)
+                .expect("simulated responses are valid")
+        })
+        .collect()
+}
+
+/// Generates one `#[test]` per backend for a function taking the backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name(vecu_store::Backend::Sqlite)
+                }
+                #[test]
+                fn postgres() {
+                    super::$name(vecu_store::Backend::Postgres)
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,8 @@
+//! The store's test suite, run against SQLite and against PostgreSQL.
+
+mod exports;
+mod fieldwork;
+mod frames;
+mod helpers;
+mod privacy;
+mod submissions;

@@ -1,0 +1,9 @@
+DROP TABLE drafts;
+DROP TABLE contact_events;
+DROP TABLE invitations;
+DROP TABLE contacts;
+DROP TABLE audit_log;
+DROP TABLE wave_counts;
+DROP TABLE responses;
+DROP TABLE waves;
+DROP TABLE surveys;
