@@ -8,6 +8,14 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "vecu", version, about)]
 pub struct Args {
+    /// Database: a SQLite file path, or a postgres:// URL.
+    #[arg(
+        long,
+        global = true,
+        env = "VECU_DATABASE_URL",
+        default_value = "vecu.db"
+    )]
+    pub database: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -17,6 +25,75 @@ pub enum Command {
     /// Work with survey definitions.
     #[command(subcommand)]
     Survey(SurveyCommand),
+    /// Field survey waves: create, import the sample frame, open, follow, close.
+    #[command(subcommand)]
+    Wave(WaveCommand),
+    /// Export a wave's responses as the wide table, k-anonymous, with codebook and report.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WaveCommand {
+    /// Store the survey (if new) and create a wave of it; prints the wave id.
+    Create {
+        /// Survey definition file (JSON).
+        #[arg(long)]
+        survey: PathBuf,
+        /// A name for people ("SCAPE 2027").
+        #[arg(long, default_value = "wave")]
+        name: String,
+    },
+    /// Import the sample frame (CSV: email, language, one column per frame variable).
+    /// Needs VECU_ENCRYPTION_KEY.
+    ImportFrame {
+        #[arg(long)]
+        wave: String,
+        file: PathBuf,
+    },
+    /// Open a wave for fieldwork.
+    Open {
+        #[arg(long)]
+        wave: String,
+    },
+    /// Counts by site and status with response rates; every wave when --wave is left out.
+    Status {
+        #[arg(long)]
+        wave: Option<String>,
+    },
+    /// Close a wave and erase its contact data, keeping counts per site and status.
+    Close {
+        #[arg(long)]
+        wave: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub wave: String,
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// Output file; the codebook and the report are written beside it.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Every combination of quasi-identifiers must be shared by at least k records.
+    #[arg(long, default_value_t = 5)]
+    pub k: usize,
+    /// Group rare values into "other" (the site last), then leave out what is still too rare.
+    #[arg(long, conflicts_with = "suppress")]
+    pub generalise: bool,
+    /// Leave out records whose combination is shared by fewer than k.
+    #[arg(long)]
+    pub suppress: bool,
+    /// Include free-text answers, scrubbed (best effort; read them before sharing).
+    #[arg(long)]
+    pub free_text: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Parquet,
 }
 
 #[derive(Debug, Subcommand)]

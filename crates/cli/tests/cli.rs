@@ -167,3 +167,129 @@ fn simulate_refuses_an_unknown_output_format() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("must end in .csv or .parquet"));
 }
+
+/// Runs vecu in `dir` with a database and an encryption key in the environment.
+fn vecu_in(dir: &Path, key: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vecu"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("VECU_DATABASE_URL")
+        .env_remove("VECU_ENCRYPTION_KEY");
+    if let Some(key) = key {
+        command.env("VECU_ENCRYPTION_KEY", key);
+    }
+    command.output().expect("vecu runs")
+}
+
+#[test]
+fn a_wave_is_created_filled_opened_exported_and_closed_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let survey = workspace().join("surveys/example.json");
+    let key = vecu_store::EncryptionKey::generate_base64();
+    let created = vecu_in(
+        dir.path(),
+        None,
+        &[
+            "wave",
+            "create",
+            "--survey",
+            &survey.to_string_lossy(),
+            "--name",
+            "spring",
+        ],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let wave = stdout(&created).trim().to_owned();
+    assert_eq!(wave.len(), 32);
+    assert!(
+        dir.path().join("vecu.db").exists(),
+        "the default database is vecu.db in the working directory"
+    );
+
+    std::fs::write(
+        dir.path().join("bad.csv"),
+        "email,language,site,age_band,sex\nx,fr,H1,18-49,F\n",
+    )
+    .expect("csv");
+    let refused = vecu_in(
+        dir.path(),
+        Some(&key),
+        &["wave", "import-frame", "--wave", &wave, "bad.csv"],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("line 2, column email"),
+        "{}",
+        stderr(&refused)
+    );
+    let no_key = vecu_in(
+        dir.path(),
+        None,
+        &["wave", "import-frame", "--wave", &wave, "bad.csv"],
+    );
+    assert!(
+        stderr(&no_key).contains("VECU_ENCRYPTION_KEY"),
+        "{}",
+        stderr(&no_key)
+    );
+
+    std::fs::write(dir.path().join("frame.csv"), "email,language,site,age_band,sex\na@example.org,fr,H1,18-49,F\nb@example.org,de,H2,70+,M\n").expect("csv");
+    let imported = vecu_in(
+        dir.path(),
+        Some(&key),
+        &["wave", "import-frame", "--wave", &wave, "frame.csv"],
+    );
+    assert!(
+        stdout(&imported).contains("imported 2 patients"),
+        "{}",
+        stderr(&imported)
+    );
+    assert!(
+        vecu_in(dir.path(), None, &["wave", "open", "--wave", &wave])
+            .status
+            .success()
+    );
+    let status = stdout(&vecu_in(
+        dir.path(),
+        None,
+        &["wave", "status", "--wave", &wave],
+    ));
+    assert!(
+        status.contains("open; 0 responses") && status.contains("pending 2"),
+        "{status}"
+    );
+
+    let exported = vecu_in(
+        dir.path(),
+        None,
+        &[
+            "export",
+            "--wave",
+            &wave,
+            "--format",
+            "parquet",
+            "--out",
+            "wave.parquet",
+        ],
+    );
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    assert!(
+        dir.path().join("wave.codebook.json").exists()
+            && dir.path().join("wave.report.json").exists()
+    );
+
+    let closed = vecu_in(dir.path(), None, &["wave", "close", "--wave", &wave]);
+    assert!(
+        stdout(&closed).contains("2 contacts erased"),
+        "{}",
+        stderr(&closed)
+    );
+    let unknown = vecu_in(dir.path(), None, &["wave", "status", "--wave", "nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("wave nope does not exist"),
+        "{}",
+        stderr(&unknown)
+    );
+}

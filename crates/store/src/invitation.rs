@@ -222,7 +222,7 @@ impl Store {
             "listing reminders",
             "open",
         )?;
-        let rows: Vec<(String, Option<Vec<u8>>, i64, String, Vec<u8>, String)> = invitations::table
+        let rows: Vec<DueRow> = invitations::table
             .inner_join(contacts::table)
             .filter(invitations::wave_id.eq(wave))
             .filter(invitations::status.eq_any(["invited", "opened"]))
@@ -238,18 +238,15 @@ impl Store {
             ))
             .load(&mut connection)?;
         rows.into_iter()
-            .map(
-                |(invitation, sealed_token, contacts_made, contact, sealed_email, language)| {
-                    let token = open_token(&key, sealed_token.as_deref(), &invitation)?;
-                    Ok(ReminderDue {
-                        email: key.open(&sealed_email, &contact)?,
-                        token,
-                        invitation,
-                        language,
-                        contacts_made,
-                    })
-                },
-            )
+            .map(|row| {
+                Ok(ReminderDue {
+                    email: key.open(&row.email, &row.contact)?,
+                    token: open_token(&key, row.token_sealed.as_deref(), &row.invitation)?,
+                    invitation: row.invitation,
+                    language: row.language,
+                    contacts_made: row.contacts_made,
+                })
+            })
             .collect()
     }
 
@@ -258,6 +255,17 @@ impl Store {
         let mut connection = self.connection()?;
         connection.transaction(|connection| record_contact(connection, id, "reminder"))
     }
+}
+
+/// An invitation due a reminder, as read from the vault.
+#[derive(Queryable)]
+struct DueRow {
+    invitation: String,
+    token_sealed: Option<Vec<u8>>,
+    contacts_made: i64,
+    contact: String,
+    email: Vec<u8>,
+    language: String,
 }
 
 fn open_token(key: &EncryptionKey, sealed: Option<&[u8]>, invitation: &str) -> Result<String> {

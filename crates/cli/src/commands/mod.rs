@@ -1,6 +1,8 @@
 //! What each command does. Commands return an exit code; errors get context here, at the edge.
 
+mod export;
 mod survey;
+mod wave;
 
 use std::process::ExitCode;
 
@@ -9,5 +11,26 @@ use crate::args::{Args, Command};
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Survey(command) => survey::run(command),
+        Command::Wave(command) => wave::run(&args.database, command),
+        Command::Export(export) => export::run(&args.database, export),
     }
+}
+
+/// Opens the store; the encryption key comes from VECU_ENCRYPTION_KEY when set.
+pub fn open_store(database: &str) -> anyhow::Result<vecu_store::Store> {
+    use anyhow::Context;
+    let key = match std::env::var("VECU_ENCRYPTION_KEY") {
+        Ok(text) => {
+            Some(vecu_store::EncryptionKey::from_base64(&text).context("VECU_ENCRYPTION_KEY")?)
+        }
+        Err(_) => None,
+    };
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+    let config = vecu_store::StoreConfig {
+        key,
+        actor: format!("cli:{user}"),
+        ..vecu_store::StoreConfig::default()
+    };
+    vecu_store::Store::open(database, config)
+        .with_context(|| format!("opening the database {database}"))
 }

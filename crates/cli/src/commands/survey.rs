@@ -81,9 +81,15 @@ fn read(path: &Path) -> anyhow::Result<String> {
 }
 
 fn load(path: &Path) -> anyhow::Result<Survey> {
+    load_with_text(path).map(|(survey, _)| survey)
+}
+
+/// The survey and the text it was loaded from.
+pub(crate) fn load_with_text(path: &Path) -> anyhow::Result<(Survey, String)> {
     let text = read(path)?;
-    vecu_survey::load_str(&text)
-        .with_context(|| format!("{} is not a valid survey definition", path.display()))
+    let survey = vecu_survey::load_str(&text)
+        .with_context(|| format!("{} is not a valid survey definition", path.display()))?;
+    Ok((survey, text))
 }
 
 /// Checks every file and reports every problem of every file, then the verdict.
