@@ -84,6 +84,8 @@ pub struct Store {
     pool: ConnectionPool,
     backend: Backend,
     config: StoreConfig,
+    /// Submissions per wave since the last mix (PostgreSQL), counted by this process.
+    pending_mix: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, u64>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -103,6 +105,7 @@ impl Store {
             pool,
             backend,
             config,
+            pending_mix: Default::default(),
         })
     }
 

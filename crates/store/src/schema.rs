@@ -20,7 +20,6 @@ diesel::table! {
         created_on -> Text,
         opened_on -> Nullable<Text>,
         closed_on -> Nullable<Text>,
-        mixed_count -> BigInt,
     }
 }
 

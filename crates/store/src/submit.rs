@@ -10,7 +10,7 @@ use vecu_survey::ValidatedResponse;
 use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::invitation::load_invitation;
-use crate::schema::{contacts, drafts, invitations, responses, waves};
+use crate::schema::{contacts, drafts, invitations, responses};
 use crate::secret::random_id;
 use crate::wave::require_status;
 use crate::{calendar, Backend, ResponseId, Store};
@@ -58,33 +58,47 @@ impl Store {
         let mut connection = self.connection()?;
         let outcome = connection
             .transaction(|connection| submit_in(connection, invitation, response, mode))?;
-        if let SubmitOutcome::Submitted(_) = &outcome {
-            let wave = waves_of_response(&mut connection, &outcome)?;
+        if let SubmitOutcome::Submitted(id) = &outcome {
+            let wave: Option<String> = responses::table
+                .find(id)
+                .select(responses::wave_id)
+                .first(&mut connection)
+                .optional()?;
             if let Some(wave) = wave {
-                self.maybe_mix(&mut connection, &wave)?;
+                self.count_towards_mix(&wave);
             }
         }
         Ok(outcome)
     }
 
-    /// PostgreSQL stores rows in insertion order; once `mix_every` responses arrived since the
-    /// last mix, the wave's responses are rewritten in random order.
-    fn maybe_mix(&self, connection: &mut AnyConnection, wave: &str) -> Result<()> {
+    /// PostgreSQL stores rows in insertion order; every `mix_every` submissions (counted by this
+    /// process) the wave's responses are rewritten in random order, in the background so that
+    /// the patient's request does not wait for it.
+    fn count_towards_mix(&self, wave: &str) {
         if self.backend != Backend::Postgres {
-            return Ok(());
+            return;
         }
-        let stored: i64 = responses::table
-            .filter(responses::wave_id.eq(wave))
-            .count()
-            .get_result(connection)?;
-        let mixed: i64 = waves::table
-            .find(wave)
-            .select(waves::mixed_count)
-            .first(connection)?;
-        if stored - mixed >= self.config.mix_every as i64 {
-            mix(connection, wave)?;
+        let due = {
+            let mut pending = self
+                .pending_mix
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let count = pending.entry(wave.to_owned()).or_default();
+            *count += 1;
+            let due = *count >= self.config.mix_every;
+            if due {
+                *count = 0;
+            }
+            due
+        };
+        if due {
+            let (store, wave) = (self.clone(), wave.to_owned());
+            std::thread::spawn(move || {
+                if let Err(error) = store.mix_responses(&wave) {
+                    tracing::warn!(%error, "mixing a wave's responses failed; the next mix point retries");
+                }
+            });
         }
-        Ok(())
     }
 
     /// Rewrites a wave's responses in random order (PostgreSQL) and gives every submitted
@@ -94,20 +108,6 @@ impl Store {
     pub fn mix_responses(&self, wave: &str) -> Result<()> {
         mix(&mut *self.connection()?, wave)
     }
-}
-
-fn waves_of_response(
-    connection: &mut AnyConnection,
-    outcome: &SubmitOutcome,
-) -> Result<Option<String>> {
-    let SubmitOutcome::Submitted(id) = outcome else {
-        return Ok(None);
-    };
-    Ok(responses::table
-        .find(id)
-        .select(responses::wave_id)
-        .first(connection)
-        .optional()?)
 }
 
 fn submit_in(
@@ -182,9 +182,6 @@ fn mix(connection: &mut AnyConnection, wave: &str) -> Result<()> {
             .execute(pg)?;
         diesel::sql_query("INSERT INTO responses SELECT * FROM vecu_mixing ORDER BY random()").execute(pg)?;
         diesel::sql_query("UPDATE invitations SET status = status WHERE wave_id = $1 AND status = 'submitted'").bind::<Text, _>(wave).execute(pg)?;
-        diesel::sql_query("UPDATE waves SET mixed_count = (SELECT count(*) FROM responses WHERE wave_id = $1) WHERE id = $1")
-            .bind::<Text, _>(wave)
-            .execute(pg)?;
         Ok::<_, diesel::result::Error>(())
     })?;
     Ok(())

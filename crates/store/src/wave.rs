@@ -95,7 +95,6 @@ impl Store {
                     waves::name.eq(name),
                     waves::status.eq("draft"),
                     waves::created_on.eq(calendar::today()),
-                    waves::mixed_count.eq(0),
                 ))
                 .execute(connection)?;
             audit::record(

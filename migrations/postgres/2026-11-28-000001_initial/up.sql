@@ -17,8 +17,7 @@ CREATE TABLE waves (
     status TEXT NOT NULL CHECK (status IN ('draft', 'open', 'closed')),
     created_on TEXT NOT NULL,
     opened_on TEXT,
-    closed_on TEXT,
-    mixed_count BIGINT NOT NULL DEFAULT 0
+    closed_on TEXT
 );
 
 -- PostgreSQL keeps a heap in insertion order: the store rewrites a wave's rows in random order

@@ -17,8 +17,7 @@ CREATE TABLE waves (
     status TEXT NOT NULL CHECK (status IN ('draft', 'open', 'closed')),
     created_on TEXT NOT NULL,
     opened_on TEXT,
-    closed_on TEXT,
-    mixed_count BIGINT NOT NULL DEFAULT 0
+    closed_on TEXT
 );
 
 -- WITHOUT ROWID: rows are stored in the order of their random id, never in insertion order.
