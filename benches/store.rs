@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use diesel::{Connection, PgConnection, RunQueryDsl};
-use vecu_store::{Backend, EncryptionKey, Mode, Store, StoreConfig};
+use vecu_store::testing::TestDb;
+use vecu_store::{Backend, Mode, Store, StoreConfig};
 use vecu_survey::ValidatedResponse;
 
 const PATIENTS: usize = 30_000;
@@ -23,37 +23,16 @@ struct Fixture {
     invitations: Vec<String>,
     responses: Vec<ValidatedResponse>,
     next: AtomicUsize,
-    _dir: tempfile::TempDir,
+    _db: TestDb,
 }
 
 fn fixture(backend: Backend, mix_every: u64) -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = match backend {
-        Backend::Sqlite => dir.path().join("bench.db").to_string_lossy().into_owned(),
-        Backend::Postgres => {
-            let admin = std::env::var("VECU_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-            let mut connection = PgConnection::establish(&admin).expect("PostgreSQL runs");
-            diesel::sql_query("DROP DATABASE IF EXISTS vecu_bench WITH (FORCE)")
-                .execute(&mut connection)
-                .expect("drop");
-            diesel::sql_query("CREATE DATABASE vecu_bench")
-                .execute(&mut connection)
-                .expect("create");
-            format!(
-                "{}/vecu_bench",
-                admin
-                    .rsplit_once('/')
-                    .map_or(admin.as_str(), |(base, _)| base)
-            )
-        }
-    };
-    let key = EncryptionKey::from_base64(&EncryptionKey::generate_base64()).expect("key");
+    let db = TestDb::new(backend);
     let store = Store::open(
-        &url,
+        &db.url,
         StoreConfig {
-            key: Some(key),
-            ..StoreConfig::default()
+            mix_every,
+            ..db.config()
         },
     )
     .expect("store");
@@ -88,7 +67,7 @@ fn fixture(backend: Backend, mix_every: u64) -> Fixture {
         invitations,
         responses,
         next: AtomicUsize::new(0),
-        _dir: dir,
+        _db: db,
     }
 }
 

@@ -30,6 +30,22 @@ pub enum Command {
     Wave(WaveCommand),
     /// Export a wave's responses as the wide table, k-anonymous, with codebook and report.
     Export(ExportArgs),
+    /// Serve the patient pages (and, with --demo, a demonstration wave to try them).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "VECU_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Mark the session cookie Secure (when served over HTTPS, directly or behind a proxy).
+    #[arg(long, env = "VECU_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Create a demonstration wave of the shipped cancer survey with this many invented patients
+    /// and print their personal links.
+    #[arg(long, value_name = "PATIENTS", num_args = 0..=1, default_missing_value = "5")]
+    pub demo: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,3 +1,29 @@
-//! The collection web service of vecu (actix-web pages for patients, JSON API for researchers).
+//! The collection web service of vecu: server-rendered pages for patients (no JavaScript
+//! needed, fr/de/it/en), with the store behind them.
 //!
-//! Not built yet: see issue 4. The crate exists so that the workspace keeps its shape.
+//! The patient's path: `/s/{token}` (welcome; loading it changes nothing) -> POST start (the
+//! token moves to a session cookie) -> `/q/{section}` one page per section -> `/q/review` ->
+//! POST `/q/submit` -> thank you. Opt-out from the welcome page and from `/o/{token}`.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let store = vecu_store::Store::open("vecu.db", Default::default()).expect("store");
+//! let app = vecu_collect::Application::build(&vecu_collect::ServeConfig::default(), store)?;
+//! println!("listening on port {}", app.port());
+//! app.run().await
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod form;
+mod guard;
+mod i18n;
+mod pages;
+mod routes;
+mod session;
+mod startup;
+mod state;
+
+pub use error::PageError;
+pub use startup::{serve, Application, ServeConfig};

@@ -57,8 +57,9 @@ pub(crate) struct Manager {
 // SQLite: WAL so readers never block the writer; a busy timeout so concurrent writers wait instead
 // of failing; FULL sync so an acknowledged commit survives a crash of the machine, not only of the
 // process; secure_delete so erased contact data is overwritten, not left in free pages.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-    PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+// The busy timeout comes first: switching to WAL takes a lock that other new connections wait for.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; \
+    PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
 
 impl ManageConnection for Manager {
     type Connection = AnyConnection;

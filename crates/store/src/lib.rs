@@ -29,6 +29,8 @@ mod scrub;
 mod secret;
 mod submit;
 mod surveys;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod wave;
 
 use connection::{ConnectionPool, PooledAny};

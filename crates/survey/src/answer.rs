@@ -144,6 +144,18 @@ impl Answers {
     }
 }
 
+impl crate::Survey {
+    /// Reads one item's answer from JSON, with the checks of its kind (codes, ranges, lengths).
+    /// The web form uses it field by field before the page-level checks.
+    pub fn parse_item_answer(&self, item: &Item, value: &Value) -> Result<Answer, ResponseError> {
+        parse_answer(
+            item,
+            value,
+            &format!("/{}", pointer_token(item.id.as_str())),
+        )
+    }
+}
+
 impl FromIterator<(Id, Answer)> for Answers {
     fn from_iter<T: IntoIterator<Item = (Id, Answer)>>(iter: T) -> Self {
         Answers(iter.into_iter().collect())

@@ -392,6 +392,15 @@ impl Survey {
         Some(&self.sections[position.section].items[position.item])
     }
 
+    /// The question number shown to patients, on paper and to helplines: display texts are not
+    /// numbered, a matrix counts as one question.
+    pub fn question_number(&self, id: &Id) -> Option<usize> {
+        self.items()
+            .filter(|(_, item)| item.kind != ItemKind::Display)
+            .position(|(_, item)| &item.id == id)
+            .map(|position| position + 1)
+    }
+
     /// Number of items that take an answer (display texts left out; a matrix counts once).
     pub fn n_questions(&self) -> usize {
         self.items()

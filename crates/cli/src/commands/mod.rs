@@ -1,6 +1,7 @@
 //! What each command does. Commands return an exit code; errors get context here, at the edge.
 
 mod export;
+mod serve;
 mod survey;
 mod wave;
 
@@ -13,6 +14,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Survey(command) => survey::run(command),
         Command::Wave(command) => wave::run(&args.database, command),
         Command::Export(export) => export::run(&args.database, export),
+        Command::Serve(serve) => serve::run(&args.database, serve),
     }
 }
 

@@ -3,90 +3,10 @@
 
 use std::fmt::Write;
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
-use vecu_store::{Backend, EncryptionKey, Store, StoreConfig, WaveId};
+use vecu_store::{Store, WaveId};
 use vecu_survey::Survey;
 
-/// Where the test command's PostgreSQL server is (see scripts/test.sh).
-pub fn postgres_admin_url() -> String {
-    std::env::var("VECU_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
-/// A database that lives as long as the value.
-pub struct TestDb {
-    pub url: String,
-    pub key: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_name: Option<String>,
-}
-
-impl TestDb {
-    pub fn new(backend: Backend) -> TestDb {
-        let key = EncryptionKey::generate_base64();
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = dir.path().join("vecu.db").to_string_lossy().into_owned();
-                TestDb {
-                    url,
-                    key,
-                    _dir: Some(dir),
-                    pg_name: None,
-                }
-            }
-            Backend::Postgres => {
-                let admin = postgres_admin_url();
-                let name = format!("vecu_test_{}", random_suffix());
-                let mut connection = PgConnection::establish(&admin)
-                    .unwrap_or_else(|error| panic!("PostgreSQL must run for the tests ({admin}): {error}; scripts/test.sh starts it"));
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut connection)
-                    .expect("create test database");
-                let base = admin
-                    .rsplit_once('/')
-                    .map_or(admin.as_str(), |(base, _)| base);
-                TestDb {
-                    url: format!("{base}/{name}"),
-                    key,
-                    _dir: None,
-                    pg_name: Some(name),
-                }
-            }
-        }
-    }
-
-    pub fn config(&self) -> StoreConfig {
-        StoreConfig {
-            key: Some(EncryptionKey::from_base64(&self.key).expect("key")),
-            actor: "test".to_owned(),
-            ..StoreConfig::default()
-        }
-    }
-
-    pub fn store(&self) -> Store {
-        Store::open(&self.url, self.config()).expect("store opens")
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(name) = &self.pg_name {
-            if let Ok(mut connection) = PgConnection::establish(&postgres_admin_url()) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut connection);
-            }
-        }
-    }
-}
-
-fn random_suffix() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!("{}_{nanos}", std::process::id())
-}
+pub use vecu_store::testing::TestDb;
 
 pub fn survey_text(name: &str) -> String {
     let path = format!("{}/../../surveys/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -1,0 +1,76 @@
+//! The frame of every patient page: language, skip link, header, language switch, footer.
+
+use maud::{html, Markup, DOCTYPE};
+use vecu_survey::Survey;
+
+use crate::i18n::{language_name, Texts};
+
+/// Wraps a page body. `switch_base` is the URL the language links point to (`?lang=xx` added).
+pub fn page(
+    texts: &Texts,
+    survey: &Survey,
+    heading: &str,
+    switch_base: Option<&str>,
+    body: Markup,
+) -> Markup {
+    let survey_title = survey.title.get(texts.lang());
+    html! {
+        (DOCTYPE)
+        html lang=(texts.lang().as_str()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (heading) " – " (survey_title) }
+                link rel="stylesheet" href="/static/vecu.css";
+            }
+            body {
+                a class="skip" href="#main" { (texts.get("skip_to_content")) }
+                header {
+                    p class="survey-title" { (survey_title) }
+                    @if let Some(base) = switch_base {
+                        nav aria-label=(texts.get("language_switch")) {
+                            ul class="languages" {
+                                @for lang in &survey.languages {
+                                    li {
+                                        @if lang == texts.lang() {
+                                            span aria-current="true" lang=(lang.as_str()) { (language_name(lang.as_str())) }
+                                        } @else {
+                                            a href={ (base) "?lang=" (lang.as_str()) } lang=(lang.as_str()) hreflang=(lang.as_str()) { (language_name(lang.as_str())) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main id="main" tabindex="-1" {
+                    h1 { (heading) }
+                    (body)
+                }
+                footer { p { (texts.get("footer_privacy")) } }
+            }
+        }
+    }
+}
+
+/// A minimal page for when no survey is known (unknown tokens before any look-up succeeded).
+pub fn bare(lang: &str, heading: &str, text: &str) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (heading) }
+                link rel="stylesheet" href="/static/vecu.css";
+            }
+            body {
+                main id="main" {
+                    h1 { (heading) }
+                    p { (text) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Server-rendered pages (maud escapes every text). Every page works without JavaScript.
+
+pub mod layout;
+pub mod outcome;
+pub mod question;
+pub mod review;
+pub mod welcome;

@@ -1,0 +1,640 @@
+//! The patient's path: invitation link, welcome, start, one page per section, review, submit,
+//! thank you; opt-out from the welcome page and from e-mails.
+
+use std::net::IpAddr;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use maud::Markup;
+use serde::Deserialize;
+use vecu_store::{Invitation, Mode, TokenState};
+use vecu_survey::{Answers, ItemKind, Survey, Visibility};
+
+use crate::form::{read_item, FieldError, Fields};
+use crate::i18n::{Texts, INTERFACE_LANGUAGES};
+use crate::pages::{layout, outcome, question, review, welcome};
+use crate::session::{Session, COOKIE};
+use crate::state::AppState;
+use crate::PageError;
+
+type Page = Result<HttpResponse, PageError>;
+
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+    check: Option<u8>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+    lang: Option<String>,
+}
+
+fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+fn client(request: &HttpRequest) -> IpAddr {
+    request
+        .peer_addr()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |address| address.ip())
+}
+
+/// The same page for unknown, used and expired links, in every interface language.
+fn unavailable() -> HttpResponse {
+    message_in_all_languages(
+        StatusCode::NOT_FOUND,
+        "unavailable_heading",
+        "unavailable_text",
+    )
+}
+
+fn message_in_all_languages(status: StatusCode, heading: &str, text: &str) -> HttpResponse {
+    let texts: Vec<Texts> = INTERFACE_LANGUAGES
+        .iter()
+        .filter_map(|code| Texts::interface(code))
+        .collect();
+    let heading = texts
+        .iter()
+        .map(|t| t.get(heading))
+        .collect::<Vec<_>>()
+        .join(" / ");
+    let text = texts
+        .iter()
+        .map(|t| t.get(text))
+        .collect::<Vec<_>>()
+        .join(" ");
+    html(status, layout::bare("fr", &heading, &text))
+}
+
+/// Looks a token up, counting unknown tokens against the client's address.
+fn lookup(
+    state: &AppState,
+    request: &HttpRequest,
+    token: &str,
+) -> Result<Option<TokenState>, PageError> {
+    let address = client(request);
+    if !state.limiter.allowed(address) {
+        return Ok(None);
+    }
+    let found = state.store.lookup_token(token)?;
+    if found == TokenState::Unknown {
+        state.limiter.failed(address);
+    }
+    Ok(Some(found))
+}
+
+fn too_many() -> HttpResponse {
+    message_in_all_languages(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_heading",
+        "too_many_text",
+    )
+}
+
+fn draft_answers(
+    state: &AppState,
+    survey: &Survey,
+    invitation: &str,
+) -> Result<(Option<i64>, Answers), PageError> {
+    Ok(match state.store.draft(invitation)? {
+        Some((page, json)) => {
+            let object = json.as_object().cloned().unwrap_or_default();
+            // A draft that no longer fits (answers to changed items) keeps what still does.
+            (Some(page), Answers::parse(survey, &object).0)
+        }
+        None => (None, Answers::new()),
+    })
+}
+
+/// Sections shown for these answers, in order: the pages.
+fn pages(survey: &Survey, visibility: &Visibility) -> Vec<usize> {
+    (0..survey.sections.len())
+        .filter(|&idx| {
+            visibility.section_shown(idx)
+                && survey.sections[idx]
+                    .items
+                    .iter()
+                    .any(|item| visibility.item_shown(&item.id))
+        })
+        .collect()
+}
+
+#[get("/s/{token}")]
+pub async fn invitation_link(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Page {
+    let Some(found) = lookup(&state, &request, &token)? else {
+        return Ok(too_many());
+    };
+    let TokenState::Usable(invitation) = found else {
+        return Ok(unavailable());
+    };
+    let survey = state.survey(&invitation.survey_hash)?;
+    let texts = Texts::choose(&survey, query.lang.as_deref(), Some(&invitation.language));
+    let resuming = state.store.draft(&invitation.id)?.is_some();
+    let csrf = state.csrf.token(&format!("start:{token}"));
+    let body = welcome::body(&texts, &survey, &token, &csrf, resuming);
+    let base = format!("/s/{token}");
+    Ok(html(
+        StatusCode::OK,
+        layout::page(
+            &texts,
+            &survey,
+            &texts.get("welcome_heading"),
+            Some(&base),
+            body,
+        ),
+    ))
+}
+
+#[post("/s/{token}/start")]
+pub async fn start(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+    form: web::Form<TokenForm>,
+) -> Page {
+    if !state.csrf.verify(&format!("start:{token}"), &form.csrf) {
+        return Err(PageError::Forbidden);
+    }
+    let Some(found) = lookup(&state, &request, &token)? else {
+        return Ok(too_many());
+    };
+    let TokenState::Usable(invitation) = found else {
+        return Ok(unavailable());
+    };
+    if invitation.status == "invited" {
+        state.store.record_opened(&invitation.id)?;
+    }
+    let survey = state.survey(&invitation.survey_hash)?;
+    let texts = Texts::choose(&survey, form.lang.as_deref(), Some(&invitation.language));
+    let session = state.sessions.open(&invitation.id, texts.lang().as_str());
+    let (saved_page, answers) = draft_answers(&state, &survey, &invitation.id)?;
+    let visible = pages(&survey, &survey.visibility(&answers));
+    // Resume where the patient stopped: the saved page, or the review once every page was seen.
+    let location = match saved_page.map(|page| page as usize) {
+        Some(page) if page >= survey.sections.len() => "/q/review".to_owned(),
+        Some(page) if visible.contains(&page) => format!("/q/{page}"),
+        _ => format!("/q/{}", visible.first().copied().unwrap_or_default()),
+    };
+    let cookie = Cookie::build(COOKIE, session)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.secure_cookies)
+        .finish();
+    Ok(HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header((header::LOCATION, location))
+        .finish())
+}
+
+#[post("/s/{token}/optout")]
+pub async fn opt_out(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+    form: web::Form<TokenForm>,
+) -> Page {
+    if !state.csrf.verify(&format!("start:{token}"), &form.csrf) {
+        return Err(PageError::Forbidden);
+    }
+    let Some(found) = lookup(&state, &request, &token)? else {
+        return Ok(too_many());
+    };
+    let invitation_language = match &found {
+        TokenState::Usable(invitation) => {
+            state.store.opt_out(&invitation.id)?;
+            Some(invitation)
+        }
+        TokenState::OptedOut => None,
+        _ => return Ok(unavailable()),
+    };
+    match invitation_language {
+        Some(invitation) => {
+            let survey = state.survey(&invitation.survey_hash)?;
+            let texts = Texts::choose(&survey, form.lang.as_deref(), Some(&invitation.language));
+            let (heading, body) = outcome::message(&texts, "optout_done_heading", &["optout_done"]);
+            Ok(html(
+                StatusCode::OK,
+                layout::page(&texts, &survey, &heading, None, body),
+            ))
+        }
+        None => Ok(message_in_all_languages(
+            StatusCode::OK,
+            "optout_done_heading",
+            "optout_done",
+        )),
+    }
+}
+
+/// The opt-out link of e-mails: a page with one button (a GET changes nothing).
+#[get("/o/{token}")]
+pub async fn opt_out_link(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Page {
+    let Some(found) = lookup(&state, &request, &token)? else {
+        return Ok(too_many());
+    };
+    match found {
+        TokenState::Usable(invitation) => {
+            let survey = state.survey(&invitation.survey_hash)?;
+            let texts = Texts::choose(&survey, query.lang.as_deref(), Some(&invitation.language));
+            let csrf = state.csrf.token(&format!("start:{token}"));
+            let body = welcome::optout_confirm(&texts, &token, &csrf);
+            Ok(html(
+                StatusCode::OK,
+                layout::page(
+                    &texts,
+                    &survey,
+                    &texts.get("optout_heading"),
+                    Some(&format!("/o/{token}")),
+                    body,
+                ),
+            ))
+        }
+        TokenState::OptedOut => Ok(message_in_all_languages(
+            StatusCode::OK,
+            "optout_done_heading",
+            "optout_done",
+        )),
+        _ => Ok(unavailable()),
+    }
+}
+
+/// The session of this request and its invitation, when both are still valid.
+struct Visit {
+    session_id: String,
+    session: Session,
+    invitation: Invitation,
+}
+
+fn visit(state: &AppState, request: &HttpRequest) -> Result<Option<Visit>, PageError> {
+    let Some(session_id) = request
+        .cookie(COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+    else {
+        return Ok(None);
+    };
+    let Some(session) = state.sessions.get(&session_id) else {
+        return Ok(None);
+    };
+    match state.store.invitation(&session.invitation) {
+        Ok(invitation) => Ok(Some(Visit {
+            session_id,
+            session,
+            invitation,
+        })),
+        Err(vecu_store::StoreError::InvitationNotFound(_)) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn session_expired() -> HttpResponse {
+    message_in_all_languages(
+        StatusCode::UNAUTHORIZED,
+        "unavailable_heading",
+        "session_expired",
+    )
+}
+
+fn thanks(texts: &Texts, survey: &Survey) -> HttpResponse {
+    let (heading, body) =
+        outcome::message(texts, "thanks_heading", &["thanks_text", "thanks_close"]);
+    html(
+        StatusCode::OK,
+        layout::page(texts, survey, &heading, None, body),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_page(
+    state: &AppState,
+    visit: &Visit,
+    survey: &Survey,
+    texts: &Texts,
+    section_idx: usize,
+    answers: &Answers,
+    errors: &[FieldError],
+    added: bool,
+) -> HttpResponse {
+    let visibility = survey.visibility(answers);
+    let pages = pages(survey, &visibility);
+    let position = pages
+        .iter()
+        .position(|&page| page == section_idx)
+        .unwrap_or_default();
+    let section = &survey.sections[section_idx];
+    let view = question::PageView {
+        survey,
+        texts,
+        section_idx,
+        page_number: position + 1,
+        pages: pages.len(),
+        items: section
+            .items
+            .iter()
+            .filter(|item| visibility.item_shown(&item.id))
+            .collect(),
+        answers: visibility.shown_answers(),
+        errors,
+        added,
+        csrf: &state.csrf.token(&format!("session:{}", visit.session_id)),
+        has_previous: position > 0,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let heading = section.title.get(texts.lang()).to_owned();
+    html(
+        status,
+        layout::page(
+            texts,
+            survey,
+            &heading,
+            Some(&format!("/q/{section_idx}")),
+            question::body(&view),
+        ),
+    )
+}
+
+#[get("/q/{section}")]
+pub async fn show_page(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    section: web::Path<usize>,
+    query: web::Query<LangQuery>,
+) -> Page {
+    let Some(visit) = visit(&state, &request)? else {
+        return Ok(session_expired());
+    };
+    let survey = state.survey(&visit.invitation.survey_hash)?;
+    if let Some(lang) = query
+        .lang
+        .as_deref()
+        .filter(|lang| survey.language(lang).is_some())
+    {
+        state.sessions.set_lang(&visit.session_id, lang);
+    }
+    let texts = Texts::choose(&survey, query.lang.as_deref(), Some(&visit.session.lang));
+    if visit.invitation.status == "submitted" {
+        return Ok(thanks(&texts, &survey));
+    }
+    let section_idx = *section;
+    if section_idx >= survey.sections.len() {
+        return Err(PageError::NotFound);
+    }
+    let (_, answers) = draft_answers(&state, &survey, &visit.invitation.id)?;
+    let visibility = survey.visibility(&answers);
+    let visible = pages(&survey, &visibility);
+    if !visible.contains(&section_idx) {
+        let next = visible.iter().find(|&&page| page > section_idx);
+        return Ok(redirect(
+            &next.map_or("/q/review".to_owned(), |page| format!("/q/{page}")),
+        ));
+    }
+    let errors: Vec<FieldError> = if query.check.is_some() {
+        survey
+            .missing_required(&visibility, Some(section_idx))
+            .into_iter()
+            .map(|problem| FieldError {
+                item: problem.pointer.trim_start_matches('/').to_owned(),
+                message: texts.get("error_required"),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(render_page(
+        &state,
+        &visit,
+        &survey,
+        &texts,
+        section_idx,
+        visibility.shown_answers(),
+        &errors,
+        false,
+    ))
+}
+
+#[post("/q/{section}")]
+pub async fn save_page(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    section: web::Path<usize>,
+    form: web::Form<Fields>,
+) -> Page {
+    let Some(visit) = visit(&state, &request)? else {
+        return Ok(session_expired());
+    };
+    let field = |name: &str| {
+        form.iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    if !state.csrf.verify(
+        &format!("session:{}", visit.session_id),
+        field("csrf").unwrap_or_default(),
+    ) {
+        return Err(PageError::Forbidden);
+    }
+    let survey = state.survey(&visit.invitation.survey_hash)?;
+    let texts = Texts::choose(&survey, None, Some(&visit.session.lang));
+    let section_idx = *section;
+    let Some(section) = survey.sections.get(section_idx) else {
+        return Err(PageError::NotFound);
+    };
+    let (_, mut answers) = draft_answers(&state, &survey, &visit.invitation.id)?;
+    let shown: Vec<&str> = form
+        .iter()
+        .filter(|(key, _)| key == "shown")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    let mut errors = Vec::new();
+    for item in section
+        .items
+        .iter()
+        .filter(|item| shown.contains(&item.id.as_str()))
+    {
+        answers.remove(&item.id);
+        match read_item(&survey, item, &form, &texts) {
+            Ok(Some(answer)) => answers.insert(item.id.clone(), answer),
+            Ok(None) => {}
+            Err(error) => errors.push(error),
+        }
+    }
+    // Answers left on a branch that is now skipped are dropped, here and on later pages.
+    let visibility = survey.visibility(&answers);
+    let answers = visibility.shown_answers().clone();
+    // The draft remembers the page to come back to: where the patient goes next.
+    let save = |page: usize| {
+        state
+            .store
+            .save_draft(&visit.invitation.id, page as i64, &answers.to_json())
+    };
+    let visible = pages(&survey, &visibility);
+    if field("action") == Some("back") {
+        let previous = visible
+            .iter()
+            .rev()
+            .find(|&&page| page < section_idx)
+            .copied()
+            .unwrap_or(section_idx);
+        save(previous)?;
+        return Ok(redirect(&format!("/q/{previous}")));
+    }
+    let added = section.items.iter().any(|item| {
+        item.kind != ItemKind::Display
+            && visibility.item_shown(&item.id)
+            && !shown.contains(&item.id.as_str())
+    });
+    for problem in survey.missing_required(&visibility, Some(section_idx)) {
+        let item = problem.pointer.trim_start_matches('/').to_owned();
+        if shown.contains(&item.as_str())
+            && !errors.iter().any(|error: &FieldError| error.item == item)
+        {
+            errors.push(FieldError {
+                item,
+                message: texts.get("error_required"),
+            });
+        }
+    }
+    if !errors.is_empty() || added {
+        let order = |id: &str| section.items.iter().position(|item| item.id.as_str() == id);
+        errors.sort_by_key(|error| order(&error.item));
+        save(section_idx)?;
+        return Ok(render_page(
+            &state,
+            &visit,
+            &survey,
+            &texts,
+            section_idx,
+            &answers,
+            &errors,
+            added,
+        ));
+    }
+    match visible.iter().find(|&&page| page > section_idx) {
+        Some(&next) => {
+            save(next)?;
+            Ok(redirect(&format!("/q/{next}")))
+        }
+        None => {
+            save(survey.sections.len())?;
+            Ok(redirect("/q/review"))
+        }
+    }
+}
+
+#[get("/q/review")]
+pub async fn show_review(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<LangQuery>,
+) -> Page {
+    let Some(visit) = visit(&state, &request)? else {
+        return Ok(session_expired());
+    };
+    let survey = state.survey(&visit.invitation.survey_hash)?;
+    if let Some(lang) = query
+        .lang
+        .as_deref()
+        .filter(|lang| survey.language(lang).is_some())
+    {
+        state.sessions.set_lang(&visit.session_id, lang);
+    }
+    let texts = Texts::choose(&survey, query.lang.as_deref(), Some(&visit.session.lang));
+    if visit.invitation.status == "submitted" {
+        return Ok(thanks(&texts, &survey));
+    }
+    let (_, answers) = draft_answers(&state, &survey, &visit.invitation.id)?;
+    let visibility = survey.visibility(&answers);
+    let csrf = state.csrf.token(&format!("session:{}", visit.session_id));
+    let body = review::body(
+        &survey,
+        &texts,
+        &visibility,
+        &pages(&survey, &visibility),
+        &csrf,
+    );
+    Ok(html(
+        StatusCode::OK,
+        layout::page(
+            &texts,
+            &survey,
+            &texts.get("review_heading"),
+            Some("/q/review"),
+            body,
+        ),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SubmitForm {
+    csrf: String,
+}
+
+#[post("/q/submit")]
+pub async fn submit(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<SubmitForm>,
+) -> Page {
+    let Some(visit) = visit(&state, &request)? else {
+        return Ok(session_expired());
+    };
+    if !state
+        .csrf
+        .verify(&format!("session:{}", visit.session_id), &form.csrf)
+    {
+        return Err(PageError::Forbidden);
+    }
+    let survey = state.survey(&visit.invitation.survey_hash)?;
+    let texts = Texts::choose(&survey, None, Some(&visit.session.lang));
+    let (_, answers) = draft_answers(&state, &survey, &visit.invitation.id)?;
+    let shown = survey.visibility(&answers).into_shown_answers();
+    match survey.validate_answers(shown) {
+        Ok(response) => {
+            // Submitting twice (a double click, a retried request) stores one response.
+            state
+                .store
+                .submit(&visit.invitation.id, &response, Mode::WebLink)?;
+            state.sessions.close(&visit.session_id);
+            let mut page = thanks(&texts, &survey);
+            let _ = page.add_removal_cookie(&Cookie::build(COOKIE, "").path("/").finish());
+            Ok(page)
+        }
+        Err(problems) => {
+            let first = problems
+                .0
+                .first()
+                .map(|problem| problem.pointer.trim_start_matches('/').to_owned())
+                .unwrap_or_default();
+            let section = survey
+                .sections
+                .iter()
+                .position(|section| section.items.iter().any(|item| item.id.as_str() == first))
+                .unwrap_or_default();
+            Ok(redirect(&format!("/q/{section}?check=1")))
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Building the server: routes, security headers on every response, an access log without
+//! tokens, and a listener that reports its real port (tests bind port 0).
+
+use std::net::TcpListener;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, DefaultHeaders, Next};
+use actix_web::{get, web, App, HttpResponse, HttpServer};
+
+use crate::routes::patient;
+use crate::state::AppState;
+
+/// Settings of the web service.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Address to listen on, such as `127.0.0.1:8080` (port 0 picks a free one).
+    pub bind: String,
+    /// Mark the session cookie `Secure` (set when served over TLS, directly or by a proxy).
+    pub secure_cookies: bool,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            bind: "127.0.0.1:8080".to_owned(),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Binds the listener and builds the server over `store`.
+    pub fn build(config: &ServeConfig, store: vecu_store::Store) -> std::io::Result<Application> {
+        let listener = TcpListener::bind(&config.bind)?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState::new(store, config.secure_cookies));
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(from_fn(access_log))
+                .wrap(security_headers())
+                .service(stylesheet)
+                .service(health)
+                .service(patient::invitation_link)
+                .service(patient::start)
+                .service(patient::opt_out)
+                .service(patient::opt_out_link)
+                // Fixed paths before `/q/{section}`, which would otherwise take them.
+                .service(patient::show_review)
+                .service(patient::submit)
+                .service(patient::show_page)
+                .service(patient::save_page)
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { server, port })
+    }
+
+    /// The port actually listened on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until stopped.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Builds and runs the service on its own runtime until it is stopped (Ctrl-C); `ready` gets
+/// the port once the listener is bound.
+pub fn serve(
+    config: &ServeConfig,
+    store: vecu_store::Store,
+    ready: impl FnOnce(u16),
+) -> std::io::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config, store)?;
+        ready(app.port());
+        app.run().await
+    })
+}
+
+/// Headers on every response: no inline script or style, no framing, no referrer, no caching of
+/// survey pages.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Cache-Control", "no-store"))
+}
+
+/// Logs method, path and status, with invitation tokens masked: access logs never hold tokens.
+/// Client addresses are not logged either.
+async fn access_log(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let method = request.method().to_string();
+    let path = redact_path(request.path());
+    let response = next.call(request).await?;
+    tracing::info!(target: "vecu::access", %method, %path, status = response.status().as_u16());
+    Ok(response)
+}
+
+/// `/s/{token}/...` and `/o/{token}` become `/s/***/...` and `/o/***`.
+pub(crate) fn redact_path(path: &str) -> String {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    if parts.len() > 2 && matches!(parts[1], "s" | "o") {
+        parts[2] = "***";
+    }
+    parts.join("/")
+}
+
+#[get("/static/vecu.css")]
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(include_str!("../static/vecu.css"))
+}
+
+#[get("/health")]
+async fn health() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_path;
+
+    #[test]
+    fn tokens_never_reach_the_access_log() {
+        assert_eq!(redact_path("/s/AbCdEfGhIjKlMnOpQrStUv"), "/s/***");
+        assert_eq!(
+            redact_path("/s/AbCdEfGhIjKlMnOpQrStUv/start"),
+            "/s/***/start"
+        );
+        assert_eq!(redact_path("/o/AbCdEfGhIjKlMnOpQrStUv"), "/o/***");
+        assert_eq!(redact_path("/q/3"), "/q/3");
+    }
+}

@@ -1,0 +1,139 @@
+//! `spawn_app`: the real application on port 0 over a fresh database, with an open wave of the
+//! example survey and its tokens; and a small browser that keeps the session cookie.
+
+use awc::http::header;
+use vecu_store::testing::TestDb;
+use vecu_store::{Backend, Store};
+
+pub struct TestApp {
+    pub address: String,
+    pub store: Store,
+    pub tokens: Vec<vecu_store::IssuedToken>,
+    pub wave: String,
+    _db: TestDb,
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let text = std::fs::read_to_string(format!(
+        "{}/../../surveys/example.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("example survey");
+    let survey = vecu_survey::load_str(&text).expect("valid");
+    let wave = store
+        .create_wave(&store.add_survey(&survey, &text).expect("stored"), "web")
+        .expect("wave");
+    let mut csv = String::from("email,language,site,age_band,sex\n");
+    for (idx, lang) in ["fr", "de", "it", "en", "fr", "de"].iter().enumerate() {
+        csv.push_str(&format!("p{idx}@example.org,{lang},H1,50-69,F\n"));
+    }
+    store.import_frame(&wave, csv.as_bytes()).expect("frame");
+    store.open_wave(&wave).expect("open");
+    let tokens = store.issue_tokens(&wave).expect("tokens");
+    let config = vecu_collect::ServeConfig {
+        bind: "127.0.0.1:0".to_owned(),
+        secure_cookies: false,
+    };
+    let app = vecu_collect::Application::build(&config, store.clone()).expect("binds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_rt::spawn(app.run());
+    TestApp {
+        address,
+        store,
+        tokens,
+        wave,
+        _db: db,
+    }
+}
+
+/// A response as the tests look at it.
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// The value of the first hidden `csrf` field.
+    pub fn csrf(&self) -> String {
+        let start = self
+            .body
+            .find(r#"name="csrf" value=""#)
+            .expect("a form with a CSRF token")
+            + r#"name="csrf" value=""#.len();
+        self.body[start..]
+            .split('"')
+            .next()
+            .expect("value")
+            .to_owned()
+    }
+}
+
+/// A browser without JavaScript: follows nothing by itself, keeps one session cookie.
+pub struct Browser {
+    client: awc::Client,
+    base: String,
+    pub cookie: Option<String>,
+}
+
+macro_rules! read_page {
+    ($self:ident, $response:expr) => {{
+        let mut response = $response.expect("the server answers");
+        let body = response.body().limit(4 << 20).await.expect("a body");
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            let value = value.to_str().expect("ascii cookie");
+            let pair = value.split(';').next().unwrap_or_default();
+            if pair.ends_with('=') || value.contains("Max-Age=0") {
+                $self.cookie = None;
+            } else {
+                $self.cookie = Some(pair.to_owned());
+            }
+        }
+        Page {
+            status: response.status().as_u16(),
+            location: response
+                .headers()
+                .get(header::LOCATION)
+                .map(|v| v.to_str().expect("ascii").to_owned()),
+            headers: response.headers().clone(),
+            body: String::from_utf8(body.to_vec()).expect("utf-8"),
+        }
+    }};
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        Browser {
+            client: awc::Client::builder().disable_redirects().finish(),
+            base: app.address.clone(),
+            cookie: None,
+        }
+    }
+
+    fn request(&self, method: awc::http::Method, path: &str) -> awc::ClientRequest {
+        let request = self.client.request(method, format!("{}{path}", self.base));
+        match &self.cookie {
+            Some(cookie) => request.insert_header((header::COOKIE, cookie.clone())),
+            None => request,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        read_page!(
+            self,
+            self.request(awc::http::Method::GET, path).send().await
+        )
+    }
+
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        read_page!(
+            self,
+            self.request(awc::http::Method::POST, path)
+                .send_form(&fields.to_vec())
+                .await
+        )
+    }
+}
