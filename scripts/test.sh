@@ -31,3 +31,5 @@ ensure_postgres
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+# The patient pages in a real browser, checked with axe-core (WCAG 2.1 A and AA).
+bash scripts/a11y.sh

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Accessibility check of the patient pages: starts `vecu serve --demo` on a free port over a
+# throw-away SQLite database and runs axe-core in Debian's headless Chromium against it.
+# Installs Chromium (Debian) and the checker (npm) when they are absent.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+
+if ! command -v chromium >/dev/null; then
+    echo "installing Debian's chromium for the accessibility check" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+cd "$root/tests/a11y"
+[ -d node_modules/axe-core ] && [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent
+
+work="$(mktemp -d)"
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+cargo build --quiet -p vecu-cli --locked
+mkfifo "$work/links"
+"$target/debug/vecu" --database "$work/a11y.db" serve --demo 1 --bind 127.0.0.1:0 >"$work/links" 2>"$work/serve.log" &
+server=$!
+# The demo prints its link once the listener is bound; reading the pipe waits for it (and ends
+# empty if the server fails first).
+link="$(head -n 1 "$work/links")"
+[ -n "$link" ] || { cat "$work/serve.log" >&2; exit 1; }
+node check.mjs "$link" "${A11Y_SCREENSHOTS:-$work}"
