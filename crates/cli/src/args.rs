@@ -30,8 +30,24 @@ pub enum Command {
     Wave(WaveCommand),
     /// Export a wave's responses as the wide table, k-anonymous, with codebook and report.
     Export(ExportArgs),
+    /// Administration: API keys.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Serve the patient pages (and, with --demo, a demonstration wave to try them).
     Serve(ServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an API key (printed once; only its hash is stored).
+    CreateKey {
+        /// admin, researcher or patient-partner.
+        #[arg(long)]
+        role: String,
+        /// Who holds it, for the audit log.
+        #[arg(long, default_value = "unnamed")]
+        name: String,
+    },
 }
 
 #[derive(Debug, clap::Args)]

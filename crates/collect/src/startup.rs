@@ -8,7 +8,7 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{get, web, App, HttpResponse, HttpServer};
 
-use crate::routes::patient;
+use crate::routes::{api, patient};
 use crate::state::AppState;
 
 /// Settings of the web service.
@@ -48,6 +48,10 @@ impl Application {
                 .wrap(security_headers())
                 .service(stylesheet)
                 .service(health)
+                .service(api::openapi)
+                .service(api::waves)
+                .service(api::wave_status)
+                .service(api::close_wave)
                 .service(patient::invitation_link)
                 .service(patient::start)
                 .service(patient::opt_out)

@@ -15,6 +15,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod access;
 mod anonymity;
 mod audit;
 mod calendar;
@@ -35,6 +36,7 @@ mod wave;
 
 use connection::{ConnectionPool, PooledAny};
 
+pub use access::{ApiKey, Role};
 pub use audit::AuditEntry;
 pub use connection::Backend;
 pub use error::{FrameProblem, Result, StoreError};

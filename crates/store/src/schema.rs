@@ -99,3 +99,15 @@ diesel::table! {
 
 diesel::joinable!(invitations -> contacts (contact_id));
 diesel::allow_tables_to_appear_in_same_query!(invitations, contacts);
+
+// Access to the researchers' API.
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        name -> Text,
+        role -> Text,
+        key_hash -> Binary,
+        created_on -> Text,
+        revoked_on -> Nullable<Text>,
+    }
+}

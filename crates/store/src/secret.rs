@@ -24,6 +24,13 @@ pub(crate) fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A new API key: `vecu_` and 256 random bits, URL-safe base64.
+pub(crate) fn new_api_key() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("vecu_{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
 /// SHA-256 of a token: the only form in which a token is looked up.
 pub(crate) fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()

@@ -1,5 +1,6 @@
 //! What each command does. Commands return an exit code; errors get context here, at the edge.
 
+mod admin;
 mod export;
 mod serve;
 mod survey;
@@ -15,6 +16,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Wave(command) => wave::run(&args.database, command),
         Command::Export(export) => export::run(&args.database, export),
         Command::Serve(serve) => serve::run(&args.database, serve),
+        Command::Admin(admin) => admin::run(&args.database, admin),
     }
 }
 

@@ -1,3 +1,4 @@
 //! Request handlers.
 
+pub mod api;
 pub mod patient;

@@ -137,3 +137,22 @@ impl Browser {
         )
     }
 }
+
+/// One `#[actix_rt::test]` per backend for an async function taking the backend.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[actix_rt::test]
+                async fn sqlite() {
+                    super::$name(vecu_store::Backend::Sqlite).await
+                }
+                #[actix_rt::test]
+                async fn postgres() {
+                    super::$name(vecu_store::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+pub(crate) use on_both_backends;

@@ -2,24 +2,7 @@
 
 use vecu_store::Backend;
 
-use crate::helpers::{spawn_app, Browser};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[actix_rt::test]
-                async fn sqlite() {
-                    super::$name(vecu_store::Backend::Sqlite).await
-                }
-                #[actix_rt::test]
-                async fn postgres() {
-                    super::$name(vecu_store::Backend::Postgres).await
-                }
-            }
-        )*
-    };
-}
+use crate::helpers::{on_both_backends, spawn_app, Browser};
 
 on_both_backends!(
     a_patient_answers_from_link_to_thank_you,

@@ -155,3 +155,31 @@ fn waves_move_from_draft_to_open(backend: Backend) {
     ));
     assert_eq!(store.waves().expect("list")[0].status, "open");
 }
+
+on_both_backends!(api_keys_are_stored_hashed_and_can_be_revoked);
+
+fn api_keys_are_stored_hashed_and_can_be_revoked(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (holder, key) = store
+        .create_api_key("Anna (patient partner)", vecu_store::Role::PatientPartner)
+        .expect("created");
+    assert!(key.starts_with("vecu_") && key.len() == 48, "{key}");
+    assert_eq!(
+        store.authenticate(&key).expect("lookup"),
+        Some(holder.clone())
+    );
+    assert_eq!(store.authenticate("vecu_wrong").expect("lookup"), None);
+    assert!(
+        !store
+            .raw_rows("api_keys")
+            .expect("rows")
+            .iter()
+            .flatten()
+            .any(|cell| cell.contains(&key[5..])),
+        "the key is stored in clear"
+    );
+    assert!(store.revoke_api_key(&holder.id).expect("revoked"));
+    assert_eq!(store.authenticate(&key).expect("lookup"), None);
+    assert!(!store.revoke_api_key(&holder.id).expect("already revoked"));
+}

@@ -1,0 +1,148 @@
+//! The researchers' JSON API under `/api/v1`, with API keys sent as `Authorization: Bearer KEY`.
+//! Roles: admin and researcher run fieldwork; patient partners read results, never contact data.
+
+use std::future::{ready, Ready};
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use serde_json::json;
+use vecu_store::{ApiKey, Role, StoreError};
+
+use crate::state::AppState;
+
+/// A failed API call: a status and a JSON body `{"error": ..., "fix": ...}`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No key, or a key that is unknown or revoked.
+    #[error("missing or invalid API key")]
+    Unauthenticated,
+    /// The key's role may not do this.
+    #[error("the role {0} may not do this")]
+    Forbidden(&'static str),
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Store(
+                StoreError::WaveNotFound(_)
+                | StoreError::SurveyNotFound(_)
+                | StoreError::InvitationNotFound(_),
+            ) => StatusCode::NOT_FOUND,
+            ApiError::Store(
+                StoreError::WaveState { .. }
+                | StoreError::VersionConflict { .. }
+                | StoreError::InvitationState { .. },
+            ) => StatusCode::CONFLICT,
+            ApiError::Store(StoreError::Frame(_) | StoreError::KAnonymity(_)) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (error, fix) = match self {
+            ApiError::Unauthenticated => (
+                self.to_string(),
+                "send Authorization: Bearer KEY with a key made by `vecu admin create-key`"
+                    .to_owned(),
+            ),
+            ApiError::Forbidden(_) => (
+                self.to_string(),
+                "ask an administrator for a key with the right role".to_owned(),
+            ),
+            ApiError::Store(error) if status == StatusCode::INTERNAL_SERVER_ERROR => {
+                tracing::error!(%error, "API call failed");
+                (
+                    "internal error".to_owned(),
+                    "try again later; the server log has the cause".to_owned(),
+                )
+            }
+            ApiError::Store(error) => (error.to_string(), String::new()),
+        };
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.json(json!({ "error": error, "fix": fix }))
+    }
+}
+
+/// The caller of an API request, authenticated by its bearer key.
+pub struct Caller(pub ApiKey);
+
+impl Caller {
+    /// Refuses roles that may not run fieldwork.
+    fn fieldwork(&self) -> Result<(), ApiError> {
+        match self.0.role {
+            Role::Admin | Role::Researcher => Ok(()),
+            Role::PatientPartner => Err(ApiError::Forbidden("patient_partner")),
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Caller, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let key = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim);
+        let outcome = match (key, request.app_data::<web::Data<AppState>>()) {
+            (Some(key), Some(state)) => match state.store.authenticate(key) {
+                Ok(Some(holder)) => Ok(Caller(holder)),
+                Ok(None) => Err(ApiError::Unauthenticated),
+                Err(error) => Err(ApiError::Store(error)),
+            },
+            _ => Err(ApiError::Unauthenticated),
+        };
+        ready(outcome)
+    }
+}
+
+/// The OpenAPI document of this API.
+#[get("/api/v1/openapi.json")]
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(include_str!("openapi.json"))
+}
+
+/// Every wave.
+#[get("/api/v1/waves")]
+pub async fn waves(state: web::Data<AppState>, _caller: Caller) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(state.store.waves()?))
+}
+
+/// A wave's counts by site and status, with response rates (no contact data: any role).
+#[get("/api/v1/waves/{wave}")]
+pub async fn wave_status(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    wave: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(state.store.wave_status(&wave)?))
+}
+
+/// Closes a wave and erases its contacts (admin and researcher).
+#[post("/api/v1/waves/{wave}/close")]
+pub async fn close_wave(
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let store = state.store.with_actor(&format!("api:{}", caller.0.name));
+    Ok(HttpResponse::Ok().json(store.close_wave(&wave)?))
+}

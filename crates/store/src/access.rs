@@ -1,0 +1,124 @@
+//! API keys with roles. A key is shown once when created; only its SHA-256 is stored.
+
+use diesel::prelude::*;
+
+use crate::error::{Result, StoreError};
+use crate::schema::api_keys;
+use crate::secret::{new_api_key, random_id, token_hash};
+use crate::{audit, calendar, Store};
+
+/// What a key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, including keys.
+    Admin,
+    /// Fieldwork and analysis: waves, frames, mail, exports.
+    Researcher,
+    /// Results and reports, never contact data.
+    PatientPartner,
+}
+
+impl Role {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Researcher => "researcher",
+            Role::PatientPartner => "patient_partner",
+        }
+    }
+
+    /// Parses a role name (`patient-partner` accepted for `patient_partner`).
+    pub fn parse(name: &str) -> Option<Role> {
+        match name.replace('-', "_").as_str() {
+            "admin" => Some(Role::Admin),
+            "researcher" => Some(Role::Researcher),
+            "patient_partner" => Some(Role::PatientPartner),
+            _ => None,
+        }
+    }
+}
+
+/// The holder of a valid key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiKey {
+    /// Key id (not the key).
+    pub id: String,
+    /// Who holds it.
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+}
+
+impl Store {
+    /// Creates a key; returns it once (`vecu_` + 43 URL-safe characters, 256 random bits).
+    pub fn create_api_key(&self, name: &str, role: Role) -> Result<(ApiKey, String)> {
+        let key = new_api_key();
+        let id = random_id();
+        let mut connection = self.connection()?;
+        connection.transaction(|connection| {
+            diesel::insert_into(api_keys::table)
+                .values((
+                    api_keys::id.eq(&id),
+                    api_keys::name.eq(name),
+                    api_keys::role.eq(role.as_str()),
+                    api_keys::key_hash.eq(token_hash(&key)),
+                    api_keys::created_on.eq(calendar::today()),
+                ))
+                .execute(connection)?;
+            audit::record(
+                connection,
+                &self.config.actor,
+                "api_key_created",
+                None,
+                &format!("{name} ({})", role.as_str()),
+            )
+        })?;
+        Ok((
+            ApiKey {
+                id,
+                name: name.to_owned(),
+                role,
+            },
+            key,
+        ))
+    }
+
+    /// The holder of a key, if it exists and is not revoked.
+    pub fn authenticate(&self, key: &str) -> Result<Option<ApiKey>> {
+        if !key.starts_with("vecu_") {
+            return Ok(None);
+        }
+        let row: Option<(String, String, String)> = api_keys::table
+            .filter(api_keys::key_hash.eq(token_hash(key)))
+            .filter(api_keys::revoked_on.is_null())
+            .select((api_keys::id, api_keys::name, api_keys::role))
+            .first(&mut self.connection()?)
+            .optional()?;
+        row.map(|(id, name, role)| {
+            let role = Role::parse(&role)
+                .ok_or_else(|| StoreError::Corrupt(format!("API key {id} has role {role}")))?;
+            Ok(ApiKey { id, name, role })
+        })
+        .transpose()
+    }
+
+    /// Revokes a key by id.
+    pub fn revoke_api_key(&self, id: &str) -> Result<bool> {
+        let mut connection = self.connection()?;
+        connection.transaction(|connection| {
+            let changed = diesel::update(
+                api_keys::table
+                    .find(id)
+                    .filter(api_keys::revoked_on.is_null()),
+            )
+            .set(api_keys::revoked_on.eq(calendar::today()))
+            .execute(connection)?;
+            if changed == 1 {
+                audit::record(connection, &self.config.actor, "api_key_revoked", None, id)?;
+            }
+            Ok(changed == 1)
+        })
+    }
+}
