@@ -44,6 +44,8 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                // Long free-text answers in any script fit; actix's default is 16 KiB.
+                .app_data(web::FormConfig::default().limit(256 * 1024))
                 .wrap(from_fn(access_log))
                 .wrap(security_headers())
                 .service(stylesheet)

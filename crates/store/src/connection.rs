@@ -87,8 +87,15 @@ impl ManageConnection for Manager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _connection: &mut AnyConnection) -> bool {
-        false
+    /// A connection left inside a transaction (a panic in a closure, a failed COMMIT or
+    /// ROLLBACK) must not go back to the pool: its next "transaction" would be a savepoint and
+    /// its "commit" would not be durable.
+    fn has_broken(&self, connection: &mut AnyConnection) -> bool {
+        use diesel::connection::TransactionManager;
+        std::thread::panicking()
+            || <AnyConnection as Connection>::TransactionManager::is_broken_transaction_manager(
+                connection,
+            )
     }
 }
 

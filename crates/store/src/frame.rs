@@ -6,10 +6,12 @@ use std::io::Read;
 use diesel::prelude::*;
 use vecu_survey::Survey;
 
+use crate::connection::AnyConnection;
 use crate::error::{FrameProblem, Result, StoreError};
-use crate::schema::{contacts, invitations};
+use crate::schema::{contacts, invitations, waves};
 use crate::secret::random_id;
-use crate::wave::{require_status, SITE_VARIABLE};
+use crate::secret::EncryptionKey;
+use crate::wave::{load_wave, require_status, SITE_VARIABLE};
 use crate::{audit, Store};
 
 /// What an import stored.
@@ -43,10 +45,28 @@ impl Store {
             "draft or open",
         )?;
         let survey = self.survey(&info.survey_hash)?;
-        let known = self.known_emails(wave)?;
-        let rows = parse_frame(&survey, csv, &known).map_err(StoreError::Frame)?;
         let mut by_site: BTreeMap<String, usize> = BTreeMap::new();
-        connection.transaction(|connection| {
+        let rows = connection.transaction(|connection| {
+            // A write first: it locks the wave (PostgreSQL) or the database (SQLite), so that a
+            // close or another import cannot slip in between the checks and the inserts.
+            let open = diesel::update(
+                waves::table
+                    .find(wave)
+                    .filter(waves::status.eq_any(["draft", "open"])),
+            )
+            .set(waves::status.eq(waves::status))
+            .execute(connection)?;
+            if open == 0 {
+                let info = load_wave(connection, wave)?;
+                return Err(StoreError::WaveState {
+                    wave: wave.to_owned(),
+                    status: info.status,
+                    action: "importing a sample frame",
+                    needed: "draft or open",
+                });
+            }
+            let known = known_emails(connection, &key, wave)?;
+            let rows = parse_frame(&survey, csv, &known).map_err(StoreError::Frame)?;
             for row in &rows {
                 let contact_id = random_id();
                 let frame = serde_json::to_string(&row.frame)
@@ -82,26 +102,27 @@ impl Store {
                 "frame_imported",
                 Some(wave),
                 &format!("{} contacts", rows.len()),
-            )
+            )?;
+            Ok(rows.len())
         })?;
-        Ok(ImportSummary {
-            rows: rows.len(),
-            by_site,
-        })
+        Ok(ImportSummary { rows, by_site })
     }
+}
 
-    /// E-mail addresses already imported into the wave (lower case), to refuse duplicates.
-    fn known_emails(&self, wave: &str) -> Result<HashSet<String>> {
-        let key = self.key()?;
-        let sealed: Vec<(String, Vec<u8>)> = contacts::table
-            .filter(contacts::wave_id.eq(wave))
-            .select((contacts::id, contacts::email))
-            .load(&mut self.connection()?)?;
-        sealed
-            .into_iter()
-            .map(|(id, email)| key.open(&email, &id).map(|email| email.to_lowercase()))
-            .collect()
-    }
+/// E-mail addresses already imported into the wave (lower case), to refuse duplicates.
+fn known_emails(
+    connection: &mut AnyConnection,
+    key: &EncryptionKey,
+    wave: &str,
+) -> Result<HashSet<String>> {
+    let sealed: Vec<(String, Vec<u8>)> = contacts::table
+        .filter(contacts::wave_id.eq(wave))
+        .select((contacts::id, contacts::email))
+        .load(connection)?;
+    sealed
+        .into_iter()
+        .map(|(id, email)| key.open(&email, &id).map(|email| email.to_lowercase()))
+        .collect()
 }
 
 /// Reads and checks every row; returns all problems at once.

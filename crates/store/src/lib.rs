@@ -105,12 +105,14 @@ impl Store {
     /// `postgres://...` selects PostgreSQL; anything else is a SQLite file path.
     pub fn open(url: &str, config: StoreConfig) -> Result<Store> {
         let (pool, backend) = connection::open_pool(url)?;
-        Ok(Store {
+        let store = Store {
             pool,
             backend,
             config,
             pending_mix: Default::default(),
-        })
+        };
+        store.mix_open_waves()?;
+        Ok(store)
     }
 
     /// The backend in use.

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use vecu_survey::ValidatedResponse;
@@ -56,17 +57,11 @@ impl Store {
         mode: Mode,
     ) -> Result<SubmitOutcome> {
         let mut connection = self.connection()?;
-        let outcome = connection
+        let (outcome, wave) = connection
             .transaction(|connection| submit_in(connection, invitation, response, mode))?;
-        if let SubmitOutcome::Submitted(id) = &outcome {
-            let wave: Option<String> = responses::table
-                .find(id)
-                .select(responses::wave_id)
-                .first(&mut connection)
-                .optional()?;
-            if let Some(wave) = wave {
-                self.count_towards_mix(&wave);
-            }
+        // Nothing after the commit may fail the call: the response is stored.
+        if let SubmitOutcome::Submitted(_) = &outcome {
+            self.count_towards_mix(&wave);
         }
         Ok(outcome)
     }
@@ -85,17 +80,22 @@ impl Store {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             let count = pending.entry(wave.to_owned()).or_default();
             *count += 1;
-            let due = *count >= self.config.mix_every;
-            if due {
-                *count = 0;
-            }
-            due
+            *count >= self.config.mix_every
         };
         if due {
             let (store, wave) = (self.clone(), wave.to_owned());
-            std::thread::spawn(move || {
-                if let Err(error) = store.mix_responses(&wave) {
-                    tracing::warn!(%error, "mixing a wave's responses failed; the next mix point retries");
+            std::thread::spawn(move || match store.mix_responses(&wave) {
+                // The count restarts only once a mix has succeeded; a failed one is retried at the
+                // next submission.
+                Ok(()) => {
+                    store
+                        .pending_mix
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .insert(wave, 0);
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "mixing a wave's responses failed; the next submission retries")
                 }
             });
         }
@@ -106,7 +106,28 @@ impl Store {
     /// response arrived. Runs after every `mix_every` submissions, at close and before export.
     /// SQLite needs none of this: its response table is ordered by the random id.
     pub fn mix_responses(&self, wave: &str) -> Result<()> {
-        mix(&mut *self.connection()?, wave)
+        let mut connection = self.connection()?;
+        mix(&mut connection, wave)?;
+        // Dead row versions keep the old order and transaction ids until vacuumed.
+        if let AnyConnection::Postgresql(pg) = &mut *connection {
+            pg.batch_execute("VACUUM responses, invitations, drafts")?;
+        }
+        Ok(())
+    }
+
+    /// Mixes every open wave (PostgreSQL): at start-up, since counts of a previous process are lost.
+    pub(crate) fn mix_open_waves(&self) -> Result<()> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        for wave in self
+            .waves()?
+            .into_iter()
+            .filter(|wave| wave.status == "open")
+        {
+            self.mix_responses(&wave.id)?;
+        }
+        Ok(())
     }
 }
 
@@ -115,7 +136,7 @@ fn submit_in(
     invitation: &str,
     response: &ValidatedResponse,
     mode: Mode,
-) -> Result<SubmitOutcome> {
+) -> Result<(SubmitOutcome, String)> {
     // The conditional update comes first: it takes the write lock (SQLite) or the row lock
     // (PostgreSQL), so concurrent submissions of one invitation queue here and all but one see 0.
     let flipped = diesel::update(
@@ -128,7 +149,7 @@ fn submit_in(
     let current = load_invitation(connection, invitation)?;
     if flipped == 0 {
         return match current.status.as_str() {
-            "submitted" => Ok(SubmitOutcome::AlreadySubmitted),
+            "submitted" => Ok((SubmitOutcome::AlreadySubmitted, current.wave)),
             _ => Err(StoreError::InvitationState {
                 status: current.status,
                 action: "submitting",
@@ -164,7 +185,7 @@ fn submit_in(
         ))
         .execute(connection)?;
     diesel::delete(drafts::table.find(invitation)).execute(connection)?;
-    Ok(SubmitOutcome::Submitted(id))
+    Ok((SubmitOutcome::Submitted(id), current.wave))
 }
 
 fn mix(connection: &mut AnyConnection, wave: &str) -> Result<()> {
@@ -172,8 +193,9 @@ fn mix(connection: &mut AnyConnection, wave: &str) -> Result<()> {
         return Ok(());
     };
     pg.transaction(|pg| {
-        // Serialises mixers of one wave; submissions do not take this lock.
-        diesel::sql_query("SELECT 1 FROM waves WHERE id = $1 FOR UPDATE").bind::<Text, _>(wave).execute(pg)?;
+        // Serialises mixers of one wave; NO KEY UPDATE lets submissions' foreign-key checks
+        // (KEY SHARE) through.
+        diesel::sql_query("SELECT 1 FROM waves WHERE id = $1 FOR NO KEY UPDATE").bind::<Text, _>(wave).execute(pg)?;
         diesel::sql_query("CREATE TEMP TABLE vecu_mixing (LIKE responses) ON COMMIT DROP").execute(pg)?;
         // One statement moves the rows out, so a response committed meanwhile is either moved
         // and put back, or not touched at all: never lost.

@@ -33,7 +33,12 @@ pub fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
             demo_wave(&store, patients)?
         }
-        None => Vec::new(),
+        None => {
+            if std::env::var("VECU_ENCRYPTION_KEY").is_err() {
+                anyhow::bail!("VECU_ENCRYPTION_KEY is not set: drafts and contacts are encrypted with it; set it to 32 random bytes in base64 (head -c 32 /dev/urandom | base64), or try `vecu serve --demo`");
+            }
+            Vec::new()
+        }
     };
     vecu_collect::serve(&config, store, |port| {
         let host = args

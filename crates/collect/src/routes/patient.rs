@@ -297,6 +297,11 @@ fn visit(state: &AppState, request: &HttpRequest) -> Result<Option<Visit>, PageE
         return Ok(None);
     };
     match state.store.invitation(&session.invitation) {
+        // Opted out or answered in another tab: this session is over.
+        Ok(invitation) if matches!(invitation.status.as_str(), "opted_out" | "submitted") => {
+            state.sessions.close(&session_id);
+            Ok(None)
+        }
         Ok(invitation) => Ok(Some(Visit {
             session_id,
             session,
