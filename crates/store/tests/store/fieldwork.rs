@@ -119,6 +119,11 @@ fn drafts_save_and_resume(backend: Backend) {
     store
         .save_draft(id, 1, &json!({ "surgery": "no", "overall": 7 }))
         .expect("replaced");
+    let vault = store.raw_rows("drafts").expect("rows");
+    assert!(
+        !vault.iter().flatten().any(|cell| cell.contains("surgery")),
+        "drafts are sealed like contacts"
+    );
     assert_eq!(
         store.draft(id).expect("draft"),
         Some((1, json!({ "surgery": "no", "overall": 7 })))
