@@ -58,6 +58,9 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (when served over HTTPS, directly or behind a proxy).
     #[arg(long, env = "VECU_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Behind a reverse proxy that sets X-Forwarded-For: rate-limit by the address it reports.
+    #[arg(long, env = "VECU_BEHIND_PROXY")]
+    pub behind_proxy: bool,
     /// Create a demonstration wave of the shipped cancer survey with this many invented patients
     /// and print their personal links.
     #[arg(long, value_name = "PATIENTS", num_args = 0..=1, default_missing_value = "5")]

@@ -18,6 +18,9 @@ pub struct ServeConfig {
     pub bind: String,
     /// Mark the session cookie `Secure` (set when served over TLS, directly or by a proxy).
     pub secure_cookies: bool,
+    /// Behind a reverse proxy: take the client address for rate limiting from `Forwarded` /
+    /// `X-Forwarded-For` (only set this when the proxy overwrites those headers).
+    pub behind_proxy: bool,
 }
 
 impl Default for ServeConfig {
@@ -25,6 +28,7 @@ impl Default for ServeConfig {
         ServeConfig {
             bind: "127.0.0.1:8080".to_owned(),
             secure_cookies: false,
+            behind_proxy: false,
         }
     }
 }
@@ -40,7 +44,11 @@ impl Application {
     pub fn build(config: &ServeConfig, store: vecu_store::Store) -> std::io::Result<Application> {
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState::new(store, config.secure_cookies));
+        let state = web::Data::new(AppState::new(
+            store,
+            config.secure_cookies,
+            config.behind_proxy,
+        ));
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

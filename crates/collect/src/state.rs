@@ -17,18 +17,20 @@ pub struct AppState {
     pub csrf: Csrf,
     pub limiter: LookupLimiter,
     pub secure_cookies: bool,
+    pub behind_proxy: bool,
     surveys: Mutex<HashMap<String, Arc<Survey>>>,
 }
 
 impl AppState {
     /// State over a store.
-    pub fn new(store: Store, secure_cookies: bool) -> AppState {
+    pub fn new(store: Store, secure_cookies: bool, behind_proxy: bool) -> AppState {
         AppState {
             store,
             sessions: Sessions::default(),
             csrf: Csrf::new(),
             limiter: LookupLimiter::default(),
             secure_cookies,
+            behind_proxy,
             surveys: Mutex::new(HashMap::new()),
         }
     }

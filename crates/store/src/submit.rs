@@ -137,7 +137,14 @@ fn submit_in(
     response: &ValidatedResponse,
     mode: Mode,
 ) -> Result<(SubmitOutcome, String)> {
-    // The conditional update comes first: it takes the write lock (SQLite) or the row lock
+    // PostgreSQL: share-lock the wave first, so that a close waits for submissions in flight
+    // (and they for it) and its counts include them. SQLite serialises writers anyway.
+    if let AnyConnection::Postgresql(pg) = connection {
+        diesel::sql_query("SELECT 1 FROM waves w JOIN invitations i ON i.wave_id = w.id WHERE i.id = $1 FOR SHARE OF w")
+            .bind::<Text, _>(invitation)
+            .execute(pg)?;
+    }
+    // The conditional update comes next: it takes the write lock (SQLite) or the row lock
     // (PostgreSQL), so concurrent submissions of one invitation queue here and all but one see 0.
     let flipped = diesel::update(
         invitations::table

@@ -16,6 +16,7 @@ pub fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = ServeConfig {
         bind: args.bind.clone(),
         secure_cookies: args.secure_cookies,
+        behind_proxy: args.behind_proxy,
     };
     let links = match args.demo {
         Some(patients) => {

@@ -44,10 +44,20 @@ fn redirect(to: &str) -> HttpResponse {
         .finish()
 }
 
-fn client(request: &HttpRequest) -> IpAddr {
-    request
-        .peer_addr()
-        .map_or(IpAddr::from([0, 0, 0, 0]), |address| address.ip())
+/// The client's address, for rate limiting only (never stored or logged).
+fn client(state: &AppState, request: &HttpRequest) -> IpAddr {
+    let forwarded = state
+        .behind_proxy
+        .then(|| {
+            request
+                .connection_info()
+                .realip_remote_addr()
+                .and_then(|addr| addr.parse::<IpAddr>().ok())
+        })
+        .flatten();
+    forwarded
+        .or_else(|| request.peer_addr().map(|address| address.ip()))
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
 /// The same page for unknown, used and expired links, in every interface language.
@@ -83,7 +93,7 @@ fn lookup(
     request: &HttpRequest,
     token: &str,
 ) -> Result<Option<TokenState>, PageError> {
-    let address = client(request);
+    let address = client(state, request);
     if !state.limiter.allowed(address) {
         return Ok(None);
     }

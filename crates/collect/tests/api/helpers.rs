@@ -34,7 +34,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let tokens = store.issue_tokens(&wave).expect("tokens");
     let config = vecu_collect::ServeConfig {
         bind: "127.0.0.1:0".to_owned(),
-        secure_cookies: false,
+        ..vecu_collect::ServeConfig::default()
     };
     let app = vecu_collect::Application::build(&config, store.clone()).expect("binds");
     let address = format!("http://127.0.0.1:{}", app.port());
