@@ -89,7 +89,8 @@ pub struct Store {
     backend: Backend,
     config: StoreConfig,
     /// Submissions per wave since the last mix (PostgreSQL), counted by this process.
-    pending_mix: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, u64>>>,
+    pending_mix:
+        std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, submit::MixCounter>>>,
 }
 
 impl std::fmt::Debug for Store {

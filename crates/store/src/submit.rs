@@ -73,29 +73,34 @@ impl Store {
         if self.backend != Backend::Postgres {
             return;
         }
-        let due = {
+        let taken = {
             let mut pending = self
                 .pending_mix
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let count = pending.entry(wave.to_owned()).or_default();
-            *count += 1;
-            *count >= self.config.mix_every
+            let counter = pending.entry(wave.to_owned()).or_default();
+            counter.since_mix += 1;
+            // One mix at a time per wave; submissions during a mix count towards the next one.
+            let due = counter.since_mix >= self.config.mix_every && !counter.running;
+            counter.running |= due;
+            due.then_some(counter.since_mix)
         };
-        if due {
+        if let Some(taken) = taken {
             let (store, wave) = (self.clone(), wave.to_owned());
-            std::thread::spawn(move || match store.mix_responses(&wave) {
-                // The count restarts only once a mix has succeeded; a failed one is retried at the
-                // next submission.
-                Ok(()) => {
-                    store
-                        .pending_mix
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .insert(wave, 0);
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "mixing a wave's responses failed; the next submission retries")
+            std::thread::spawn(move || {
+                let outcome = store.mix_responses(&wave);
+                let mut pending = store
+                    .pending_mix
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let counter = pending.entry(wave).or_default();
+                counter.running = false;
+                match outcome {
+                    Ok(()) => counter.since_mix = counter.since_mix.saturating_sub(taken),
+                    // The count stays: the next submission tries again.
+                    Err(error) => {
+                        tracing::warn!(%error, "mixing a wave's responses failed; the next submission retries")
+                    }
                 }
             });
         }
@@ -200,9 +205,8 @@ fn mix(connection: &mut AnyConnection, wave: &str) -> Result<()> {
         return Ok(());
     };
     pg.transaction(|pg| {
-        // Serialises mixers of one wave; NO KEY UPDATE lets submissions' foreign-key checks
-        // (KEY SHARE) through.
-        diesel::sql_query("SELECT 1 FROM waves WHERE id = $1 FOR NO KEY UPDATE").bind::<Text, _>(wave).execute(pg)?;
+        // Serialises mixers of one wave with an advisory lock, which no submission waits for.
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))").bind::<Text, _>(wave).execute(pg)?;
         diesel::sql_query("CREATE TEMP TABLE vecu_mixing (LIKE responses) ON COMMIT DROP").execute(pg)?;
         // One statement moves the rows out, so a response committed meanwhile is either moved
         // and put back, or not touched at all: never lost.
@@ -214,4 +218,11 @@ fn mix(connection: &mut AnyConnection, wave: &str) -> Result<()> {
         Ok::<_, diesel::result::Error>(())
     })?;
     Ok(())
+}
+
+/// Submissions counted towards a wave's next mix, by this process.
+#[derive(Debug, Default)]
+pub(crate) struct MixCounter {
+    since_mix: u64,
+    running: bool,
 }
