@@ -54,12 +54,18 @@ impl Application {
                 .app_data(state.clone())
                 // Long free-text answers in any script fit; actix's default is 16 KiB.
                 .app_data(web::FormConfig::default().limit(256 * 1024))
+                // Survey definitions and sample frames of tens of thousands of patients.
+                .app_data(web::PayloadConfig::new(32 * 1024 * 1024))
                 .wrap(from_fn(access_log))
                 .wrap(security_headers())
                 .service(stylesheet)
                 .service(health)
                 .service(api::openapi)
                 .service(api::waves)
+                .service(api::upload_survey)
+                .service(api::create_wave)
+                .service(api::open_wave)
+                .service(api::import_frame)
                 .service(api::wave_status)
                 .service(api::close_wave)
                 .service(patient::invitation_link)

@@ -22,6 +22,12 @@ pub enum ApiError {
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An uploaded survey definition is not valid.
+    #[error("{0}")]
+    Definition(vecu_survey::LoadError),
+    /// The request body is not what the endpoint takes.
+    #[error("{0}")]
+    BadRequest(String),
 }
 
 impl ResponseError for ApiError {
@@ -43,6 +49,8 @@ impl ResponseError for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Definition(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -66,12 +74,38 @@ impl ResponseError for ApiError {
                 )
             }
             ApiError::Store(error) => (error.to_string(), String::new()),
+            ApiError::Definition(_) => (
+                "the survey definition is not valid".to_owned(),
+                "fix every problem listed and upload again".to_owned(),
+            ),
+            ApiError::BadRequest(message) => {
+                (message.clone(), "see /api/v1/openapi.json".to_owned())
+            }
+        };
+        // Problems with a place each: JSON pointers for definitions, lines and columns for frames.
+        let problems: Vec<serde_json::Value> = match self {
+            ApiError::Definition(vecu_survey::LoadError::Invalid(problems)) => problems
+                .iter()
+                .map(|p| json!({ "pointer": p.pointer, "message": p.message, "fix": p.fix }))
+                .collect(),
+            ApiError::Definition(vecu_survey::LoadError::Syntax {
+                line,
+                column,
+                message,
+            }) => {
+                vec![json!({ "line": line, "column": column, "message": message })]
+            }
+            ApiError::Store(StoreError::Frame(problems)) => problems
+                .iter()
+                .map(|p| json!({ "line": p.line, "column": p.column, "message": p.message }))
+                .collect(),
+            _ => Vec::new(),
         };
         let mut response = HttpResponse::build(status);
         if status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        response.json(json!({ "error": error, "fix": fix }))
+        response.json(json!({ "error": error, "fix": fix, "problems": problems }))
     }
 }
 
@@ -143,6 +177,70 @@ pub async fn close_wave(
     wave: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
-    let store = state.store.with_actor(&format!("api:{}", caller.0.name));
-    Ok(HttpResponse::Ok().json(store.close_wave(&wave)?))
+    Ok(HttpResponse::Ok().json(acting(&state, &caller).close_wave(&wave)?))
+}
+
+/// The caller as the store's actor, for the audit log.
+fn acting(state: &AppState, caller: &Caller) -> vecu_store::Store {
+    state.store.with_actor(&format!("api:{}", caller.0.name))
+}
+
+/// Uploads a survey version (the definition as the JSON body); errors as the survey crate reports
+/// them, with JSON pointers.
+#[post("/api/v1/surveys")]
+pub async fn upload_survey(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::BadRequest("the body must be UTF-8 JSON".to_owned()))?;
+    let survey = vecu_survey::load_str(text).map_err(ApiError::Definition)?;
+    let hash = acting(&state, &caller).add_survey(&survey, text)?;
+    Ok(HttpResponse::Created().json(json!({ "hash": hash, "id": survey.id, "version": survey.version, "questions": survey.n_questions() })))
+}
+
+/// What creating a wave takes.
+#[derive(Debug, serde::Deserialize)]
+pub struct NewWave {
+    survey_hash: String,
+    name: String,
+}
+
+/// Creates a wave of an uploaded survey version, in status draft.
+#[post("/api/v1/waves")]
+pub async fn create_wave(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewWave>,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let id = acting(&state, &caller).create_wave(&body.survey_hash, &body.name)?;
+    Ok(HttpResponse::Created().json(json!({ "id": id })))
+}
+
+/// Opens a draft wave.
+#[post("/api/v1/waves/{wave}/open")]
+pub async fn open_wave(
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    acting(&state, &caller).open_wave(&wave)?;
+    Ok(HttpResponse::Ok().json(state.store.wave(&wave)?))
+}
+
+/// Imports the sample frame (CSV body: email, language, one column per frame variable).
+#[post("/api/v1/waves/{wave}/frame")]
+pub async fn import_frame(
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let summary = acting(&state, &caller).import_frame(&wave, body.as_ref())?;
+    Ok(HttpResponse::Ok().json(summary))
 }

@@ -99,3 +99,146 @@ async fn keys_and_roles_guard_the_api(backend: Backend) {
         );
     }
 }
+
+on_both_backends!(a_wave_is_fielded_through_the_api);
+
+async fn send(
+    method: awc::http::Method,
+    url: String,
+    key: &str,
+    content_type: &str,
+    body: String,
+) -> (u16, serde_json::Value) {
+    let mut response = awc::Client::default()
+        .request(method, url)
+        .insert_header(("Authorization", format!("Bearer {key}")))
+        .insert_header(("Content-Type", content_type.to_owned()))
+        .send_body(body)
+        .await
+        .expect("the server answers");
+    let body = response.body().await.expect("body");
+    (
+        response.status().as_u16(),
+        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+async fn a_wave_is_fielded_through_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, key) = app
+        .store
+        .create_api_key("Researcher", Role::Researcher)
+        .expect("key");
+    let post = awc::http::Method::POST;
+    let base = &app.address;
+    let broken = std::fs::read_to_string(format!(
+        "{}/../../tests/definitions/broken/many_problems.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("file");
+    let (status, body) = send(
+        post.clone(),
+        format!("{base}/api/v1/surveys"),
+        &key,
+        "application/json",
+        broken,
+    )
+    .await;
+    assert_eq!(status, 422);
+    let pointers: Vec<&str> = body["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["pointer"].as_str())
+        .collect();
+    assert!(
+        pointers.contains(&"/sections/0/items/3/id") && pointers.len() >= 4,
+        "{body}"
+    );
+
+    let definition = std::fs::read_to_string(format!(
+        "{}/../../surveys/scape-cancer.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("file");
+    let (status, body) = send(
+        post.clone(),
+        format!("{base}/api/v1/surveys"),
+        &key,
+        "application/json",
+        definition,
+    )
+    .await;
+    assert_eq!(
+        (status, body["questions"].as_i64()),
+        (201, Some(55)),
+        "{body}"
+    );
+    let hash = body["hash"].as_str().expect("hash").to_owned();
+    let (status, body) = send(
+        post.clone(),
+        format!("{base}/api/v1/waves"),
+        &key,
+        "application/json",
+        serde_json::json!({ "survey_hash": hash, "name": "api" }).to_string(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let wave = body["id"].as_str().expect("id").to_owned();
+
+    let bad_frame =
+        "email,language,site,age_band,sex,tumour_group\nnobody,fr,H01,75+,F,lung\n".to_owned();
+    let (status, body) = send(
+        post.clone(),
+        format!("{base}/api/v1/waves/{wave}/frame"),
+        &key,
+        "text/csv",
+        bad_frame,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        (
+            body["problems"][0]["line"].as_i64(),
+            body["problems"][0]["column"].as_str()
+        ),
+        (Some(2), Some("email")),
+        "{body}"
+    );
+    let frame = "email,language,site,age_band,sex,tumour_group\na@example.org,fr,H01,75+,F,lung\nb@example.org,it,H02,40-54,M,skin\n".to_owned();
+    let (status, body) = send(
+        post.clone(),
+        format!("{base}/api/v1/waves/{wave}/frame"),
+        &key,
+        "text/csv",
+        frame,
+    )
+    .await;
+    assert_eq!((status, body["rows"].as_i64()), (200, Some(2)), "{body}");
+    let (status, body) = send(
+        post,
+        format!("{base}/api/v1/waves/{wave}/open"),
+        &key,
+        "application/json",
+        String::new(),
+    )
+    .await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("open")));
+    let actions: Vec<String> = app
+        .store
+        .audit_log()
+        .expect("log")
+        .into_iter()
+        .filter(|e| e.actor == "api:Researcher")
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "survey_added",
+            "wave_created",
+            "frame_imported",
+            "wave_opened"
+        ]
+    );
+}
