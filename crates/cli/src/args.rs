@@ -61,6 +61,16 @@ pub struct ServeArgs {
     /// Behind a reverse proxy that sets X-Forwarded-For: rate-limit by the address it reports.
     #[arg(long, env = "VECU_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Where invitations and reminders go: smtp://host:port (a relay without TLS) or
+    /// file:///directory (one .eml file per message).
+    #[arg(long, env = "VECU_MAIL_URL")]
+    pub mail: Option<String>,
+    /// Sender of the mail, such as "SCAPE study <scape@hospital.example>".
+    #[arg(long, env = "VECU_MAIL_FROM", default_value = "vecu <vecu@localhost>")]
+    pub mail_from: String,
+    /// Public address of the service, for the links in mail (default: http://BIND).
+    #[arg(long, env = "VECU_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Create a demonstration wave of the shipped cancer survey with this many invented patients
     /// and print their personal links.
     #[arg(long, value_name = "PATIENTS", num_args = 0..=1, default_missing_value = "5")]

@@ -19,6 +19,7 @@ mod error;
 mod form;
 mod guard;
 mod i18n;
+mod mail;
 mod pages;
 mod routes;
 mod session;
@@ -26,4 +27,5 @@ mod startup;
 mod state;
 
 pub use error::PageError;
+pub use mail::{MailError, MailSettings, MailTransport, Mailer, SendSummary};
 pub use startup::{serve, Application, ServeConfig};

@@ -21,6 +21,8 @@ pub struct ServeConfig {
     /// Behind a reverse proxy: take the client address for rate limiting from `Forwarded` /
     /// `X-Forwarded-For` (only set this when the proxy overwrites those headers).
     pub behind_proxy: bool,
+    /// Mail for invitations and reminders; without it the API refuses to send.
+    pub mail: Option<crate::MailSettings>,
 }
 
 impl Default for ServeConfig {
@@ -29,6 +31,7 @@ impl Default for ServeConfig {
             bind: "127.0.0.1:8080".to_owned(),
             secure_cookies: false,
             behind_proxy: false,
+            mail: None,
         }
     }
 }
@@ -44,10 +47,17 @@ impl Application {
     pub fn build(config: &ServeConfig, store: vecu_store::Store) -> std::io::Result<Application> {
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
+        let mailer = config
+            .mail
+            .clone()
+            .map(crate::Mailer::new)
+            .transpose()
+            .map_err(std::io::Error::other)?;
         let state = web::Data::new(AppState::new(
             store,
             config.secure_cookies,
             config.behind_proxy,
+            mailer,
         ));
         let server = HttpServer::new(move || {
             App::new()
@@ -66,6 +76,8 @@ impl Application {
                 .service(api::create_wave)
                 .service(api::open_wave)
                 .service(api::import_frame)
+                .service(api::send_invitations)
+                .service(api::send_reminders)
                 .service(api::wave_status)
                 .service(api::close_wave)
                 .service(patient::invitation_link)

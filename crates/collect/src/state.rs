@@ -18,12 +18,18 @@ pub struct AppState {
     pub limiter: LookupLimiter,
     pub secure_cookies: bool,
     pub behind_proxy: bool,
+    pub mailer: Option<crate::Mailer>,
     surveys: Mutex<HashMap<String, Arc<Survey>>>,
 }
 
 impl AppState {
     /// State over a store.
-    pub fn new(store: Store, secure_cookies: bool, behind_proxy: bool) -> AppState {
+    pub fn new(
+        store: Store,
+        secure_cookies: bool,
+        behind_proxy: bool,
+        mailer: Option<crate::Mailer>,
+    ) -> AppState {
         AppState {
             store,
             sessions: Sessions::default(),
@@ -31,6 +37,7 @@ impl AppState {
             limiter: LookupLimiter::default(),
             secure_cookies,
             behind_proxy,
+            mailer,
             surveys: Mutex::new(HashMap::new()),
         }
     }

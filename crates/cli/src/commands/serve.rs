@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use vecu_collect::ServeConfig;
+use vecu_collect::{MailSettings, MailTransport, ServeConfig};
 use vecu_store::{EncryptionKey, Store, StoreConfig};
 
 use crate::args::ServeArgs;
@@ -17,6 +17,17 @@ pub fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         bind: args.bind.clone(),
         secure_cookies: args.secure_cookies,
         behind_proxy: args.behind_proxy,
+        mail: match &args.mail {
+            Some(url) => Some(MailSettings {
+                transport: MailTransport::parse(url)?,
+                from: args.mail_from.clone(),
+                public_url: args
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", args.bind)),
+            }),
+            None => None,
+        },
     };
     let links = match args.demo {
         Some(patients) => {

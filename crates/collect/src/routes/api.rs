@@ -25,6 +25,9 @@ pub enum ApiError {
     /// An uploaded survey definition is not valid.
     #[error("{0}")]
     Definition(vecu_survey::LoadError),
+    /// Mail is not configured or failed.
+    #[error(transparent)]
+    Mail(#[from] crate::MailError),
     /// The request body is not what the endpoint takes.
     #[error("{0}")]
     BadRequest(String),
@@ -35,22 +38,12 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::Store(
-                StoreError::WaveNotFound(_)
-                | StoreError::SurveyNotFound(_)
-                | StoreError::InvitationNotFound(_),
-            ) => StatusCode::NOT_FOUND,
-            ApiError::Store(
-                StoreError::WaveState { .. }
-                | StoreError::VersionConflict { .. }
-                | StoreError::InvitationState { .. },
-            ) => StatusCode::CONFLICT,
-            ApiError::Store(StoreError::Frame(_) | StoreError::KAnonymity(_)) => {
-                StatusCode::UNPROCESSABLE_ENTITY
+            ApiError::Store(error) | ApiError::Mail(crate::MailError::Store(error)) => {
+                store_status(error)
             }
-            ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Definition(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Mail(crate::MailError::Config(_)) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -81,6 +74,11 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(message) => {
                 (message.clone(), "see /api/v1/openapi.json".to_owned())
             }
+            ApiError::Mail(error) => (
+                error.to_string(),
+                "start vecu serve with --mail smtp://host:port (or file:///dir) and --mail-from"
+                    .to_owned(),
+            ),
         };
         // Problems with a place each: JSON pointers for definitions, lines and columns for frames.
         let problems: Vec<serde_json::Value> = match self {
@@ -242,5 +240,79 @@ pub async fn import_frame(
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
     let summary = acting(&state, &caller).import_frame(&wave, body.as_ref())?;
+    Ok(HttpResponse::Ok().json(summary))
+}
+
+/// The status of a store error: unknown things 404, wrong states 409, refused input 422.
+fn store_status(error: &StoreError) -> StatusCode {
+    match error {
+        StoreError::WaveNotFound(_)
+        | StoreError::SurveyNotFound(_)
+        | StoreError::InvitationNotFound(_) => StatusCode::NOT_FOUND,
+        StoreError::WaveState { .. }
+        | StoreError::VersionConflict { .. }
+        | StoreError::InvitationState { .. } => StatusCode::CONFLICT,
+        StoreError::Frame(_) | StoreError::KAnonymity(_) | StoreError::NoKey => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn mailer(state: &AppState) -> Result<&crate::Mailer, ApiError> {
+    state.mailer.as_ref().ok_or_else(|| {
+        ApiError::Mail(crate::MailError::Config(
+            "mail is not configured".to_owned(),
+        ))
+    })
+}
+
+/// Issues tokens and mails the invitations of everyone not yet invited (admin, researcher).
+#[post("/api/v1/waves/{wave}/invitations")]
+pub async fn send_invitations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let store = acting(&state, &caller);
+    let summary = web::block(move || {
+        mailer(&state).and_then(|mailer| Ok(mailer.send_invitations(&store, &wave)?))
+    })
+    .await
+    .map_err(|error| ApiError::BadRequest(error.to_string()))??;
+    Ok(HttpResponse::Ok().json(summary))
+}
+
+/// When reminders are due.
+#[derive(Debug, serde::Deserialize)]
+pub struct ReminderQuery {
+    /// Days since the last mailing (default 14).
+    after_days: Option<u32>,
+    /// At most this many mailings per patient, the invitation included (default 3).
+    max_contacts: Option<i64>,
+}
+
+/// Mails reminders to those due one; never to the submitted, opted out or undeliverable.
+#[post("/api/v1/waves/{wave}/reminders")]
+pub async fn send_reminders(
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: web::Path<String>,
+    query: web::Query<ReminderQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let store = acting(&state, &caller);
+    let (after_days, max_contacts) = (
+        query.after_days.unwrap_or(14),
+        query.max_contacts.unwrap_or(3),
+    );
+    let summary = web::block(move || {
+        mailer(&state).and_then(|mailer| {
+            Ok(mailer.send_reminders(&store, &wave, after_days, max_contacts)?)
+        })
+    })
+    .await
+    .map_err(|error| ApiError::BadRequest(error.to_string()))??;
     Ok(HttpResponse::Ok().json(summary))
 }

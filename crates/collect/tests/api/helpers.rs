@@ -14,6 +14,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, None, true).await
+}
+
+/// The app with mail going to `mail` (smtp://... or file://...); `issue` issues the tokens now.
+pub async fn spawn_app_with(backend: Backend, mail: Option<String>, issue: bool) -> TestApp {
     let db = TestDb::new(backend);
     let store = db.store();
     let text = std::fs::read_to_string(format!(
@@ -31,9 +36,18 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     }
     store.import_frame(&wave, csv.as_bytes()).expect("frame");
     store.open_wave(&wave).expect("open");
-    let tokens = store.issue_tokens(&wave).expect("tokens");
+    let tokens = if issue {
+        store.issue_tokens(&wave).expect("tokens")
+    } else {
+        Vec::new()
+    };
     let config = vecu_collect::ServeConfig {
         bind: "127.0.0.1:0".to_owned(),
+        mail: mail.map(|url| vecu_collect::MailSettings {
+            transport: vecu_collect::MailTransport::parse(&url).expect("mail url"),
+            from: "SCAPE <scape@example.org>".to_owned(),
+            public_url: "http://placeholder".to_owned(),
+        }),
         ..vecu_collect::ServeConfig::default()
     };
     let app = vecu_collect::Application::build(&config, store.clone()).expect("binds");

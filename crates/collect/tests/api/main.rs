@@ -1,5 +1,6 @@
 //! The web service over real HTTP, on SQLite and on PostgreSQL.
 
 mod helpers;
+mod mail;
 mod patient;
 mod researcher;

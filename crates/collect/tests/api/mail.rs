@@ -1,0 +1,155 @@
+//! Invitations and reminders sent through the API to a real SMTP peer on loopback.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use vecu_store::{Backend, Role, TokenState};
+
+use crate::helpers::{on_both_backends, spawn_app_with};
+
+/// A minimal SMTP server (RFC 5321 commands lettre uses) that keeps every message it accepts.
+fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let store = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut writer = stream.try_clone().expect("clone");
+            let mut reader = BufReader::new(stream);
+            let _ = writer.write_all(b"220 sink ESMTP\r\n");
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                let command = line.trim_end().to_ascii_uppercase();
+                let reply: &[u8] = if command.starts_with("EHLO") {
+                    b"250-sink\r\n250 8BITMIME\r\n"
+                } else if command.starts_with("DATA") {
+                    let _ = writer.write_all(b"354 go on\r\n");
+                    let mut message = String::new();
+                    let mut data = String::new();
+                    while reader.read_line(&mut data).unwrap_or(0) > 0 && data != ".\r\n" {
+                        message.push_str(&data);
+                        data.clear();
+                    }
+                    store.lock().expect("lock").push(message);
+                    b"250 queued\r\n"
+                } else if command.starts_with("QUIT") {
+                    let _ = writer.write_all(b"221 bye\r\n");
+                    break;
+                } else {
+                    b"250 ok\r\n"
+                };
+                let _ = writer.write_all(reply);
+                line.clear();
+            }
+        }
+    });
+    (port, received)
+}
+
+on_both_backends!(invitations_and_reminders_reach_patients_by_smtp);
+
+async fn post(url: String, key: &str) -> (u16, serde_json::Value) {
+    let mut response = awc::Client::default()
+        .post(url)
+        .insert_header(("Authorization", format!("Bearer {key}")))
+        .send()
+        .await
+        .expect("the server answers");
+    let body = response.body().await.expect("body");
+    (
+        response.status().as_u16(),
+        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// The text between a link's start and the end of its line, quoted-printable soft breaks removed.
+fn link(message: &str, prefix: &str) -> String {
+    let flat = message.replace("=\r\n", "");
+    let start = flat.find(prefix).expect("the link is in the message") + prefix.len();
+    flat[start..]
+        .split(['\r', '\n'])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
+    let (port, received) = smtp_sink();
+    let app = spawn_app_with(backend, Some(format!("smtp://127.0.0.1:{port}")), false).await;
+    let (_, key) = app
+        .store
+        .create_api_key("Researcher", Role::Researcher)
+        .expect("key");
+    let (status, body) = post(
+        format!("{}/api/v1/waves/{}/invitations", app.address, app.wave),
+        &key,
+    )
+    .await;
+    assert_eq!(
+        (status, body["sent"].as_i64(), body["failed"].as_i64()),
+        (200, Some(6), Some(0)),
+        "{body}"
+    );
+    let messages = received.lock().expect("lock").clone();
+    assert_eq!(messages.len(), 6);
+    let german = messages
+        .iter()
+        .find(|m| m.contains("To: p1@example.org"))
+        .expect("mail to p1");
+    assert!(
+        german.contains("Subject: =?utf-8?") || german.contains("Subject: Ihre Meinung"),
+        "{german}"
+    );
+    let token = link(german, "http://placeholder/s/");
+    assert!(
+        matches!(
+            app.store.lookup_token(&token).expect("lookup"),
+            TokenState::Usable(_)
+        ),
+        "the link carries a working token"
+    );
+    assert_eq!(
+        link(german, "http://placeholder/o/"),
+        token,
+        "the opt-out link is the same person's"
+    );
+
+    // One answers, one opts out: reminders go to the four others only.
+    let survey = app
+        .store
+        .survey(&app.store.wave(&app.wave).expect("wave").survey_hash)
+        .expect("survey");
+    let response = survey
+        .validate(&serde_json::json!({ "surgery": "no", "overall": 8 }))
+        .expect("valid");
+    let invited: Vec<String> = messages
+        .iter()
+        .map(|m| link(m, "http://placeholder/s/"))
+        .collect();
+    let invitation = |token: &str| match app.store.lookup_token(token).expect("lookup") {
+        TokenState::Usable(invitation) => invitation.id,
+        other => panic!("{other:?}"),
+    };
+    app.store
+        .submit(
+            &invitation(&invited[0]),
+            &response,
+            vecu_store::Mode::WebLink,
+        )
+        .expect("submitted");
+    app.store
+        .opt_out(&invitation(&invited[1]))
+        .expect("opted out");
+    let (status, body) = post(
+        format!(
+            "{}/api/v1/waves/{}/reminders?after_days=0",
+            app.address, app.wave
+        ),
+        &key,
+    )
+    .await;
+    assert_eq!((status, body["sent"].as_i64()), (200, Some(4)), "{body}");
+    assert_eq!(received.lock().expect("lock").len(), 10);
+}
