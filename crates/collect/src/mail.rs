@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
-use vecu_store::{Store, StoreError};
+use vecu_store::{Mailing, Store, StoreError};
 use vecu_survey::Survey;
 
 use crate::i18n::Texts;
@@ -108,20 +108,27 @@ impl Mailer {
         Ok(Mailer { settings, from })
     }
 
-    /// Issues tokens for every patient not yet invited and mails them.
+    /// Issues tokens for every patient not yet invited and mails every invitation not yet mailed:
+    /// a run interrupted half-way is resumed by running it again. A message is recorded as mailed
+    /// once the transport accepted it, so a crash between the two can send that one message
+    /// twice (with the same Message-ID); none is ever skipped.
     pub fn send_invitations(&self, store: &Store, wave: &str) -> Result<SendSummary, MailError> {
         let survey = store.survey(&store.wave(wave)?.survey_hash)?;
-        let issued = store.issue_tokens(wave)?;
+        store.issue_tokens(wave)?;
+        // Every issued, unmailed invitation, including those an interrupted run left behind.
         let mut summary = SendSummary::default();
-        for invitation in issued {
+        for invitation in store.invitations_to_mail(wave)? {
             let message = self.compose(
                 Kind::Invitation,
                 &survey,
                 &invitation.email,
                 &invitation.language,
                 &invitation.token,
+                &invitation.invitation,
             );
-            self.deliver(store, &invitation.invitation, message, &mut summary)?;
+            if self.deliver(store, &invitation.invitation, message, &mut summary)? {
+                store.record_mailing(&invitation.invitation, Mailing::Invitation)?;
+            }
         }
         Ok(summary)
     }
@@ -143,23 +150,23 @@ impl Mailer {
                 &due.email,
                 &due.language,
                 &due.token,
+                &due.invitation,
             );
-            let before = summary.sent;
-            self.deliver(store, &due.invitation, message, &mut summary)?;
-            if summary.sent > before {
-                store.record_reminder(&due.invitation)?;
+            if self.deliver(store, &due.invitation, message, &mut summary)? {
+                store.record_mailing(&due.invitation, Mailing::Reminder)?;
             }
         }
         Ok(summary)
     }
 
+    /// Hands one message to the transport; whether it was accepted.
     fn deliver(
         &self,
         store: &Store,
         invitation: &str,
         message: Result<Message, String>,
         summary: &mut SendSummary,
-    ) -> Result<(), MailError> {
+    ) -> Result<bool, MailError> {
         let outcome = message.and_then(|message| match &self.settings.transport {
             MailTransport::Smtp { host, port } => SmtpTransport::builder_dangerous(host)
                 .port(*port)
@@ -173,15 +180,18 @@ impl Mailer {
                 .map_err(|error| error.to_string()),
         });
         match outcome {
-            Ok(()) => summary.sent += 1,
+            Ok(()) => {
+                summary.sent += 1;
+                Ok(true)
+            }
             Err(error) => {
                 // The address is not logged: only that a message failed and why.
                 tracing::warn!(%error, "a message was refused; the invitation is marked undeliverable");
                 store.record_undeliverable(invitation)?;
                 summary.failed += 1;
+                Ok(false)
             }
         }
-        Ok(())
     }
 
     fn compose(
@@ -191,6 +201,7 @@ impl Mailer {
         to: &str,
         lang: &str,
         token: &str,
+        invitation: &str,
     ) -> Result<Message, String> {
         let texts = Texts::choose(survey, Some(lang), None);
         let title = survey.title.get(texts.lang());
@@ -214,7 +225,18 @@ impl Mailer {
             texts.get("mail_thanks"),
         );
         let to: Mailbox = to.parse().map_err(|error| format!("address: {error}"))?;
+        // A stable Message-ID: if a crash makes a run send a message again after the relay took it,
+        // mail systems that deduplicate by Message-ID show it once.
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(
+            format!("{invitation}:{kind:?}:{}", self.settings.public_url).as_bytes(),
+        );
+        let message_id: String = digest
+            .iter()
+            .take(16)
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
         Message::builder()
+            .message_id(Some(format!("<{message_id}@vecu.invalid>")))
             .from(self.from.clone())
             .to(to)
             .subject(texts.fill(subject, &[("survey", title)]))

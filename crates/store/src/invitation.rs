@@ -70,7 +70,9 @@ pub struct ReminderDue {
 
 impl Store {
     /// Issues tokens for every invitation of an open wave that has none yet, and marks them
-    /// invited. Returns each token once.
+    /// invited. Returns each token once. Mailing is recorded separately
+    /// ([`Store::record_mailing`]), so that an interrupted mail-out resumes with
+    /// [`Store::invitations_to_mail`].
     pub fn issue_tokens(&self, wave: &str) -> Result<Vec<IssuedToken>> {
         let key = self.key()?.clone();
         let mut connection = self.connection()?;
@@ -104,7 +106,6 @@ impl Store {
                 ))
                 .execute(connection)?;
                 if changed == 1 {
-                    record_contact(connection, &invitation, "invitation")?;
                     issued.push(IssuedToken {
                         email: key.open(&sealed_email, &contact)?,
                         invitation,
@@ -228,6 +229,8 @@ impl Store {
             .filter(invitations::status.eq_any(["invited", "opened"]))
             .filter(invitations::last_contact_on.le(calendar::days_ago(after_days)))
             .filter(invitations::contacts_made.lt(max_contacts))
+            // Only those whose invitation was mailed: an unsent one is not reminded but sent.
+            .filter(invitations::contacts_made.ge(1))
             .select((
                 invitations::id,
                 invitations::token_sealed,
@@ -250,14 +253,65 @@ impl Store {
             .collect()
     }
 
-    /// Records a mailing (reminder) sent to an invitation.
-    pub fn record_reminder(&self, id: &str) -> Result<()> {
+    /// Records a message accepted for delivery: the invitation itself, or a reminder.
+    pub fn record_mailing(&self, id: &str, mailing: Mailing) -> Result<()> {
+        let kind = match mailing {
+            Mailing::Invitation => "invitation",
+            Mailing::Reminder => "reminder",
+        };
         let mut connection = self.connection()?;
-        connection.transaction(|connection| record_contact(connection, id, "reminder"))
+        connection.transaction(|connection| record_contact(connection, id, kind))
+    }
+
+    /// Invitations issued but not yet mailed (a mail-out interrupted half-way resumes here),
+    /// with their tokens and addresses.
+    pub fn invitations_to_mail(&self, wave: &str) -> Result<Vec<IssuedToken>> {
+        let key = self.key()?.clone();
+        let mut connection = self.connection()?;
+        require_status(
+            &mut connection,
+            wave,
+            &["open"],
+            "mailing invitations",
+            "open",
+        )?;
+        let rows: Vec<DueRow> = invitations::table
+            .inner_join(contacts::table)
+            .filter(invitations::wave_id.eq(wave))
+            .filter(invitations::status.eq_any(["invited", "opened"]))
+            .filter(invitations::contacts_made.eq(0))
+            .select((
+                invitations::id,
+                invitations::token_sealed,
+                invitations::contacts_made,
+                contacts::id,
+                contacts::email,
+                contacts::language,
+            ))
+            .load(&mut connection)?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(IssuedToken {
+                    email: key.open(&row.email, &row.contact)?,
+                    token: open_token(&key, row.token_sealed.as_deref(), &row.invitation)?,
+                    invitation: row.invitation,
+                    language: row.language,
+                })
+            })
+            .collect()
     }
 }
 
-/// An invitation due a reminder, as read from the vault.
+/// Which message was mailed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mailing {
+    /// The first message, with the personal link.
+    Invitation,
+    /// A reminder to someone who has neither answered nor opted out.
+    Reminder,
+}
+
+/// An invitation due a reminder or a first mailing, as read from the vault.
 #[derive(Queryable)]
 struct DueRow {
     invitation: String,

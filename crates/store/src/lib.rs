@@ -44,7 +44,7 @@ pub use export::{
     AnonymityPolicy, AnonymityRefusal, Export, ExportOptions, ExportReport, Recoding,
 };
 pub use frame::ImportSummary;
-pub use invitation::{Invitation, IssuedToken, ReminderDue, TokenState};
+pub use invitation::{Invitation, IssuedToken, Mailing, ReminderDue, TokenState};
 pub use scrub::{scrub, SCRUBBER_LIMITS};
 pub use secret::EncryptionKey;
 pub use submit::{Mode, SubmitOutcome};
