@@ -214,43 +214,22 @@ impl Store {
         after_days: u32,
         max_contacts: i64,
     ) -> Result<Vec<ReminderDue>> {
-        let key = self.key()?.clone();
-        let mut connection = self.connection()?;
-        require_status(
-            &mut connection,
+        let due = self.mailable(
             wave,
-            &["open"],
+            1..max_contacts,
+            &calendar::days_ago(after_days),
             "listing reminders",
-            "open",
         )?;
-        let rows: Vec<DueRow> = invitations::table
-            .inner_join(contacts::table)
-            .filter(invitations::wave_id.eq(wave))
-            .filter(invitations::status.eq_any(["invited", "opened"]))
-            .filter(invitations::last_contact_on.le(calendar::days_ago(after_days)))
-            .filter(invitations::contacts_made.lt(max_contacts))
-            // Only those whose invitation was mailed: an unsent one is not reminded but sent.
-            .filter(invitations::contacts_made.ge(1))
-            .select((
-                invitations::id,
-                invitations::token_sealed,
-                invitations::contacts_made,
-                contacts::id,
-                contacts::email,
-                contacts::language,
-            ))
-            .load(&mut connection)?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(ReminderDue {
-                    email: key.open(&row.email, &row.contact)?,
-                    token: open_token(&key, row.token_sealed.as_deref(), &row.invitation)?,
-                    invitation: row.invitation,
-                    language: row.language,
-                    contacts_made: row.contacts_made,
-                })
+        Ok(due
+            .into_iter()
+            .map(|(issued, contacts_made)| ReminderDue {
+                invitation: issued.invitation,
+                email: issued.email,
+                language: issued.language,
+                token: issued.token,
+                contacts_made,
             })
-            .collect()
+            .collect())
     }
 
     /// Records a message accepted for delivery: the invitation itself, or a reminder.
@@ -266,20 +245,33 @@ impl Store {
     /// Invitations issued but not yet mailed (a mail-out interrupted half-way resumes here),
     /// with their tokens and addresses.
     pub fn invitations_to_mail(&self, wave: &str) -> Result<Vec<IssuedToken>> {
+        let due = self.mailable(wave, 0..1, &calendar::today(), "mailing invitations")?;
+        Ok(due.into_iter().map(|(issued, _)| issued).collect())
+    }
+
+    /// Invited or opened patients of an open wave with a number of mailings in `mailings` and no
+    /// mailing after `cutoff`, with their tokens, addresses and mailing counts.
+    fn mailable(
+        &self,
+        wave: &str,
+        mailings: std::ops::Range<i64>,
+        cutoff: &str,
+        action: &'static str,
+    ) -> Result<Vec<(IssuedToken, i64)>> {
         let key = self.key()?.clone();
         let mut connection = self.connection()?;
-        require_status(
-            &mut connection,
-            wave,
-            &["open"],
-            "mailing invitations",
-            "open",
-        )?;
+        require_status(&mut connection, wave, &["open"], action, "open")?;
         let rows: Vec<DueRow> = invitations::table
             .inner_join(contacts::table)
             .filter(invitations::wave_id.eq(wave))
             .filter(invitations::status.eq_any(["invited", "opened"]))
-            .filter(invitations::contacts_made.eq(0))
+            .filter(invitations::contacts_made.ge(mailings.start))
+            .filter(invitations::contacts_made.lt(mailings.end))
+            .filter(
+                invitations::last_contact_on
+                    .is_null()
+                    .or(invitations::last_contact_on.le(cutoff)),
+            )
             .select((
                 invitations::id,
                 invitations::token_sealed,
@@ -291,12 +283,13 @@ impl Store {
             .load(&mut connection)?;
         rows.into_iter()
             .map(|row| {
-                Ok(IssuedToken {
+                let issued = IssuedToken {
                     email: key.open(&row.email, &row.contact)?,
                     token: open_token(&key, row.token_sealed.as_deref(), &row.invitation)?,
                     invitation: row.invitation,
                     language: row.language,
-                })
+                };
+                Ok((issued, row.contacts_made))
             })
             .collect()
     }
