@@ -78,6 +78,7 @@ impl Application {
                 .service(api::import_frame)
                 .service(api::send_invitations)
                 .service(api::send_reminders)
+                .service(api::export)
                 .service(api::wave_status)
                 .service(api::close_wave)
                 .service(patient::invitation_link)

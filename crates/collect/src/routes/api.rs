@@ -316,3 +316,79 @@ pub async fn send_reminders(
     .map_err(|error| ApiError::BadRequest(error.to_string()))??;
     Ok(HttpResponse::Ok().json(summary))
 }
+
+/// What an export asks for.
+#[derive(Debug, serde::Deserialize)]
+pub struct ExportQuery {
+    /// `csv` or `parquet`.
+    format: String,
+    /// Minimum size of every combination of quasi-identifiers (default 5).
+    k: Option<usize>,
+    /// `refuse` (default), `generalise` or `suppress`.
+    policy: Option<String>,
+    /// Include free text, scrubbed.
+    free_text: Option<bool>,
+}
+
+/// The wave's responses as the k-anonymous wide table (admin, researcher). The body is the file;
+/// the `X-Vecu-Export-Report` header says what was changed to reach k.
+#[get("/api/v1/waves/{wave}/export")]
+pub async fn export(
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: web::Path<String>,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let (format, content_type) = match query.format.as_str() {
+        "csv" => (vecu_survey::TableFormat::Csv, "text/csv; charset=utf-8"),
+        "parquet" => (
+            vecu_survey::TableFormat::Parquet,
+            "application/vnd.apache.parquet",
+        ),
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "format {other}: use csv or parquet"
+            )))
+        }
+    };
+    let policy = match query.policy.as_deref().unwrap_or("refuse") {
+        "refuse" => vecu_store::AnonymityPolicy::Refuse,
+        "generalise" => vecu_store::AnonymityPolicy::Generalise,
+        "suppress" => vecu_store::AnonymityPolicy::Suppress,
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "policy {other}: use refuse, generalise or suppress"
+            )))
+        }
+    };
+    let options = vecu_store::ExportOptions {
+        k: query.k.unwrap_or(5),
+        policy,
+        free_text: query.free_text.unwrap_or(false),
+    };
+    let store = acting(&state, &caller);
+    let extension = query.format.clone();
+    let (bytes, report) = web::block(move || -> Result<(Vec<u8>, String), ApiError> {
+        let export = store.export(&wave, &options)?;
+        let dir = tempfile::tempdir().map_err(|error| ApiError::BadRequest(error.to_string()))?;
+        let path = dir.path().join(format!("export.{extension}"));
+        export.write(&path, format)?;
+        let bytes =
+            std::fs::read(&path).map_err(|error| ApiError::BadRequest(error.to_string()))?;
+        Ok((
+            bytes,
+            serde_json::to_string(&export.report).unwrap_or_default(),
+        ))
+    })
+    .await
+    .map_err(|error| ApiError::BadRequest(error.to_string()))??;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("X-Vecu-Export-Report", report))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"responses.{}\"", query.format),
+        ))
+        .body(bytes))
+}

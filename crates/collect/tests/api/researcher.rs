@@ -242,3 +242,91 @@ async fn a_wave_is_fielded_through_the_api(backend: Backend) {
         ]
     );
 }
+
+on_both_backends!(exports_come_through_the_api_k_anonymous);
+
+async fn exports_come_through_the_api_k_anonymous(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, key) = app
+        .store
+        .create_api_key("Researcher", Role::Researcher)
+        .expect("key");
+    let (_, partner) = app
+        .store
+        .create_api_key("Partner", Role::PatientPartner)
+        .expect("key");
+    let survey = app
+        .store
+        .survey(&app.store.wave(&app.wave).expect("wave").survey_hash)
+        .expect("survey");
+    let response = survey
+        .validate(&serde_json::json!({ "surgery": "no", "overall": 8 }))
+        .expect("valid");
+    for token in &app.tokens {
+        app.store
+            .submit(&token.invitation, &response, vecu_store::Mode::WebLink)
+            .expect("submitted");
+    }
+    let get = |url: String, key: String| async move {
+        let mut response = awc::Client::default()
+            .get(url)
+            .insert_header(("Authorization", format!("Bearer {key}")))
+            .send()
+            .await
+            .expect("answer");
+        let report = response
+            .headers()
+            .get("x-vecu-export-report")
+            .map(|v| v.to_str().expect("ascii").to_owned());
+        let body = response.body().await.expect("body");
+        (
+            response.status().as_u16(),
+            report,
+            String::from_utf8_lossy(&body).into_owned(),
+        )
+    };
+    let url = format!(
+        "{}/api/v1/waves/{}/export?format=csv",
+        app.address, app.wave
+    );
+    assert_eq!(
+        get(url.clone(), partner).await.0,
+        403,
+        "microdata is for the research team"
+    );
+    let (status, report, body) = get(url.clone(), key.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body.lines().count(),
+        7,
+        "a header and six responses: {body}"
+    );
+    assert!(body
+        .lines()
+        .next()
+        .is_some_and(|header| header.starts_with("response_id,site")));
+    let report: serde_json::Value =
+        serde_json::from_str(&report.expect("report header")).expect("json");
+    assert_eq!(report["records_out"], 6);
+    let (status, _, body) = get(format!("{url}&k=7"), key.clone()).await;
+    assert_eq!(
+        status, 422,
+        "six identical combinations are fewer than k = 7: {body}"
+    );
+    assert!(
+        body.contains("--generalise") || body.contains("export refused"),
+        "{body}"
+    );
+    assert_eq!(
+        get(
+            format!(
+                "{}/api/v1/waves/{}/export?format=xlsx",
+                app.address, app.wave
+            ),
+            key
+        )
+        .await
+        .0,
+        400
+    );
+}
