@@ -8,14 +8,9 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "vecu", version, about)]
 pub struct Args {
-    /// Database: a SQLite file path, or a postgres:// URL.
-    #[arg(
-        long,
-        global = true,
-        env = "VECU_DATABASE_URL",
-        default_value = "vecu.db"
-    )]
-    pub database: String,
+    /// Database: a SQLite file path, or a postgres:// URL [default: vecu.db].
+    #[arg(long, global = true, env = "VECU_DATABASE_URL")]
+    pub database: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -52,9 +47,12 @@ pub enum AdminCommand {
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "VECU_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: String,
+    /// Settings file (TOML); options and environment variables override it.
+    #[arg(long, env = "VECU_CONFIG")]
+    pub config: Option<std::path::PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "VECU_BIND")]
+    pub bind: Option<String>,
     /// Mark the session cookie Secure (when served over HTTPS, directly or behind a proxy).
     #[arg(long, env = "VECU_SECURE_COOKIES")]
     pub secure_cookies: bool,
@@ -65,9 +63,9 @@ pub struct ServeArgs {
     /// file:///directory (one .eml file per message).
     #[arg(long, env = "VECU_MAIL_URL")]
     pub mail: Option<String>,
-    /// Sender of the mail, such as "SCAPE study <scape@hospital.example>".
-    #[arg(long, env = "VECU_MAIL_FROM", default_value = "vecu <vecu@localhost>")]
-    pub mail_from: String,
+    /// Sender of the mail, such as "SCAPE study <scape@hospital.example>" [default: vecu <vecu@localhost>].
+    #[arg(long, env = "VECU_MAIL_FROM")]
+    pub mail_from: Option<String>,
     /// Public address of the service, for the links in mail (default: http://BIND).
     #[arg(long, env = "VECU_PUBLIC_URL")]
     pub public_url: Option<String>,

@@ -293,3 +293,41 @@ fn a_wave_is_created_filled_opened_exported_and_closed_from_the_command_line() {
         stderr(&unknown)
     );
 }
+
+#[test]
+fn serve_reports_bad_settings_files_with_their_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("vecu.toml"),
+        "bind = \"127.0.0.1:0\"\nsmtp = \"x\"\n",
+    )
+    .expect("file");
+    let output = vecu_in(dir.path(), None, &["serve", "--config", "vecu.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("vecu.toml") && err.contains("smtp") && err.contains("line 2"),
+        "{err}"
+    );
+    let missing = vecu_in(dir.path(), None, &["serve", "--config", "nope.toml"]);
+    assert!(
+        stderr(&missing).contains("cannot read the settings file nope.toml"),
+        "{}",
+        stderr(&missing)
+    );
+    let postgres = vecu_in(
+        dir.path(),
+        None,
+        &[
+            "--database",
+            "postgres://postgres@127.0.0.1:5432/postgres",
+            "serve",
+        ],
+    );
+    assert_eq!(postgres.status.code(), Some(2));
+    assert!(
+        stderr(&postgres).contains("no encryption key"),
+        "{}",
+        stderr(&postgres)
+    );
+}

@@ -13,12 +13,20 @@ use crate::args::{Args, Command};
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         Command::Survey(command) => survey::run(command),
-        Command::Wave(command) => wave::run(&args.database, command),
-        Command::Export(export) => export::run(&args.database, export),
-        Command::Serve(serve) => serve::run(&args.database, serve),
-        Command::Admin(admin) => admin::run(&args.database, admin),
+        Command::Wave(command) => wave::run(&database(&args.database), command),
+        Command::Export(export) => export::run(&database(&args.database), export),
+        Command::Serve(serve) => serve::run(args.database.as_deref(), serve),
+        Command::Admin(admin) => admin::run(&database(&args.database), admin),
     }
 }
+
+/// The database asked for, or `vecu.db` in the working directory.
+pub fn database(asked: &Option<String>) -> String {
+    asked.clone().unwrap_or_else(|| DEFAULT_DATABASE.to_owned())
+}
+
+/// The embedded default database.
+pub const DEFAULT_DATABASE: &str = "vecu.db";
 
 /// Opens the store; the encryption key comes from VECU_ENCRYPTION_KEY when set.
 pub fn open_store(database: &str) -> anyhow::Result<vecu_store::Store> {

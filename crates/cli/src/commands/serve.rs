@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use vecu_collect::{MailSettings, MailTransport, ServeConfig};
+
 use vecu_store::{EncryptionKey, Store, StoreConfig};
 
 use crate::args::ServeArgs;
@@ -11,52 +12,107 @@ use crate::args::ServeArgs;
 /// The shipped questionnaire, part of the binary so that the demo runs from anywhere.
 const CANCER_SURVEY: &str = include_str!("../../../../surveys/scape-cancer.json");
 
-pub fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let mut store = super::open_store(database)?;
-    let config = ServeConfig {
-        bind: args.bind.clone(),
-        secure_cookies: args.secure_cookies,
-        behind_proxy: args.behind_proxy,
-        mail: match &args.mail {
-            Some(url) => Some(MailSettings {
-                transport: MailTransport::parse(url)?,
-                from: args.mail_from.clone(),
-                public_url: args
-                    .public_url
-                    .clone()
-                    .unwrap_or_else(|| format!("http://{}", args.bind)),
-            }),
-            None => None,
+/// `vecu serve` settings from a TOML file; every key is optional, options and environment
+/// variables win over it.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database: Option<String>,
+    bind: Option<String>,
+    public_url: Option<String>,
+    secure_cookies: Option<bool>,
+    behind_proxy: Option<bool>,
+    /// A file holding the encryption key (base64), readable by vecu only.
+    encryption_key_file: Option<std::path::PathBuf>,
+    mail: Option<MailFileSettings>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MailFileSettings {
+    url: Option<String>,
+    from: Option<String>,
+}
+
+fn read_settings(path: &std::path::Path) -> anyhow::Result<FileSettings> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the settings file {}", path.display()))?;
+    // toml's messages give the line, the column and the offending key.
+    toml::from_str(&text).map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))
+}
+
+pub fn run(database: Option<&str>, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let file = match &args.config {
+        Some(path) => read_settings(path)?,
+        None => FileSettings::default(),
+    };
+    let database = database
+        .map(str::to_owned)
+        .or(file.database.clone())
+        .unwrap_or_else(|| super::DEFAULT_DATABASE.to_owned());
+    let bind = args
+        .bind
+        .clone()
+        .or(file.bind.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let key_text =
+        match (
+            std::env::var("VECU_ENCRYPTION_KEY").ok(),
+            &file.encryption_key_file,
+        ) {
+            (Some(key), _) => Some(key),
+            (None, Some(path)) => Some(std::fs::read_to_string(path).with_context(|| {
+                format!("cannot read the encryption key file {}", path.display())
+            })?),
+            (None, None) => None,
+        };
+    let key = match (key_text, args.demo) {
+        (Some(text), _) => EncryptionKey::from_base64(&text).context("the encryption key")?,
+        (None, Some(_)) => {
+            eprintln!("no encryption key is set: the demo uses a temporary key (its contacts and drafts cannot be read after a restart)");
+            EncryptionKey::from_base64(&EncryptionKey::generate_base64())?
+        }
+        (None, None) => local_key(&database)?,
+    };
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+    let store = Store::open(
+        &database,
+        StoreConfig {
+            key: Some(key),
+            actor: format!("serve:{user}"),
+            ..StoreConfig::default()
         },
+    )
+    .with_context(|| format!("opening the database {database}"))?;
+    let mail_file = file.mail.unwrap_or_default();
+    let mail = match args.mail.clone().or(mail_file.url) {
+        Some(url) => Some(MailSettings {
+            transport: MailTransport::parse(&url)?,
+            from: args
+                .mail_from
+                .clone()
+                .or(mail_file.from)
+                .unwrap_or_else(|| "vecu <vecu@localhost>".to_owned()),
+            public_url: args
+                .public_url
+                .clone()
+                .or(file.public_url.clone())
+                .unwrap_or_else(|| format!("http://{bind}")),
+        }),
+        None => None,
+    };
+    let config = ServeConfig {
+        bind: bind.clone(),
+        secure_cookies: args.secure_cookies || file.secure_cookies.unwrap_or(false),
+        behind_proxy: args.behind_proxy || file.behind_proxy.unwrap_or(false),
+        mail,
     };
     let links = match args.demo {
-        Some(patients) => {
-            if std::env::var("VECU_ENCRYPTION_KEY").is_err() {
-                eprintln!("VECU_ENCRYPTION_KEY is not set: the demo uses a temporary key (its contacts cannot be read after a restart)");
-                let key = EncryptionKey::from_base64(&EncryptionKey::generate_base64())?;
-                store = Store::open(
-                    database,
-                    StoreConfig {
-                        key: Some(key),
-                        actor: "demo".to_owned(),
-                        ..StoreConfig::default()
-                    },
-                )?;
-            }
-            demo_wave(&store, patients)?
-        }
-        None => {
-            if std::env::var("VECU_ENCRYPTION_KEY").is_err() {
-                anyhow::bail!("VECU_ENCRYPTION_KEY is not set: drafts and contacts are encrypted with it; set it to 32 random bytes in base64 (head -c 32 /dev/urandom | base64), or try `vecu serve --demo`");
-            }
-            Vec::new()
-        }
+        Some(patients) => demo_wave(&store, patients)?,
+        None => Vec::new(),
     };
     vecu_collect::serve(&config, store, |port| {
-        let host = args
-            .bind
-            .rsplit_once(':')
-            .map_or("127.0.0.1", |(host, _)| host);
+        let host = bind.rsplit_once(':').map_or("127.0.0.1", |(host, _)| host);
         eprintln!(
             "vecu is serving on http://{host}:{port} (database {database}); stop with Ctrl-C"
         );
@@ -66,6 +122,36 @@ pub fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     })
     .context("serving")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// With no key configured, a SQLite database gets its own key file beside it (`vecu.db.key`,
+/// created once, readable by its owner only), so that `vecu serve` runs with no option at all.
+fn local_key(database: &str) -> anyhow::Result<EncryptionKey> {
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        anyhow::bail!(
+            "no encryption key: set VECU_ENCRYPTION_KEY or encryption_key_file in the settings file to 32 random bytes in base64 (head -c 32 /dev/urandom | base64)"
+        );
+    }
+    let path =
+        std::path::PathBuf::from(format!("{}.key", database.trim_start_matches("sqlite://")));
+    if !path.exists() {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .with_context(|| format!("cannot create the key file {}", path.display()))?;
+        file.write_all(EncryptionKey::generate_base64().as_bytes())?;
+        eprintln!(
+            "created the encryption key file {}: keep it, and keep it out of the database's backups (or set VECU_ENCRYPTION_KEY)",
+            path.display()
+        );
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read the key file {}", path.display()))?;
+    EncryptionKey::from_base64(&text).with_context(|| format!("the key file {}", path.display()))
 }
 
 /// A new open wave of the shipped survey with invented patients; returns their tokens.
