@@ -33,6 +33,20 @@ await page.goto(link);
 await check('welcome');
 await page.click('button.primary');
 await check('question-page');
+// Keyboard only: Tab reaches the first answer, Space ticks it, and the form goes on with Enter.
+const firstPage = page.url();
+let focused = '';
+for (let step = 0; step < 40 && focused !== 'radio' && focused !== 'checkbox'; step += 1) {
+  await page.keyboard.press('Tab');
+  focused = await page.evaluate(() => document.activeElement && document.activeElement.type);
+}
+if (focused !== 'radio' && focused !== 'checkbox') throw new Error('no answer can be reached with the Tab key');
+await page.keyboard.press('Space');
+if (!(await page.evaluate(() => document.activeElement.checked))) throw new Error('Space did not tick the answer');
+await Promise.all([page.waitForEvent('framenavigated'), page.keyboard.press('Enter')]);
+await page.waitForLoadState();
+if (page.url() === firstPage) throw new Error('Enter did not submit the page');
+console.log('keyboard: answered with Tab and Space, went on with Enter');
 // Go on without answering until a required question stops us: the error summary page.
 for (let step = 0; step < 15 && !(await page.$('.error-summary')); step += 1) {
   await page.click('button[value=next]');
