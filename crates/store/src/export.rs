@@ -81,9 +81,10 @@ impl fmt::Display for AnonymityRefusal {
         write!(
             f,
             "export refused: {} of {} records fall in {} combination(s) of {} shared by fewer than {} records, \
-             so they could be re-identified; export again with --generalise (group rare values into \"other\", \
-             the site last, then leave out what is still too rare) or --suppress (leave those records out), \
-             or with a smaller --k if the data stays inside the research team",
+             so they could be re-identified; export again generalising (--generalise, or policy=generalise in \
+             the API: rare values grouped into \"other\", the site last, then what is still too rare left out) \
+             or suppressing (--suppress, policy=suppress: those records left out), or with a smaller k if the \
+             data stays inside the research team",
             self.violating_records,
             self.records,
             self.violating_combinations,
