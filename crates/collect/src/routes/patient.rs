@@ -322,6 +322,24 @@ fn visit(state: &AppState, request: &HttpRequest) -> Result<Option<Visit>, PageE
     }
 }
 
+/// The visit behind a page view, with its survey and texts in the language asked for (which the
+/// session then keeps).
+fn page_visit(
+    state: &AppState,
+    request: &HttpRequest,
+    asked: Option<&str>,
+) -> Result<Option<(Visit, std::sync::Arc<Survey>, Texts)>, PageError> {
+    let Some(visit) = visit(state, request)? else {
+        return Ok(None);
+    };
+    let survey = state.survey(&visit.invitation.survey_hash)?;
+    if let Some(lang) = asked.filter(|lang| survey.language(lang).is_some()) {
+        state.sessions.set_lang(&visit.session_id, lang);
+    }
+    let texts = Texts::choose(&survey, asked, Some(&visit.session.lang));
+    Ok(Some((visit, survey, texts)))
+}
+
 fn session_expired() -> HttpResponse {
     message_in_all_languages(
         StatusCode::UNAUTHORIZED,
@@ -399,21 +417,9 @@ pub async fn show_page(
     section: web::Path<usize>,
     query: web::Query<LangQuery>,
 ) -> Page {
-    let Some(visit) = visit(&state, &request)? else {
+    let Some((visit, survey, texts)) = page_visit(&state, &request, query.lang.as_deref())? else {
         return Ok(session_expired());
     };
-    let survey = state.survey(&visit.invitation.survey_hash)?;
-    if let Some(lang) = query
-        .lang
-        .as_deref()
-        .filter(|lang| survey.language(lang).is_some())
-    {
-        state.sessions.set_lang(&visit.session_id, lang);
-    }
-    let texts = Texts::choose(&survey, query.lang.as_deref(), Some(&visit.session.lang));
-    if visit.invitation.status == "submitted" {
-        return Ok(thanks(&texts, &survey));
-    }
     let section_idx = *section;
     if section_idx >= survey.sections.len() {
         return Err(PageError::NotFound);
@@ -566,21 +572,9 @@ pub async fn show_review(
     request: HttpRequest,
     query: web::Query<LangQuery>,
 ) -> Page {
-    let Some(visit) = visit(&state, &request)? else {
+    let Some((visit, survey, texts)) = page_visit(&state, &request, query.lang.as_deref())? else {
         return Ok(session_expired());
     };
-    let survey = state.survey(&visit.invitation.survey_hash)?;
-    if let Some(lang) = query
-        .lang
-        .as_deref()
-        .filter(|lang| survey.language(lang).is_some())
-    {
-        state.sessions.set_lang(&visit.session_id, lang);
-    }
-    let texts = Texts::choose(&survey, query.lang.as_deref(), Some(&visit.session.lang));
-    if visit.invitation.status == "submitted" {
-        return Ok(thanks(&texts, &survey));
-    }
     let (_, answers) = draft_answers(&state, &survey, &visit.invitation.id)?;
     let visibility = survey.visibility(&answers);
     let csrf = state.csrf.token(&format!("session:{}", visit.session_id));
