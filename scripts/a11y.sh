@@ -24,4 +24,8 @@ server=$!
 # empty if the server fails first).
 link="$(head -n 1 "$work/links")"
 [ -n "$link" ] || { cat "$work/serve.log" >&2; exit 1; }
-node check.mjs "$link" "${A11Y_SCREENSHOTS:-$work}"
+# Screenshots of every page checked stay as artifacts beside the build.
+shots="${A11Y_SCREENSHOTS:-$target/a11y-screenshots}"
+mkdir -p "$shots"
+node check.mjs "$link" "$shots"
+echo "screenshots: $shots" >&2

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use vecu_store::{Backend, Role, TokenState};
 
-use crate::helpers::{on_both_backends, spawn_app_with};
+use crate::helpers::{on_both_backends, spawn_app_with, Browser};
 
 /// A minimal SMTP server (RFC 5321 commands lettre uses) that keeps every message it accepts.
 fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
@@ -114,6 +114,13 @@ async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
         link(german, "http://placeholder/o/"),
         token,
         "the opt-out link is the same person's"
+    );
+    // Follow the received link as the patient's browser would.
+    let welcome = Browser::new(&app).get(&format!("/s/{token}")).await;
+    assert_eq!(welcome.status, 200);
+    assert!(
+        welcome.body.contains(r#"<html lang="de">"#),
+        "the welcome page speaks the patient's language"
     );
 
     // One answers, one opts out: reminders go to the four others only.
