@@ -11,7 +11,7 @@ use crate::error::{FrameProblem, Result, StoreError};
 use crate::schema::{contacts, invitations, waves};
 use crate::secret::random_id;
 use crate::secret::EncryptionKey;
-use crate::wave::{load_wave, require_status, SITE_VARIABLE};
+use crate::wave::{require_status, wrong_state, SITE_VARIABLE};
 use crate::{audit, Store};
 
 /// What an import stored.
@@ -57,13 +57,12 @@ impl Store {
             .set(waves::status.eq(waves::status))
             .execute(connection)?;
             if open == 0 {
-                let info = load_wave(connection, wave)?;
-                return Err(StoreError::WaveState {
-                    wave: wave.to_owned(),
-                    status: info.status,
-                    action: "importing a sample frame",
-                    needed: "draft or open",
-                });
+                return Err(wrong_state(
+                    connection,
+                    wave,
+                    "importing a sample frame",
+                    "draft or open",
+                )?);
             }
             let known = known_emails(connection, &key, wave)?;
             let rows = parse_frame(&survey, csv, &known).map_err(StoreError::Frame)?;

@@ -132,13 +132,7 @@ impl Store {
                 ))
                 .execute(connection)?;
             if changed == 0 {
-                let info = load_wave(connection, wave)?;
-                return Err(StoreError::WaveState {
-                    wave: wave.to_owned(),
-                    status: info.status,
-                    action: "opening",
-                    needed: "draft",
-                });
+                return Err(wrong_state(connection, wave, "opening", "draft")?);
             }
             audit::record(
                 connection,
@@ -205,13 +199,7 @@ impl Store {
                     ))
                     .execute(connection)?;
             if changed == 0 {
-                let info = load_wave(connection, wave)?;
-                return Err(StoreError::WaveState {
-                    wave: wave.to_owned(),
-                    status: info.status,
-                    action: "closing",
-                    needed: "draft or open",
-                });
+                return Err(wrong_state(connection, wave, "closing", "draft or open")?);
             }
             let mut counts: BTreeMap<(String, String), i64> = BTreeMap::new();
             for (site, status) in live_counts(connection, wave)? {
@@ -306,6 +294,22 @@ pub(crate) fn load_wave(connection: &mut AnyConnection, wave: &str) -> Result<Wa
         .first(connection)
         .optional()?
         .ok_or_else(|| StoreError::WaveNotFound(wave.to_owned()))
+}
+
+/// The error for a wave found in the wrong status for `action` (or not found at all).
+pub(crate) fn wrong_state(
+    connection: &mut AnyConnection,
+    wave: &str,
+    action: &'static str,
+    needed: &'static str,
+) -> Result<StoreError> {
+    let info = load_wave(connection, wave)?;
+    Ok(StoreError::WaveState {
+        wave: wave.to_owned(),
+        status: info.status,
+        action,
+        needed,
+    })
 }
 
 /// The wave must have one of these statuses for `action`.
