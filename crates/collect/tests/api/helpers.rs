@@ -170,3 +170,32 @@ macro_rules! on_both_backends {
     };
 }
 pub(crate) use on_both_backends;
+
+/// One API call with an optional bearer key and an optional body (content type, text):
+/// the status and the JSON body (null when the body is not JSON).
+pub async fn api(
+    method: awc::http::Method,
+    url: String,
+    key: Option<&str>,
+    body: Option<(&str, String)>,
+) -> (u16, serde_json::Value) {
+    let mut request = awc::Client::default().request(method, url);
+    if let Some(key) = key {
+        request = request.insert_header(("Authorization", format!("Bearer {key}")));
+    }
+    let sent = match body {
+        Some((content_type, body)) => {
+            request
+                .insert_header(("Content-Type", content_type.to_owned()))
+                .send_body(body)
+                .await
+        }
+        None => request.send().await,
+    };
+    let mut response = sent.expect("the server answers");
+    let body = response.body().await.expect("body");
+    (
+        response.status().as_u16(),
+        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+    )
+}

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use vecu_store::{Backend, Role, TokenState};
 
-use crate::helpers::{on_both_backends, spawn_app_with, Browser};
+use crate::helpers::{api, on_both_backends, spawn_app_with, Browser};
 
 /// A minimal SMTP server (RFC 5321 commands lettre uses) that keeps every message it accepts.
 fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
@@ -51,17 +51,7 @@ fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
 on_both_backends!(invitations_and_reminders_reach_patients_by_smtp);
 
 async fn post(url: String, key: &str) -> (u16, serde_json::Value) {
-    let mut response = awc::Client::default()
-        .post(url)
-        .insert_header(("Authorization", format!("Bearer {key}")))
-        .send()
-        .await
-        .expect("the server answers");
-    let body = response.body().await.expect("body");
-    (
-        response.status().as_u16(),
-        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-    )
+    api(awc::http::Method::POST, url, Some(key), None).await
 }
 
 /// The text between a link's start and the end of its line, quoted-printable soft breaks removed.

@@ -2,7 +2,7 @@
 
 use vecu_store::{Backend, Role};
 
-use crate::helpers::{on_both_backends, spawn_app};
+use crate::helpers::{api, on_both_backends, spawn_app};
 
 on_both_backends!(keys_and_roles_guard_the_api);
 
@@ -11,17 +11,7 @@ async fn call(
     url: String,
     key: Option<&str>,
 ) -> (u16, serde_json::Value) {
-    let client = awc::Client::default();
-    let mut request = client.request(method, url);
-    if let Some(key) = key {
-        request = request.insert_header(("Authorization", format!("Bearer {key}")));
-    }
-    let mut response = request.send().await.expect("the server answers");
-    let body = response.body().await.expect("body");
-    (
-        response.status().as_u16(),
-        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-    )
+    api(method, url, key, None).await
 }
 
 async fn keys_and_roles_guard_the_api(backend: Backend) {
@@ -109,18 +99,7 @@ async fn send(
     content_type: &str,
     body: String,
 ) -> (u16, serde_json::Value) {
-    let mut response = awc::Client::default()
-        .request(method, url)
-        .insert_header(("Authorization", format!("Bearer {key}")))
-        .insert_header(("Content-Type", content_type.to_owned()))
-        .send_body(body)
-        .await
-        .expect("the server answers");
-    let body = response.body().await.expect("body");
-    (
-        response.status().as_u16(),
-        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-    )
+    api(method, url, Some(key), Some((content_type, body))).await
 }
 
 async fn a_wave_is_fielded_through_the_api(backend: Backend) {
