@@ -1,3 +1,32 @@
-//! Analysis of vecu survey results with polars, charts with plotters.
+//! Analysis of vecu survey results: the wide response table read with polars and typed by the
+//! survey definition; % positive, problem scores, means and domain scores per unit with their
+//! intervals; non-response weights with design-based intervals (as R's `survey` package);
+//! case-mix adjusted site scores with funnel limits; change between waves; small-cell
+//! suppression; the tidy results table; charts with plotters.
 //!
-//! Not built yet: see issue 5. The crate exists so that the workspace keeps its shape.
+//! It depends on the survey crate only: it can analyse any export or simulation.
+#![deny(missing_docs)]
+
+mod analyse;
+mod casemix;
+mod dataset;
+mod error;
+mod groups;
+mod load;
+mod measures;
+mod results;
+mod stats;
+mod suppress;
+mod weights;
+
+pub use analyse::{analyse, Analysis, Options, Previous, RESPONSE, SITE};
+pub use casemix::{funnel_flag, funnel_limits};
+pub use dataset::{ColumnData, DataColumn, Dataset, FrameColumn};
+pub use error::{AnalysisError, InputProblem, Result};
+pub use groups::OVERALL;
+pub use load::read_responses;
+pub use measures::Statistic;
+pub use results::{to_dataframe, write_results, ResultRow};
+pub use stats::{logit_interval, newcombe_difference, t_mean, t_quantile, wilson, Interval};
+pub use suppress::{suppress, DEFAULT_THRESHOLD};
+pub use weights::{FrameCounts, Method, WeightedEstimate};

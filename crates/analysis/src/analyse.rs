@@ -1,0 +1,451 @@
+//! The whole analysis of one wave: every measure for every unit, weighted where asked,
+//! case-mix adjusted site scores with funnel limits, the change since an earlier wave, and
+//! suppression of small cells, as rows of the tidy results table.
+
+use vecu_survey::{Codebook, ColumnType, Survey};
+
+use crate::casemix::{funnel_flag, funnel_limits, CaseMix};
+use crate::dataset::{ColumnData, Dataset, MISSING};
+use crate::error::Result;
+use crate::groups::{units, Patterns, Sums, Unit};
+use crate::measures::{measures, Measure, Statistic};
+use crate::results::ResultRow;
+use crate::stats::{newcombe_difference, t_mean, wilson, Interval};
+use crate::suppress::{suppress, DEFAULT_THRESHOLD};
+use crate::weights::{FrameCounts, Method, Weights};
+
+/// The frame variable that names the site (the store uses the same id).
+pub const SITE: &str = "site";
+
+/// Item name of response-rate rows.
+pub const RESPONSE: &str = "response";
+
+/// What to compute.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Minimum respondents for a figure to be shown.
+    pub threshold: u64,
+    /// Invited counts to weight respondents to, and how.
+    pub weighting: Option<(FrameCounts, Method)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threshold: DEFAULT_THRESHOLD,
+            weighting: None,
+        }
+    }
+}
+
+/// An earlier wave of the same survey, to compare with.
+#[derive(Debug, Clone, Copy)]
+pub struct Previous<'a> {
+    /// Its survey version.
+    pub survey: &'a Survey,
+    /// Its responses.
+    pub data: &'a Dataset,
+}
+
+/// Results of an analysis.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Every figure, suppressed where needed.
+    pub rows: Vec<ResultRow>,
+    /// Respondents analysed.
+    pub respondents: usize,
+    /// The suppression threshold used.
+    pub threshold: u64,
+    /// Weighting method, if weighted.
+    pub weighting: Option<Method>,
+    /// Ids of the case-mix variables used for adjustment.
+    pub case_mix: Vec<String>,
+}
+
+/// Runs the analysis; `progress` hears (done, total) after each measure.
+pub fn analyse(
+    survey: &Survey,
+    data: &Dataset,
+    options: &Options,
+    previous: Option<Previous<'_>>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Analysis> {
+    let patterns = Patterns::new(data);
+    let units = units(data, &patterns);
+    let weights = options
+        .weighting
+        .as_ref()
+        .map(|(counts, method)| Weights::new(data, &patterns, counts, *method))
+        .transpose()?;
+    let case_mix = case_mix(survey, data);
+    let all_measures = measures(survey, data);
+    let mut rows = Vec::new();
+    let total_steps = all_measures.len() + 2;
+    for (done, measure) in all_measures.iter().enumerate() {
+        let sums = Sums::new(&patterns, &measure.values(data));
+        let question = question_number(survey, measure);
+        rows.extend(measure_rows(
+            measure,
+            question,
+            &sums,
+            &units,
+            weights.as_ref(),
+        ));
+        if let Some(case_mix) = &case_mix {
+            if measure.statistic.compared_between_sites() {
+                rows.extend(site_comparison(
+                    measure, question, &sums, &units, &patterns, case_mix, data,
+                ));
+            }
+        }
+        progress(done + 1, total_steps);
+    }
+    rows.extend(distributions(survey, data, &patterns, &units));
+    progress(all_measures.len() + 1, total_steps);
+    if let Some((counts, _)) = &options.weighting {
+        rows.extend(response_rates(counts, &units, &patterns));
+    }
+    if let Some(previous) = previous {
+        rows.extend(changes(survey, data, &patterns, &units, previous));
+    }
+    suppress(&mut rows, options.threshold);
+    progress(total_steps, total_steps);
+    Ok(Analysis {
+        rows,
+        respondents: data.rows,
+        threshold: options.threshold,
+        weighting: options.weighting.as_ref().map(|(_, method)| *method),
+        case_mix: case_mix
+            .map(|case_mix| {
+                case_mix
+                    .variables
+                    .iter()
+                    .map(|(v, _)| data.frame[*v].variable.to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
+fn question_number(survey: &Survey, measure: &Measure) -> Option<u32> {
+    let id = measure.item_id.as_ref()?;
+    survey.question_number(id).map(|number| number as u32)
+}
+
+/// The site variable and the definition's case-mix variables, when the data has a site.
+fn case_mix(survey: &Survey, data: &Dataset) -> Option<CaseMix> {
+    let (site, site_column) = data.frame_column(SITE)?;
+    let variables = survey
+        .frame
+        .iter()
+        .filter(|variable| variable.case_mix && variable.id.as_str() != SITE)
+        .filter_map(|variable| data.frame_column(variable.id.as_str()))
+        .map(|(index, column)| (index, column.levels.len()))
+        .collect();
+    Some(CaseMix {
+        site,
+        variables,
+        sites: site_column.levels.len(),
+    })
+}
+
+/// Unweighted estimate of a measure over some patterns: Wilson for shares, t for means.
+fn unweighted(statistic: Statistic, sums: &Sums, patterns: &[u32]) -> (Interval, f64) {
+    let (n, sum, squares) = sums.total(patterns);
+    let interval = match statistic {
+        Statistic::PctPositive | Statistic::PctProblem | Statistic::PctSelected => wilson(sum, n),
+        Statistic::Mean | Statistic::DomainScore => t_mean(n, sum, squares),
+    };
+    (interval, n)
+}
+
+fn measure_rows(
+    measure: &Measure,
+    question: Option<u32>,
+    sums: &Sums,
+    units: &[Unit],
+    weights: Option<&Weights>,
+) -> Vec<ResultRow> {
+    let statistic = measure.statistic;
+    let scale = statistic.scale();
+    let mut rows = Vec::new();
+    for unit in units {
+        let (interval, n) = unweighted(statistic, sums, &unit.patterns);
+        if n == 0.0 {
+            continue;
+        }
+        rows.push(ResultRow::new(
+            &measure.item,
+            question,
+            &unit.kind,
+            &unit.code,
+            statistic.name(),
+            false,
+            interval.scaled(scale),
+            n,
+        ));
+        // A domain score is a mean of shares: its weighted interval is a mean's, not a logit one.
+        let share = matches!(
+            statistic,
+            Statistic::PctPositive | Statistic::PctProblem | Statistic::PctSelected
+        );
+        if let Some(estimate) = weights.and_then(|w| w.estimate(sums, &unit.patterns, share)) {
+            let mut row = ResultRow::new(
+                &measure.item,
+                question,
+                &unit.kind,
+                &unit.code,
+                statistic.name(),
+                true,
+                estimate.interval.scaled(scale),
+                estimate.rows,
+            );
+            row.se = Some(estimate.se * scale);
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Adjusted site scores (both methods), funnel limits and outlier flags.
+fn site_comparison(
+    measure: &Measure,
+    question: Option<u32>,
+    sums: &Sums,
+    units: &[Unit],
+    patterns: &Patterns,
+    case_mix: &CaseMix,
+    data: &Dataset,
+) -> Vec<ResultRow> {
+    let statistic = measure.statistic;
+    let scale = statistic.scale();
+    let all: Vec<u32> = (0..patterns.len() as u32).collect();
+    let (n_all, sum_all, squares_all) = sums.total(&all);
+    if n_all < 2.0 {
+        return Vec::new();
+    }
+    let overall = sum_all / n_all;
+    let sigma = if statistic.is_share() && statistic != Statistic::DomainScore {
+        (overall * (1.0 - overall)).sqrt()
+    } else {
+        ((squares_all - sum_all * sum_all / n_all) / (n_all - 1.0))
+            .max(0.0)
+            .sqrt()
+    };
+    let site_code = |site: u16| data.frame[case_mix.site].levels[site as usize].to_string();
+    let mut rows = Vec::new();
+    for adjusted in case_mix.adjust(patterns, sums) {
+        let code = site_code(adjusted.site);
+        // Funnel limits for the site's size, from all its respondents.
+        let site_patterns = units
+            .iter()
+            .find(|unit| unit.frame == Some((case_mix.site, adjusted.site)))
+            .map(|unit| unit.patterns.as_slice())
+            .unwrap_or_default();
+        let (n_site, _, _) = sums.total(site_patterns);
+        let limits_95 = funnel_limits(overall, sigma, n_site, 0.95);
+        let limits_998 = funnel_limits(overall, sigma, n_site, 0.998);
+        let row = |name: String, interval: Interval, n: f64| {
+            ResultRow::new(
+                &measure.item,
+                question,
+                SITE,
+                &code,
+                &name,
+                false,
+                interval.scaled(scale),
+                n,
+            )
+        };
+        if let Some(regression) = adjusted.regression {
+            let mut adjusted_row = row(
+                format!("adjusted_{}", statistic.name()),
+                regression,
+                adjusted.n,
+            );
+            adjusted_row.flag = funnel_flag(regression.estimate, limits_95, limits_998).to_owned();
+            rows.push(adjusted_row);
+        }
+        if let Some(standardised) = adjusted.standardised {
+            rows.push(row(
+                format!("standardised_{}", statistic.name()),
+                standardised,
+                adjusted.n,
+            ));
+        }
+        rows.push(row(
+            format!("funnel_95_{}", statistic.name()),
+            limits_95,
+            n_site,
+        ));
+        rows.push(row(
+            format!("funnel_998_{}", statistic.name()),
+            limits_998,
+            n_site,
+        ));
+    }
+    rows
+}
+
+/// Share of each answer code among those who answered, per unit (`pct_option` rows).
+fn distributions(
+    survey: &Survey,
+    data: &Dataset,
+    patterns: &Patterns,
+    units: &[Unit],
+) -> Vec<ResultRow> {
+    let mut rows = Vec::new();
+    for column in &data.columns {
+        let ColumnData::Coded { codes, values } = &column.data else {
+            continue;
+        };
+        let mut counts = vec![vec![0.0; codes.len()]; patterns.len()];
+        for (code, pattern) in values.iter().zip(&patterns.of_row) {
+            if *code != MISSING {
+                counts[*pattern as usize][*code as usize] += 1.0;
+            }
+        }
+        let question = match &column.source {
+            vecu_survey::ColumnSource::Item { item, .. }
+            | vecu_survey::ColumnSource::MatrixRow { item, .. } => {
+                survey.question_number(item).map(|n| n as u32)
+            }
+            _ => None,
+        };
+        for unit in units {
+            let mut per_code = vec![0.0; codes.len()];
+            for p in &unit.patterns {
+                for (total, count) in per_code.iter_mut().zip(&counts[*p as usize]) {
+                    *total += count;
+                }
+            }
+            let answered: f64 = per_code.iter().sum();
+            if answered == 0.0 {
+                continue;
+            }
+            for (code, count) in codes.iter().zip(&per_code) {
+                let mut row = ResultRow::new(
+                    &column.name,
+                    question,
+                    &unit.kind,
+                    &unit.code,
+                    "pct_option",
+                    false,
+                    wilson(*count, answered).scaled(100.0),
+                    answered,
+                );
+                row.option = Some(code.to_string());
+                rows.push(row);
+            }
+        }
+    }
+    rows
+}
+
+/// Respondents over invited per site (and overall), with Wilson intervals.
+fn response_rates(counts: &FrameCounts, units: &[Unit], patterns: &Patterns) -> Vec<ResultRow> {
+    let mut rows = Vec::new();
+    let respondents = |unit: &Unit| -> f64 {
+        unit.patterns
+            .iter()
+            .map(|p| patterns.respondents[*p as usize])
+            .sum()
+    };
+    let mut push = |unit: &Unit, invited: f64| {
+        let responded = respondents(unit);
+        if invited > 0.0 {
+            rows.push(ResultRow::new(
+                RESPONSE,
+                None,
+                &unit.kind,
+                &unit.code,
+                "response_rate",
+                false,
+                wilson(responded.min(invited), invited).scaled(100.0),
+                responded,
+            ));
+        }
+    };
+    for unit in units {
+        if unit.is_overall() {
+            push(unit, counts.total());
+        } else if let Some(margin) = counts.margin(&unit.kind) {
+            push(unit, margin.get(&unit.code).copied().unwrap_or_default());
+        }
+    }
+    rows
+}
+
+/// Change in % positive since an earlier wave, overall and per site, for items that kept their
+/// column, type and codes with their roles.
+fn changes(
+    survey: &Survey,
+    data: &Dataset,
+    patterns: &Patterns,
+    units: &[Unit],
+    previous: Previous<'_>,
+) -> Vec<ResultRow> {
+    let current_codebook = Codebook::new(survey);
+    let previous_codebook = Codebook::new(previous.survey);
+    let kept = |name: &str| {
+        let now = current_codebook.columns.iter().find(|c| c.name == name);
+        let before = previous_codebook.columns.iter().find(|c| c.name == name);
+        match (now, before) {
+            (Some(now), Some(before)) => {
+                now.column_type == before.column_type
+                    && (now.column_type != ColumnType::Code || now.values == before.values)
+            }
+            _ => false,
+        }
+    };
+    let previous_patterns = Patterns::new(previous.data);
+    let previous_units = crate::groups::units(previous.data, &previous_patterns);
+    let previous_measures = measures(previous.survey, previous.data);
+    let mut rows = Vec::new();
+    for measure in measures(survey, data) {
+        if measure.statistic != Statistic::PctPositive
+            || measure.item_id.is_none()
+            || !kept(&measure.item)
+        {
+            continue;
+        }
+        let Some(before) = previous_measures
+            .iter()
+            .find(|m| m.item == measure.item && m.statistic == Statistic::PctPositive)
+        else {
+            continue;
+        };
+        let sums = Sums::new(patterns, &measure.values(data));
+        let previous_sums = Sums::new(&previous_patterns, &before.values(previous.data));
+        let question = question_number(survey, &measure);
+        for unit in units.iter().filter(|u| u.is_overall() || u.kind == SITE) {
+            let Some(earlier) = previous_units
+                .iter()
+                .find(|u| u.kind == unit.kind && u.code == unit.code)
+            else {
+                continue;
+            };
+            let (n_now, positive_now, _) = sums.total(&unit.patterns);
+            let (n_before, positive_before, _) = previous_sums.total(&earlier.patterns);
+            if n_now == 0.0 || n_before == 0.0 {
+                continue;
+            }
+            let change = newcombe_difference(
+                wilson(positive_before, n_before),
+                wilson(positive_now, n_now),
+            );
+            rows.push(ResultRow::new(
+                &measure.item,
+                question,
+                &unit.kind,
+                &unit.code,
+                "change_pct_positive",
+                false,
+                change.scaled(100.0),
+                // Suppression looks at the smaller of the two waves.
+                n_now.min(n_before),
+            ));
+        }
+    }
+    rows
+}

@@ -1,0 +1,411 @@
+//! Reading the wide response table (CSV or Parquet, through polars) into a typed [`Dataset`].
+//!
+//! Every column is checked against the survey's codebook: unknown columns, unknown codes and
+//! numbers out of range are reported with the column and the line (CSV) or row (Parquet), a few
+//! per column, so that one run shows what to fix.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use polars::prelude::*;
+use vecu_survey::{
+    Cell, Codebook, Column as CodebookColumn, ColumnSource, ColumnType, ItemKind, Survey,
+    TableFormat,
+};
+
+use crate::dataset::{ColumnData, DataColumn, Dataset, FrameColumn, MISSING, MISSING_FLAG, OTHER};
+use crate::error::{AnalysisError, InputProblem, Result};
+
+/// Problems reported per column before moving on, and in all before giving up.
+const PROBLEMS_PER_COLUMN: usize = 3;
+const PROBLEMS_IN_ALL: usize = 30;
+
+/// Reads the responses of `survey` from a `.csv` or `.parquet` file.
+pub fn read_responses(survey: &Survey, path: &Path) -> Result<Dataset> {
+    let shown = path.display().to_string();
+    let table_error = |source| AnalysisError::Table {
+        path: shown.clone(),
+        source,
+    };
+    let (frame, rows_are_lines) = match TableFormat::from_path(path) {
+        Some(TableFormat::Csv) => (
+            // Every column as text: codes such as "01" must stay as written.
+            CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(Some(0))
+                .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                .and_then(|reader| reader.finish())
+                .map_err(table_error)?,
+            true,
+        ),
+        Some(TableFormat::Parquet) => {
+            let file = std::fs::File::open(path).map_err(|source| AnalysisError::Io {
+                path: shown.clone(),
+                source,
+            })?;
+            (
+                ParquetReader::new(file).finish().map_err(table_error)?,
+                false,
+            )
+        }
+        None => {
+            return Err(AnalysisError::Input {
+                path: shown,
+                problems: vec![InputProblem {
+                    column: None,
+                    location: None,
+                    message: "the responses must be a .csv or .parquet file (the wide table \
+                              that `vecu export` or `vecu survey simulate` writes)"
+                        .to_owned(),
+                }],
+            });
+        }
+    };
+    let locate: &dyn Fn(usize) -> String = if rows_are_lines {
+        &|row| format!("line {}", row + 2)
+    } else {
+        &|row| format!("row {}", row + 1)
+    };
+    from_frame(survey, &frame, locate).map_err(|problems| AnalysisError::Input {
+        path: shown,
+        problems,
+    })
+}
+
+/// Rows already in memory, through the same checks as a file.
+pub(crate) fn from_cells(survey: &Survey, rows: &[Vec<Cell>]) -> Result<Dataset> {
+    let codebook = Codebook::new(survey);
+    let frame =
+        vecu_survey::to_dataframe(&codebook, rows).map_err(|error| AnalysisError::Table {
+            path: "(rows in memory)".to_owned(),
+            source: match error {
+                vecu_survey::TableError::Polars(source) => source,
+                other => PolarsError::ComputeError(other.to_string().into()),
+            },
+        })?;
+    from_frame(survey, &frame, &|row| format!("row {}", row + 1)).map_err(|problems| {
+        AnalysisError::Input {
+            path: "(rows in memory)".to_owned(),
+            problems,
+        }
+    })
+}
+
+/// Checks and types every column; on failure, the problems found.
+fn from_frame(
+    survey: &Survey,
+    frame: &DataFrame,
+    locate: &dyn Fn(usize) -> String,
+) -> Result<Dataset, Vec<InputProblem>> {
+    let codebook = Codebook::new(survey);
+    let mut problems = Problems {
+        list: Vec::new(),
+        locate,
+    };
+    for name in frame.get_column_names() {
+        if !codebook.names().any(|known| known == name.as_str()) {
+            problems.push(
+                name.as_str(),
+                None,
+                format!(
+                    "unknown column: survey {} version {} has no column of this name; \
+                     check that the file was written for this survey version \
+                     (`vecu survey codebook` lists the columns)",
+                    survey.id, survey.version
+                ),
+            );
+        }
+    }
+    let mut dataset = Dataset {
+        rows: frame.height(),
+        frame: Vec::new(),
+        columns: Vec::new(),
+    };
+    for column in &codebook.columns {
+        let found = frame.column(&column.name).ok();
+        match (&column.source, found) {
+            (ColumnSource::Response, _) => {}
+            (ColumnSource::Frame { variable, .. }, Some(values)) => dataset
+                .frame
+                .push(frame_column(survey, variable, values, &mut problems)),
+            (_, Some(values)) => dataset.columns.push(DataColumn {
+                name: column.name.clone(),
+                source: column.source.clone(),
+                data: answer_column(survey, column, values, &mut problems),
+            }),
+            (source, None) if may_be_left_out(column) => dataset.columns.push(DataColumn {
+                name: column.name.clone(),
+                source: source.clone(),
+                data: ColumnData::NotAnalysed,
+            }),
+            (_, None) => problems.push(
+                &column.name,
+                None,
+                "missing column: the survey definition has it; export the responses again \
+                 with this survey version"
+                    .to_owned(),
+            ),
+        }
+        if problems.list.len() >= PROBLEMS_IN_ALL {
+            break;
+        }
+    }
+    if problems.list.is_empty() {
+        Ok(dataset)
+    } else {
+        Err(problems.list)
+    }
+}
+
+/// Free text and months are not analysed, and exports leave free text out by default.
+fn may_be_left_out(column: &CodebookColumn) -> bool {
+    matches!(column.column_type, ColumnType::Text | ColumnType::Month)
+}
+
+struct Problems<'a> {
+    list: Vec<InputProblem>,
+    locate: &'a dyn Fn(usize) -> String,
+}
+
+impl Problems<'_> {
+    fn push(&mut self, column: &str, row: Option<usize>, message: String) {
+        self.list.push(InputProblem {
+            column: Some(column.to_owned()),
+            location: row.map(self.locate),
+            message,
+        });
+    }
+}
+
+/// The values of a column as text, whatever type the file gave it (Parquet may hold numbers).
+fn as_text(values: &polars::prelude::Column) -> PolarsResult<Cow<'_, StringChunked>> {
+    match values.dtype() {
+        DataType::String => values.str().map(Cow::Borrowed),
+        _ => Ok(Cow::Owned(values.cast(&DataType::String)?.str()?.clone())),
+    }
+}
+
+fn frame_column(
+    survey: &Survey,
+    variable: &vecu_survey::Id,
+    values: &polars::prelude::Column,
+    problems: &mut Problems<'_>,
+) -> FrameColumn {
+    let definition = survey.frame_variable(variable.as_str());
+    let mut levels: Vec<vecu_survey::Code> = definition
+        .map(|frame| {
+            frame
+                .values
+                .iter()
+                .map(|value| value.code.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::with_capacity(values.len());
+    let mut reported = 0;
+    match as_text(values) {
+        Ok(text) => {
+            for (row, value) in text.iter().enumerate() {
+                let value = value.map(str::trim).filter(|value| !value.is_empty());
+                let Some(value) = value else {
+                    out.push(MISSING);
+                    continue;
+                };
+                match levels.iter().position(|code| code.as_str() == value) {
+                    Some(level) => out.push(level as u16),
+                    None if value == OTHER => {
+                        levels.extend(vecu_survey::Code::parse(OTHER));
+                        out.push((levels.len() - 1) as u16);
+                    }
+                    None => {
+                        if reported < PROBLEMS_PER_COLUMN {
+                            problems.push(
+                                variable.as_str(),
+                                Some(row),
+                                format!(
+                                    "{value:?} is not a value of frame variable {variable}; \
+                                     allowed: {} (or {OTHER})",
+                                    join_codes(&levels)
+                                ),
+                            );
+                        }
+                        reported += 1;
+                        out.push(MISSING);
+                    }
+                }
+            }
+        }
+        Err(error) => problems.push(variable.as_str(), None, error.to_string()),
+    }
+    FrameColumn {
+        variable: variable.clone(),
+        levels,
+        values: out,
+    }
+}
+
+fn join_codes(codes: &[vecu_survey::Code]) -> String {
+    codes
+        .iter()
+        .map(|code| code.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn answer_column(
+    survey: &Survey,
+    column: &CodebookColumn,
+    values: &polars::prelude::Column,
+    problems: &mut Problems<'_>,
+) -> ColumnData {
+    let result = match column.column_type {
+        ColumnType::Code => coded(column, values, problems),
+        ColumnType::Integer | ColumnType::Float => numeric(survey, column, values, problems),
+        ColumnType::Flag => flags(column, values, problems),
+        _ => Ok(ColumnData::NotAnalysed),
+    };
+    result.unwrap_or_else(|error| {
+        problems.push(&column.name, None, error.to_string());
+        ColumnData::NotAnalysed
+    })
+}
+
+fn coded(
+    column: &CodebookColumn,
+    values: &polars::prelude::Column,
+    problems: &mut Problems<'_>,
+) -> PolarsResult<ColumnData> {
+    let codes: Vec<vecu_survey::Code> = column
+        .values
+        .iter()
+        .map(|value| value.code.clone())
+        .collect();
+    let text = as_text(values)?;
+    let mut out = Vec::with_capacity(text.len());
+    let mut reported = 0;
+    for (row, value) in text.iter().enumerate() {
+        let value = value.map(str::trim).filter(|value| !value.is_empty());
+        let index = match value {
+            None => MISSING,
+            Some(value) => match codes.iter().position(|code| code.as_str() == value) {
+                Some(index) => index as u16,
+                None => {
+                    if reported < PROBLEMS_PER_COLUMN {
+                        problems.push(
+                            &column.name,
+                            Some(row),
+                            format!(
+                                "{value:?} is not an answer code of this question; codes: {}",
+                                join_codes(&codes)
+                            ),
+                        );
+                    }
+                    reported += 1;
+                    MISSING
+                }
+            },
+        };
+        out.push(index);
+    }
+    Ok(ColumnData::Coded { codes, values: out })
+}
+
+/// The allowed range of a numeric column: 0-10 for ratings, the definition's bounds for numbers.
+fn numeric_range(survey: &Survey, column: &CodebookColumn) -> (f64, f64) {
+    let item = match &column.source {
+        ColumnSource::Item { item, .. } => survey.item(item.as_str()),
+        _ => None,
+    };
+    match item.map(|item| &item.kind) {
+        Some(ItemKind::Rating(_)) => (0.0, 10.0),
+        Some(ItemKind::Number(spec)) => (spec.min, spec.max),
+        _ => (f64::NEG_INFINITY, f64::INFINITY),
+    }
+}
+
+fn numbers(values: &polars::prelude::Column) -> PolarsResult<Vec<Option<Result<f64, String>>>> {
+    if values.dtype() == &DataType::String {
+        Ok(values
+            .str()?
+            .iter()
+            .map(|value| {
+                let value = value.map(str::trim).filter(|value| !value.is_empty())?;
+                Some(value.parse::<f64>().map_err(|_| value.to_owned()))
+            })
+            .collect())
+    } else {
+        let cast = values.cast(&DataType::Float64)?;
+        Ok(cast.f64()?.iter().map(|value| value.map(Ok)).collect())
+    }
+}
+
+fn numeric(
+    survey: &Survey,
+    column: &CodebookColumn,
+    values: &polars::prelude::Column,
+    problems: &mut Problems<'_>,
+) -> PolarsResult<ColumnData> {
+    let (min, max) = numeric_range(survey, column);
+    let whole = column.column_type == ColumnType::Integer;
+    let mut reported = 0;
+    let out = numbers(values)?
+        .into_iter()
+        .enumerate()
+        .map(|(row, value)| {
+            let problem = match value {
+                None => return f64::NAN,
+                Some(Ok(number)) if number.is_finite() && (min..=max).contains(&number) => {
+                    if !whole || number.fract() == 0.0 {
+                        return number;
+                    }
+                    format!("{number} is not a whole number")
+                }
+                Some(Ok(number)) => format!("{number} is outside {min} to {max}"),
+                Some(Err(text)) => format!("{text:?} is not a number"),
+            };
+            if reported < PROBLEMS_PER_COLUMN {
+                problems.push(&column.name, Some(row), problem);
+            }
+            reported += 1;
+            f64::NAN
+        })
+        .collect();
+    Ok(ColumnData::Numeric(out))
+}
+
+fn flags(
+    column: &CodebookColumn,
+    values: &polars::prelude::Column,
+    problems: &mut Problems<'_>,
+) -> PolarsResult<ColumnData> {
+    let mut reported = 0;
+    let out = numbers(values)?
+        .into_iter()
+        .enumerate()
+        .map(|(row, value)| match value {
+            None => MISSING_FLAG,
+            Some(Ok(0.0)) => 0,
+            Some(Ok(1.0)) => 1,
+            other => {
+                if reported < PROBLEMS_PER_COLUMN {
+                    let shown = match other {
+                        Some(Ok(number)) => number.to_string(),
+                        Some(Err(text)) => text,
+                        None => String::new(),
+                    };
+                    problems.push(
+                        &column.name,
+                        Some(row),
+                        format!(
+                            "{shown:?} is not a tick: write 1 (ticked), 0 (not ticked) or leave \
+                             the cell empty (question not answered)"
+                        ),
+                    );
+                }
+                reported += 1;
+                MISSING_FLAG
+            }
+        })
+        .collect();
+    Ok(ColumnData::Flag(out))
+}
