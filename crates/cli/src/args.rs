@@ -30,6 +30,43 @@ pub enum Command {
     Admin(AdminCommand),
     /// Serve the patient pages (and, with --demo, a demonstration wave to try them).
     Serve(ServeArgs),
+    /// Analyse responses: results table (CSV, Parquet, JSON) and charts (SVG, PNG).
+    Analyse(AnalyseArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnalyseArgs {
+    /// Survey definition the responses were collected with (JSON).
+    #[arg(long)]
+    pub survey: PathBuf,
+    /// Responses: the wide table from `vecu export` or `vecu survey simulate` (.csv or .parquet).
+    #[arg(long)]
+    pub responses: PathBuf,
+    /// Invited patients per cell: one column per frame variable and an `invited` column (CSV).
+    /// Adds estimates weighted to the invited sample, and response rates.
+    #[arg(long)]
+    pub frame_counts: Option<PathBuf>,
+    /// Rake to each variable's invited margin instead of post-stratifying on every cell.
+    #[arg(long, requires = "frame_counts")]
+    pub rake: bool,
+    /// Language of chart labels [default: the survey's first language].
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Output folder (created if needed).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Minimum respondents for a figure to be shown (10 inside the team, 30 for publication).
+    #[arg(long, default_value_t = 10)]
+    pub threshold: u64,
+    /// Responses of an earlier wave of the same survey: adds the change in % positive.
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
+    /// Survey definition of the earlier wave, if it was another version [default: --survey].
+    #[arg(long, requires = "previous")]
+    pub previous_survey: Option<PathBuf>,
+    /// Write the tables only.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! What each command does. Commands return an exit code; errors get context here, at the edge.
 
 mod admin;
+mod analyse;
 mod export;
 mod serve;
 mod survey;
@@ -17,6 +18,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Export(export) => export::run(&database(&args.database), export),
         Command::Serve(serve) => serve::run(args.database.as_deref(), serve),
         Command::Admin(admin) => admin::run(&database(&args.database), admin),
+        Command::Analyse(analyse) => analyse::run(analyse),
     }
 }
 

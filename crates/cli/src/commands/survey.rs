@@ -80,7 +80,7 @@ fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-fn load(path: &Path) -> anyhow::Result<Survey> {
+pub(crate) fn load(path: &Path) -> anyhow::Result<Survey> {
     load_with_text(path).map(|(survey, _)| survey)
 }
 
