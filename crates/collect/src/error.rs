@@ -18,23 +18,26 @@ pub enum PageError {
     /// The page asked for does not exist.
     #[error("no such page")]
     NotFound,
+    /// The thread pool that runs store calls away from the request workers failed.
+    #[error("the blocking thread pool failed: {0}")]
+    Blocking(#[from] actix_web::error::BlockingError),
 }
 
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            PageError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::Store(_) | PageError::Blocking(_) => StatusCode::INTERNAL_SERVER_ERROR,
             PageError::Forbidden => StatusCode::FORBIDDEN,
             PageError::NotFound => StatusCode::NOT_FOUND,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let PageError::Store(error) = self {
-            tracing::error!(%error, "patient page failed");
+        if self.status_code() == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %self, "patient page failed");
         }
         let text = match self {
-            PageError::Store(_) => "Something went wrong on our side. Your answers so far are saved; please try again later.",
+            PageError::Store(_) | PageError::Blocking(_) => "Something went wrong on our side. Your answers so far are saved; please try again later.",
             PageError::Forbidden => "This form has expired. Please go back, reload the page and try again.",
             PageError::NotFound => "This page does not exist.",
         };

@@ -2,6 +2,7 @@
 //! thank you; opt-out from the welcome page and from e-mails.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
@@ -87,21 +88,55 @@ fn message_in_all_languages(status: StatusCode, heading: &str, text: &str) -> Ht
     html(status, layout::bare("fr", &heading, &text))
 }
 
-/// Looks a token up, counting unknown tokens against the client's address.
-fn lookup(
-    state: &AppState,
+/// Runs store work on actix's blocking thread pool: a slow database never holds up a request
+/// worker, and with it the pages of other patients.
+async fn off_worker<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    work: impl FnOnce(&AppState) -> Result<T, PageError> + Send + 'static,
+) -> Result<T, PageError> {
+    let state = state.clone();
+    web::block(move || work(&state)).await?
+}
+
+/// What a token leads to.
+enum Found<T> {
+    /// Too many failed look-ups from this client.
+    TooMany,
+    /// A usable invitation, its survey, and what the caller did with it.
+    Usable(Invitation, Arc<Survey>, T),
+    /// Unknown, used, expired or opted out.
+    Other(TokenState),
+}
+
+/// Looks a token up, counting unknown tokens against the client's address; on a usable
+/// invitation, runs `then` (in the same trip to the store) and loads the survey.
+async fn find<T: Send + 'static>(
+    state: &web::Data<AppState>,
     request: &HttpRequest,
     token: &str,
-) -> Result<Option<TokenState>, PageError> {
+    then: impl FnOnce(&AppState, &Invitation) -> Result<T, PageError> + Send + 'static,
+) -> Result<Found<T>, PageError> {
     let address = client(state, request);
-    if !state.limiter.allowed(address) {
-        return Ok(None);
-    }
-    let found = state.store.lookup_token(token)?;
-    if found == TokenState::Unknown {
-        state.limiter.failed(address);
-    }
-    Ok(Some(found))
+    let token = token.to_owned();
+    off_worker(state, move |state| {
+        if !state.limiter.allowed(address) {
+            return Ok(Found::TooMany);
+        }
+        match state.store.lookup_token(&token)? {
+            TokenState::Usable(invitation) => {
+                let done = then(state, &invitation)?;
+                let survey = state.survey(&invitation.survey_hash)?;
+                Ok(Found::Usable(invitation, survey, done))
+            }
+            other => {
+                if other == TokenState::Unknown {
+                    state.limiter.failed(address);
+                }
+                Ok(Found::Other(other))
+            }
+        }
+    })
+    .await
 }
 
 fn too_many() -> HttpResponse {
@@ -112,19 +147,19 @@ fn too_many() -> HttpResponse {
     )
 }
 
+/// The page and answers of a saved draft (`state.store.draft`).
 fn draft_answers(
-    state: &AppState,
     survey: &Survey,
-    invitation: &str,
-) -> Result<(Option<i64>, Answers), PageError> {
-    Ok(match state.store.draft(invitation)? {
+    draft: Option<(i64, serde_json::Value)>,
+) -> (Option<i64>, Answers) {
+    match draft {
         Some((page, json)) => {
             let object = json.as_object().cloned().unwrap_or_default();
             // A draft that no longer fits (answers to changed items) keeps what still does.
             (Some(page), Answers::parse(survey, &object).0)
         }
         None => (None, Answers::new()),
-    })
+    }
 }
 
 /// Sections shown for these answers, in order: the pages.
@@ -147,15 +182,16 @@ pub async fn invitation_link(
     token: web::Path<String>,
     query: web::Query<LangQuery>,
 ) -> Page {
-    let Some(found) = lookup(&state, &request, &token)? else {
-        return Ok(too_many());
+    let found = find(&state, &request, &token, |state, invitation| {
+        Ok(state.store.draft(&invitation.id)?.is_some())
+    })
+    .await?;
+    let (invitation, survey, resuming) = match found {
+        Found::TooMany => return Ok(too_many()),
+        Found::Usable(invitation, survey, resuming) => (invitation, survey, resuming),
+        Found::Other(_) => return Ok(unavailable()),
     };
-    let TokenState::Usable(invitation) = found else {
-        return Ok(unavailable());
-    };
-    let survey = state.survey(&invitation.survey_hash)?;
     let texts = Texts::choose(&survey, query.lang.as_deref(), Some(&invitation.language));
-    let resuming = state.store.draft(&invitation.id)?.is_some();
     let csrf = state.csrf.token(&format!("start:{token}"));
     let body = welcome::body(&texts, &survey, &token, &csrf, resuming);
     let base = format!("/s/{token}");
@@ -181,19 +217,21 @@ pub async fn start(
     if !state.csrf.verify(&format!("start:{token}"), &form.csrf) {
         return Err(PageError::Forbidden);
     }
-    let Some(found) = lookup(&state, &request, &token)? else {
-        return Ok(too_many());
+    let found = find(&state, &request, &token, |state, invitation| {
+        if invitation.status == "invited" {
+            state.store.record_opened(&invitation.id)?;
+        }
+        Ok(state.store.draft(&invitation.id)?)
+    })
+    .await?;
+    let (invitation, survey, draft) = match found {
+        Found::TooMany => return Ok(too_many()),
+        Found::Usable(invitation, survey, draft) => (invitation, survey, draft),
+        Found::Other(_) => return Ok(unavailable()),
     };
-    let TokenState::Usable(invitation) = found else {
-        return Ok(unavailable());
-    };
-    if invitation.status == "invited" {
-        state.store.record_opened(&invitation.id)?;
-    }
-    let survey = state.survey(&invitation.survey_hash)?;
     let texts = Texts::choose(&survey, form.lang.as_deref(), Some(&invitation.language));
     let session = state.sessions.open(&invitation.id, texts.lang().as_str());
-    let (saved_page, answers) = draft_answers(&state, &survey, &invitation.id)?;
+    let (saved_page, answers) = draft_answers(&survey, draft);
     let visible = pages(&survey, &survey.visibility(&answers));
     // Resume where the patient stopped: the saved page, or the review once every page was seen.
     let location = match saved_page.map(|page| page as usize) {
@@ -223,32 +261,36 @@ pub async fn opt_out(
     if !state.csrf.verify(&format!("start:{token}"), &form.csrf) {
         return Err(PageError::Forbidden);
     }
-    let Some(found) = lookup(&state, &request, &token)? else {
-        return Ok(too_many());
-    };
-    let invitation_language = match &found {
-        TokenState::Usable(invitation) => {
-            state.store.opt_out(&invitation.id)?;
-            Some(invitation)
-        }
-        TokenState::OptedOut => None,
-        _ => return Ok(unavailable()),
-    };
-    match invitation_language {
-        Some(invitation) => {
-            let survey = state.survey(&invitation.survey_hash)?;
-            let texts = Texts::choose(&survey, form.lang.as_deref(), Some(&invitation.language));
+    record_opt_out(&state, &request, &token, form.lang.as_deref()).await
+}
+
+/// Opts the invitation out (again, harmlessly, if it already was) and says so.
+async fn record_opt_out(
+    state: &web::Data<AppState>,
+    request: &HttpRequest,
+    token: &str,
+    lang: Option<&str>,
+) -> Page {
+    let found = find(state, request, token, |state, invitation| {
+        Ok(state.store.opt_out(&invitation.id)?)
+    })
+    .await?;
+    match found {
+        Found::TooMany => Ok(too_many()),
+        Found::Usable(invitation, survey, ()) => {
+            let texts = Texts::choose(&survey, lang, Some(&invitation.language));
             let (heading, body) = outcome::message(&texts, "optout_done_heading", &["optout_done"]);
             Ok(html(
                 StatusCode::OK,
                 layout::page(&texts, &survey, &heading, None, body),
             ))
         }
-        None => Ok(message_in_all_languages(
+        Found::Other(TokenState::OptedOut) => Ok(message_in_all_languages(
             StatusCode::OK,
             "optout_done_heading",
             "optout_done",
         )),
+        Found::Other(_) => Ok(unavailable()),
     }
 }
 
@@ -260,12 +302,9 @@ pub async fn opt_out_link(
     token: web::Path<String>,
     query: web::Query<LangQuery>,
 ) -> Page {
-    let Some(found) = lookup(&state, &request, &token)? else {
-        return Ok(too_many());
-    };
-    match found {
-        TokenState::Usable(invitation) => {
-            let survey = state.survey(&invitation.survey_hash)?;
+    match find(&state, &request, &token, |_, _| Ok(())).await? {
+        Found::TooMany => Ok(too_many()),
+        Found::Usable(invitation, survey, ()) => {
             let texts = Texts::choose(&survey, query.lang.as_deref(), Some(&invitation.language));
             let csrf = state.csrf.token(&format!("start:{token}"));
             let body = welcome::optout_confirm(&texts, &token, &csrf);
@@ -280,64 +319,77 @@ pub async fn opt_out_link(
                 ),
             ))
         }
-        TokenState::OptedOut => Ok(message_in_all_languages(
+        Found::Other(TokenState::OptedOut) => Ok(message_in_all_languages(
             StatusCode::OK,
             "optout_done_heading",
             "optout_done",
         )),
-        _ => Ok(unavailable()),
+        Found::Other(_) => Ok(unavailable()),
     }
 }
 
-/// The session of this request and its invitation, when both are still valid.
+/// The session of this request and its invitation, when both are still valid, with the survey
+/// and the saved draft.
 struct Visit {
     session_id: String,
     session: Session,
     invitation: Invitation,
+    survey: Arc<Survey>,
+    answers: Answers,
 }
 
-fn visit(state: &AppState, request: &HttpRequest) -> Result<Option<Visit>, PageError> {
+async fn visit(
+    state: &web::Data<AppState>,
+    request: &HttpRequest,
+) -> Result<Option<Visit>, PageError> {
     let Some(session_id) = request
         .cookie(COOKIE)
         .map(|cookie| cookie.value().to_owned())
     else {
         return Ok(None);
     };
-    let Some(session) = state.sessions.get(&session_id) else {
-        return Ok(None);
-    };
-    match state.store.invitation(&session.invitation) {
-        // Opted out or answered in another tab: this session is over.
-        Ok(invitation) if matches!(invitation.status.as_str(), "opted_out" | "submitted") => {
-            state.sessions.close(&session_id);
-            Ok(None)
-        }
-        Ok(invitation) => Ok(Some(Visit {
+    off_worker(state, move |state| {
+        let Some(session) = state.sessions.get(&session_id) else {
+            return Ok(None);
+        };
+        let invitation = match state.store.invitation(&session.invitation) {
+            // Opted out or answered in another tab: this session is over.
+            Ok(invitation) if matches!(invitation.status.as_str(), "opted_out" | "submitted") => {
+                state.sessions.close(&session_id);
+                return Ok(None);
+            }
+            Ok(invitation) => invitation,
+            Err(vecu_store::StoreError::InvitationNotFound(_)) => return Ok(None),
+            Err(error) => return Err(error.into()),
+        };
+        let survey = state.survey(&invitation.survey_hash)?;
+        let (_, answers) = draft_answers(&survey, state.store.draft(&invitation.id)?);
+        Ok(Some(Visit {
             session_id,
             session,
             invitation,
-        })),
-        Err(vecu_store::StoreError::InvitationNotFound(_)) => Ok(None),
-        Err(error) => Err(error.into()),
-    }
+            survey,
+            answers,
+        }))
+    })
+    .await
 }
 
-/// The visit behind a page view, with its survey and texts in the language asked for (which the
-/// session then keeps).
-fn page_visit(
-    state: &AppState,
+/// The visit behind a page view, with texts in the language asked for (which the session then
+/// keeps).
+async fn page_visit(
+    state: &web::Data<AppState>,
     request: &HttpRequest,
     asked: Option<&str>,
-) -> Result<Option<(Visit, std::sync::Arc<Survey>, Texts)>, PageError> {
-    let Some(visit) = visit(state, request)? else {
+) -> Result<Option<(Visit, Texts)>, PageError> {
+    let Some(visit) = visit(state, request).await? else {
         return Ok(None);
     };
-    let survey = state.survey(&visit.invitation.survey_hash)?;
-    if let Some(lang) = asked.filter(|lang| survey.language(lang).is_some()) {
+    if let Some(lang) = asked.filter(|lang| visit.survey.language(lang).is_some()) {
         state.sessions.set_lang(&visit.session_id, lang);
     }
-    let texts = Texts::choose(&survey, asked, Some(&visit.session.lang));
-    Ok(Some((visit, survey, texts)))
+    let texts = Texts::choose(&visit.survey, asked, Some(&visit.session.lang));
+    Ok(Some((visit, texts)))
 }
 
 fn session_expired() -> HttpResponse {
@@ -361,13 +413,13 @@ fn thanks(texts: &Texts, survey: &Survey) -> HttpResponse {
 fn render_page(
     state: &AppState,
     visit: &Visit,
-    survey: &Survey,
     texts: &Texts,
     section_idx: usize,
     answers: &Answers,
     errors: &[FieldError],
     added: bool,
 ) -> HttpResponse {
+    let survey = &visit.survey;
     let visibility = survey.visibility(answers);
     let pages = pages(survey, &visibility);
     let position = pages
@@ -417,16 +469,16 @@ pub async fn show_page(
     section: web::Path<usize>,
     query: web::Query<LangQuery>,
 ) -> Page {
-    let Some((visit, survey, texts)) = page_visit(&state, &request, query.lang.as_deref())? else {
+    let Some((visit, texts)) = page_visit(&state, &request, query.lang.as_deref()).await? else {
         return Ok(session_expired());
     };
+    let survey = &visit.survey;
     let section_idx = *section;
     if section_idx >= survey.sections.len() {
         return Err(PageError::NotFound);
     }
-    let (_, answers) = draft_answers(&state, &survey, &visit.invitation.id)?;
-    let visibility = survey.visibility(&answers);
-    let visible = pages(&survey, &visibility);
+    let visibility = survey.visibility(&visit.answers);
+    let visible = pages(survey, &visibility);
     if !visible.contains(&section_idx) {
         let next = visible.iter().find(|&&page| page > section_idx);
         return Ok(redirect(
@@ -448,7 +500,6 @@ pub async fn show_page(
     Ok(render_page(
         &state,
         &visit,
-        &survey,
         &texts,
         section_idx,
         visibility.shown_answers(),
@@ -464,7 +515,7 @@ pub async fn save_page(
     section: web::Path<usize>,
     form: web::Form<Fields>,
 ) -> Page {
-    let Some(visit) = visit(&state, &request)? else {
+    let Some(visit) = visit(&state, &request).await? else {
         return Ok(session_expired());
     };
     let field = |name: &str| {
@@ -478,13 +529,13 @@ pub async fn save_page(
     ) {
         return Err(PageError::Forbidden);
     }
-    let survey = state.survey(&visit.invitation.survey_hash)?;
-    let texts = Texts::choose(&survey, None, Some(&visit.session.lang));
+    let survey = &visit.survey;
+    let texts = Texts::choose(survey, None, Some(&visit.session.lang));
     let section_idx = *section;
     let Some(section) = survey.sections.get(section_idx) else {
         return Err(PageError::NotFound);
     };
-    let (_, mut answers) = draft_answers(&state, &survey, &visit.invitation.id)?;
+    let mut answers = visit.answers.clone();
     let shown: Vec<&str> = form
         .iter()
         .filter(|(key, _)| key == "shown")
@@ -497,7 +548,7 @@ pub async fn save_page(
         .filter(|item| shown.contains(&item.id.as_str()))
     {
         answers.remove(&item.id);
-        match read_item(&survey, item, &form, &texts) {
+        match read_item(survey, item, &form, &texts) {
             Ok(Some(answer)) => answers.insert(item.id.clone(), answer),
             Ok(None) => {}
             Err(error) => errors.push(error),
@@ -508,11 +559,13 @@ pub async fn save_page(
     let answers = visibility.shown_answers().clone();
     // The draft remembers the page to come back to: where the patient goes next.
     let save = |page: usize| {
-        state
-            .store
-            .save_draft(&visit.invitation.id, page as i64, &answers.to_json())
+        let invitation = visit.invitation.id.clone();
+        let json = answers.to_json();
+        off_worker(&state, move |state| {
+            Ok(state.store.save_draft(&invitation, page as i64, &json)?)
+        })
     };
-    let visible = pages(&survey, &visibility);
+    let visible = pages(survey, &visibility);
     if field("action") == Some("back") {
         let previous = visible
             .iter()
@@ -520,7 +573,7 @@ pub async fn save_page(
             .find(|&&page| page < section_idx)
             .copied()
             .unwrap_or(section_idx);
-        save(previous)?;
+        save(previous).await?;
         return Ok(redirect(&format!("/q/{previous}")));
     }
     let added = section.items.iter().any(|item| {
@@ -542,11 +595,10 @@ pub async fn save_page(
     if !errors.is_empty() || added {
         let order = |id: &str| section.items.iter().position(|item| item.id.as_str() == id);
         errors.sort_by_key(|error| order(&error.item));
-        save(section_idx)?;
+        save(section_idx).await?;
         return Ok(render_page(
             &state,
             &visit,
-            &survey,
             &texts,
             section_idx,
             &answers,
@@ -556,11 +608,11 @@ pub async fn save_page(
     }
     match visible.iter().find(|&&page| page > section_idx) {
         Some(&next) => {
-            save(next)?;
+            save(next).await?;
             Ok(redirect(&format!("/q/{next}")))
         }
         None => {
-            save(survey.sections.len())?;
+            save(survey.sections.len()).await?;
             Ok(redirect("/q/review"))
         }
     }
@@ -572,24 +624,24 @@ pub async fn show_review(
     request: HttpRequest,
     query: web::Query<LangQuery>,
 ) -> Page {
-    let Some((visit, survey, texts)) = page_visit(&state, &request, query.lang.as_deref())? else {
+    let Some((visit, texts)) = page_visit(&state, &request, query.lang.as_deref()).await? else {
         return Ok(session_expired());
     };
-    let (_, answers) = draft_answers(&state, &survey, &visit.invitation.id)?;
-    let visibility = survey.visibility(&answers);
+    let survey = &visit.survey;
+    let visibility = survey.visibility(&visit.answers);
     let csrf = state.csrf.token(&format!("session:{}", visit.session_id));
     let body = review::body(
-        &survey,
+        survey,
         &texts,
         &visibility,
-        &pages(&survey, &visibility),
+        &pages(survey, &visibility),
         &csrf,
     );
     Ok(html(
         StatusCode::OK,
         layout::page(
             &texts,
-            &survey,
+            survey,
             &texts.get("review_heading"),
             Some("/q/review"),
             body,
@@ -608,7 +660,7 @@ pub async fn submit(
     request: HttpRequest,
     form: web::Form<SubmitForm>,
 ) -> Page {
-    let Some(visit) = visit(&state, &request)? else {
+    let Some(visit) = visit(&state, &request).await? else {
         return Ok(session_expired());
     };
     if !state
@@ -617,18 +669,19 @@ pub async fn submit(
     {
         return Err(PageError::Forbidden);
     }
-    let survey = state.survey(&visit.invitation.survey_hash)?;
-    let texts = Texts::choose(&survey, None, Some(&visit.session.lang));
-    let (_, answers) = draft_answers(&state, &survey, &visit.invitation.id)?;
-    let shown = survey.visibility(&answers).into_shown_answers();
+    let survey = &visit.survey;
+    let texts = Texts::choose(survey, None, Some(&visit.session.lang));
+    let shown = survey.visibility(&visit.answers).into_shown_answers();
     match survey.validate_answers(shown) {
         Ok(response) => {
             // Submitting twice (a double click, a retried request) stores one response.
-            state
-                .store
-                .submit(&visit.invitation.id, &response, Mode::WebLink)?;
+            let invitation = visit.invitation.id.clone();
+            off_worker(&state, move |state| {
+                Ok(state.store.submit(&invitation, &response, Mode::WebLink)?)
+            })
+            .await?;
             state.sessions.close(&visit.session_id);
-            let mut page = thanks(&texts, &survey);
+            let mut page = thanks(&texts, survey);
             let _ = page.add_removal_cookie(&Cookie::build(COOKIE, "").path("/").finish());
             Ok(page)
         }
