@@ -55,6 +55,55 @@ impl Default for Csrf {
     }
 }
 
+/// The one request that changes state without a CSRF token: a one-click opt-out (RFC 8058),
+/// whose body is `List-Unsubscribe=One-Click` and nothing else, URL-encoded or as the only field
+/// of a multipart form. Mail programs send it to the `List-Unsubscribe` link of an e-mail, from
+/// no page of ours; it needs no token because that link holds the patient's secret token, which
+/// another site cannot know.
+pub fn is_one_click_opt_out(content_type: &str, body: &[u8]) -> bool {
+    const FIELD: &str = "List-Unsubscribe";
+    const VALUE: &str = "One-Click";
+    let Ok(body) = std::str::from_utf8(body) else {
+        return false;
+    };
+    let mut params = content_type.split(';').map(str::trim);
+    match params.next().map(str::to_ascii_lowercase).as_deref() {
+        Some("application/x-www-form-urlencoded") => body == format!("{FIELD}={VALUE}"),
+        Some("multipart/form-data") => {
+            let Some(boundary) = params.find_map(|param| {
+                let (name, value) = param.split_once('=')?;
+                name.trim()
+                    .eq_ignore_ascii_case("boundary")
+                    .then(|| value.trim().trim_matches('"'))
+            }) else {
+                return false;
+            };
+            let part = body
+                .strip_prefix(&format!("--{boundary}\r\n"))
+                .and_then(|rest| {
+                    rest.strip_suffix(&format!("\r\n--{boundary}--\r\n"))
+                        .or_else(|| rest.strip_suffix(&format!("\r\n--{boundary}--")))
+                });
+            let Some((headers, value)) = part.and_then(|part| part.split_once("\r\n\r\n")) else {
+                return false;
+            };
+            let disposition = headers.split_once(':').map(|(name, value)| {
+                (
+                    name.trim().to_ascii_lowercase(),
+                    value.trim().replace(' ', ""),
+                )
+            });
+            value == VALUE
+                && disposition
+                    == Some((
+                        "content-disposition".to_owned(),
+                        format!("form-data;name=\"{FIELD}\""),
+                    ))
+        }
+        _ => false,
+    }
+}
+
 /// Failed look-ups allowed per client address and window: enough for typing mistakes, far too
 /// few to guess a 128-bit token.
 const FAILURES_PER_WINDOW: u32 = 10;
@@ -101,6 +150,58 @@ mod tests {
         assert!(!csrf.verify("start:abd", &token));
         assert!(!Csrf::new().verify("start:abc", &token));
         assert!(!csrf.verify("start:abc", "garbage"));
+    }
+
+    #[test]
+    fn only_the_exact_one_click_body_passes_without_a_token() {
+        let form = "application/x-www-form-urlencoded";
+        assert!(is_one_click_opt_out(form, b"List-Unsubscribe=One-Click"));
+        assert!(is_one_click_opt_out(
+            "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+            b"List-Unsubscribe=One-Click"
+        ));
+        for body in [
+            &b""[..],
+            b"List-Unsubscribe=Two-Clicks",
+            b"List-Unsubscribe=One-Click&lang=fr",
+            b"list-unsubscribe=one-click",
+            b"csrf=x",
+        ] {
+            assert!(!is_one_click_opt_out(form, body), "{body:?}");
+        }
+        assert!(!is_one_click_opt_out(
+            "text/plain",
+            b"List-Unsubscribe=One-Click"
+        ));
+        let multipart = "multipart/form-data; boundary=\"b0undary\"";
+        let part = |headers: &str, value: &str| {
+            format!("--b0undary\r\n{headers}\r\n\r\n{value}\r\n--b0undary--\r\n")
+        };
+        let field = r#"Content-Disposition: form-data; name="List-Unsubscribe""#;
+        assert!(is_one_click_opt_out(
+            multipart,
+            part(field, "One-Click").as_bytes()
+        ));
+        assert!(!is_one_click_opt_out(
+            multipart,
+            part(field, "Two-Clicks").as_bytes()
+        ));
+        assert!(!is_one_click_opt_out(
+            multipart,
+            part(
+                r#"Content-Disposition: form-data; name="other""#,
+                "One-Click"
+            )
+            .as_bytes()
+        ));
+        assert!(!is_one_click_opt_out(
+            "multipart/form-data; boundary=other",
+            part(field, "One-Click").as_bytes()
+        ));
+        let two_parts = format!(
+            "--b0undary\r\n{field}\r\n\r\nOne-Click\r\n--b0undary\r\n{field}\r\n\r\nOne-Click\r\n--b0undary--\r\n"
+        );
+        assert!(!is_one_click_opt_out(multipart, two_parts.as_bytes()));
     }
 
     #[test]

@@ -85,6 +85,7 @@ impl Application {
                 .service(patient::start)
                 .service(patient::opt_out)
                 .service(patient::opt_out_link)
+                .service(patient::opt_out_post)
                 // Fixed paths before `/q/{section}`, which would otherwise take them.
                 .service(patient::show_review)
                 .service(patient::submit)

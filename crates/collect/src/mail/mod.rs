@@ -1,10 +1,11 @@
 //! E-mail with lettre: invitations and reminders in the patient's language, each with the
-//! personal link and the one-click opt-out link. SMTP for real mail; a directory of .eml files
-//! for local use.
+//! personal link and the one-click opt-out link (also in `List-Unsubscribe` headers, RFC 8058).
+//! SMTP for real mail; a directory of .eml files for local use.
 
 use std::path::PathBuf;
 
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::Mailbox;
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
 use vecu_store::{Mailing, Store, StoreError};
 use vecu_survey::Survey;
@@ -215,8 +216,9 @@ impl Mailer {
             .as_ref()
             .map(|text| text.get(texts.lang()).to_owned())
             .unwrap_or_default();
+        let optout = format!("{base}/o/{token}");
         let body = format!(
-            "{}\n\n{}\n\n{}\n{base}/s/{token}\n\n{}\n\n{}\n{base}/o/{token}\n\n{}\n{publisher}\n",
+            "{}\n\n{}\n\n{}\n{base}/s/{token}\n\n{}\n\n{}\n{optout}\n\n{}\n{publisher}\n",
             texts.get("mail_greeting"),
             texts.get(text),
             texts.get("mail_link_intro"),
@@ -240,6 +242,16 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(texts.fill(subject, &[("survey", title)]))
+            // One-click opt-out from the mail program (RFC 2369, RFC 8058): it POSTs
+            // `List-Unsubscribe=One-Click` to the opt-out link.
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{optout}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ))
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|error| error.to_string())

@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, Either, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 use vecu_store::{Invitation, Mode, TokenState};
 use vecu_survey::{Answers, ItemKind, Survey, Visibility};
 
 use crate::form::{read_item, FieldError, Fields};
+use crate::guard::is_one_click_opt_out;
 use crate::i18n::{Texts, INTERFACE_LANGUAGES};
 use crate::pages::{layout, outcome, question, review, welcome};
 use crate::session::{Session, COOKIE};
@@ -262,6 +263,36 @@ pub async fn opt_out(
         return Err(PageError::Forbidden);
     }
     record_opt_out(&state, &request, &token, form.lang.as_deref()).await
+}
+
+/// A POST to the opt-out link of e-mails: the one-click opt-out of mail programs (RFC 8058,
+/// `List-Unsubscribe=One-Click`, no CSRF token), or a form with the CSRF token of the opt-out
+/// page like the welcome page's button. Anything else is refused.
+#[post("/o/{token}")]
+pub async fn opt_out_post(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    token: web::Path<String>,
+    body: Either<web::Form<TokenForm>, web::Bytes>,
+) -> Page {
+    let lang = match &body {
+        Either::Left(form) if state.csrf.verify(&format!("start:{token}"), &form.csrf) => {
+            form.lang.clone()
+        }
+        Either::Right(bytes) => {
+            let content_type = request
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default();
+            if !is_one_click_opt_out(content_type, bytes) {
+                return Err(PageError::Forbidden);
+            }
+            None
+        }
+        Either::Left(_) => return Err(PageError::Forbidden),
+    };
+    record_opt_out(&state, &request, &token, lang.as_deref()).await
 }
 
 /// Opts the invitation out (again, harmlessly, if it already was) and says so.

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use vecu_store::{Backend, Role, TokenState};
 
-use crate::helpers::{api, on_both_backends, spawn_app_with, Browser};
+use crate::helpers::{api, on_both_backends, spawn_app_with, Browser, TestApp};
 
 /// A minimal SMTP server (RFC 5321 commands lettre uses) that keeps every message it accepts.
 fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
@@ -54,20 +54,23 @@ async fn post(url: String, key: &str) -> (u16, serde_json::Value) {
     api(awc::http::Method::POST, url, Some(key), None).await
 }
 
-/// The text between a link's start and the end of its line, quoted-printable soft breaks removed.
+/// The text between a link's start in the body and the end of its line, quoted-printable soft
+/// breaks removed.
 fn link(message: &str, prefix: &str) -> String {
-    let flat = message.replace("=\r\n", "");
-    let start = flat.find(prefix).expect("the link is in the message") + prefix.len();
-    flat[start..]
+    let body = message
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, body)| body)
+        .replace("=\r\n", "");
+    let start = body.find(prefix).expect("the link is in the body") + prefix.len();
+    body[start..]
         .split(['\r', '\n'])
         .next()
         .unwrap_or_default()
         .to_owned()
 }
 
-async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
-    let (port, received) = smtp_sink();
-    let app = spawn_app_with(backend, Some(format!("smtp://127.0.0.1:{port}")), false).await;
+/// A researcher's key, and the answer to its request to invite everyone.
+async fn invite_everyone(app: &TestApp) -> (String, u16, serde_json::Value) {
     let (_, key) = app
         .store
         .create_api_key("Researcher", Role::Researcher)
@@ -77,6 +80,24 @@ async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
         &key,
     )
     .await;
+    (key, status, body)
+}
+
+/// The value of a header of a received message, unfolded.
+fn header(message: &str, name: &str) -> Option<String> {
+    let head = message.split("\r\n\r\n").next().unwrap_or_default();
+    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+    unfolded.split("\r\n").find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name)
+            .then(|| value.trim().to_owned())
+    })
+}
+
+async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
+    let (port, received) = smtp_sink();
+    let app = spawn_app_with(backend, Some(format!("smtp://127.0.0.1:{port}")), false).await;
+    let (key, status, body) = invite_everyone(&app).await;
     assert_eq!(
         (status, body["sent"].as_i64(), body["failed"].as_i64()),
         (200, Some(6), Some(0)),
@@ -105,6 +126,22 @@ async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
         token,
         "the opt-out link is the same person's"
     );
+    for message in &messages {
+        let optout = format!(
+            "http://placeholder/o/{}",
+            link(message, "http://placeholder/o/")
+        );
+        assert_eq!(
+            header(message, "List-Unsubscribe"),
+            Some(format!("<{optout}>")),
+            "{message}"
+        );
+        assert_eq!(
+            header(message, "List-Unsubscribe-Post").as_deref(),
+            Some("List-Unsubscribe=One-Click"),
+            "{message}"
+        );
+    }
     // Follow the received link as the patient's browser would.
     let welcome = Browser::new(&app).get(&format!("/s/{token}")).await;
     assert_eq!(welcome.status, 200);
@@ -113,7 +150,7 @@ async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
         "the welcome page speaks the patient's language"
     );
 
-    // One answers, one opts out: reminders go to the four others only.
+    // One answers, two opt out: reminders go to the three others only.
     let survey = app
         .store
         .survey(&app.store.wave(&app.wave).expect("wave").survey_hash)
@@ -136,9 +173,47 @@ async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
             vecu_store::Mode::WebLink,
         )
         .expect("submitted");
-    app.store
-        .opt_out(&invitation(&invited[1]))
-        .expect("opted out");
+    // One opts out from the mail program: RFC 8058's POST to the List-Unsubscribe link, which
+    // carries no CSRF token; any other body without one is refused.
+    let optout = format!("/o/{}", invited[1]);
+    let mut mail_program = Browser::new(&app);
+    for refused in [
+        &[("List-Unsubscribe", "Two-Clicks")][..],
+        &[("List-Unsubscribe", "One-Click"), ("lang", "fr")],
+        &[("csrf", "forged")],
+    ] {
+        let page = mail_program.post(&optout, refused).await;
+        assert_eq!(page.status, 403, "{refused:?}");
+    }
+    assert!(
+        matches!(
+            app.store.lookup_token(&invited[1]).expect("lookup"),
+            TokenState::Usable(_)
+        ),
+        "refused requests change nothing"
+    );
+    let page = mail_program
+        .post(&optout, &[("List-Unsubscribe", "One-Click")])
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        app.store.lookup_token(&invited[1]).expect("lookup"),
+        TokenState::OptedOut
+    );
+    // The multipart form that RFC 8058 recommends works too.
+    let multipart = "--vecu\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--vecu--\r\n";
+    let (status, _) = api(
+        awc::http::Method::POST,
+        format!("{}/o/{}", app.address, invited[2]),
+        None,
+        Some(("multipart/form-data; boundary=vecu", multipart.to_owned())),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        app.store.lookup_token(&invited[2]).expect("lookup"),
+        TokenState::OptedOut
+    );
     let (status, body) = post(
         format!(
             "{}/api/v1/waves/{}/reminders?after_days=0",
@@ -147,6 +222,13 @@ async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
         &key,
     )
     .await;
-    assert_eq!((status, body["sent"].as_i64()), (200, Some(4)), "{body}");
-    assert_eq!(received.lock().expect("lock").len(), 10);
+    assert_eq!((status, body["sent"].as_i64()), (200, Some(3)), "{body}");
+    let received = received.lock().expect("lock").clone();
+    assert_eq!(received.len(), 9);
+    assert!(
+        received[6..]
+            .iter()
+            .all(|reminder| header(reminder, "List-Unsubscribe-Post").is_some()),
+        "reminders carry the one-click headers too"
+    );
 }
