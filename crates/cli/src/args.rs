@@ -96,10 +96,15 @@ pub struct ServeArgs {
     /// Behind a reverse proxy that sets X-Forwarded-For: rate-limit by the address it reports.
     #[arg(long, env = "VECU_BEHIND_PROXY")]
     pub behind_proxy: bool,
-    /// Where invitations and reminders go: smtp://host:port (a relay without TLS) or
-    /// file:///directory (one .eml file per message).
+    /// Where invitations and reminders go: smtp://host:25 (a relay without TLS),
+    /// smtps://user@host:465 (TLS), smtp://user@host:587?tls=starttls (STARTTLS) or
+    /// file:///directory (one .eml file per message). The SMTP password comes from
+    /// VECU_SMTP_PASSWORD or the settings file's password_file, never from an option.
     #[arg(long, env = "VECU_MAIL_URL")]
     pub mail: Option<String>,
+    /// SMTP user name (instead of user@ in the URL).
+    #[arg(long, env = "VECU_SMTP_USERNAME")]
+    pub mail_username: Option<String>,
     /// Sender of the mail, such as "SCAPE study <scape@hospital.example>" [default: vecu <vecu@localhost>].
     #[arg(long, env = "VECU_MAIL_FROM")]
     pub mail_from: Option<String>,

@@ -27,5 +27,8 @@ mod startup;
 mod state;
 
 pub use error::PageError;
-pub use mail::{MailError, MailSettings, MailTransport, Mailer, SendSummary};
+pub use mail::{
+    MailError, MailSettings, MailTransport, Mailer, SendSummary, SmtpPassword, SmtpSecurity,
+    SmtpServer,
+};
 pub use startup::{serve, Application, ServeConfig};

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use vecu_collect::{MailSettings, MailTransport, ServeConfig};
+use vecu_collect::{MailSettings, MailTransport, ServeConfig, SmtpPassword};
 
 use vecu_store::{EncryptionKey, Store, StoreConfig};
 
@@ -32,13 +32,31 @@ struct FileSettings {
 struct MailFileSettings {
     url: Option<String>,
     from: Option<String>,
+    /// SMTP user name (instead of user@ in the URL).
+    username: Option<String>,
+    /// A file holding the SMTP password, readable by vecu only (`VECU_SMTP_PASSWORD` wins).
+    password_file: Option<std::path::PathBuf>,
+    /// Refused, without echoing it: the password belongs in `password_file` or the environment.
+    password: Option<serde::de::IgnoredAny>,
 }
 
 fn read_settings(path: &std::path::Path) -> anyhow::Result<FileSettings> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the settings file {}", path.display()))?;
     // toml's messages give the line, the column and the offending key.
-    toml::from_str(&text).map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))
+    let settings: FileSettings =
+        toml::from_str(&text).map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
+    if settings
+        .mail
+        .as_ref()
+        .is_some_and(|mail| mail.password.is_some())
+    {
+        anyhow::bail!(
+            "{}: [mail] password is not read from the settings file: put the SMTP password in a file readable by vecu only, named by password_file, or in VECU_SMTP_PASSWORD",
+            path.display()
+        );
+    }
+    Ok(settings)
 }
 
 pub fn run(database: Option<&str>, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -85,9 +103,14 @@ pub fn run(database: Option<&str>, args: ServeArgs) -> anyhow::Result<ExitCode> 
     )
     .with_context(|| format!("opening the database {database}"))?;
     let mail_file = file.mail.unwrap_or_default();
-    let mail = match args.mail.clone().or(mail_file.url) {
+    let mail = match args.mail.clone().or(mail_file.url.clone()) {
         Some(url) => Some(MailSettings {
-            transport: MailTransport::parse(&url)?,
+            transport: mail_transport(
+                &url,
+                args.mail_username.clone().or(mail_file.username.clone()),
+                std::env::var("VECU_SMTP_PASSWORD").ok(),
+                mail_file.password_file.as_deref(),
+            )?,
             from: args
                 .mail_from
                 .clone()
@@ -122,6 +145,30 @@ pub fn run(database: Option<&str>, args: ServeArgs) -> anyhow::Result<ExitCode> 
     })
     .context("serving")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The mail transport from its URL and the login given apart from it: the password from the
+/// environment (`env_password`) or else from a file (its last line break dropped).
+fn mail_transport(
+    url: &str,
+    username: Option<String>,
+    env_password: Option<String>,
+    password_file: Option<&std::path::Path>,
+) -> anyhow::Result<MailTransport> {
+    let password = match (env_password, password_file) {
+        (Some(password), _) => Some(password),
+        (None, Some(path)) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the SMTP password file {}", path.display()))?
+                .trim_end_matches(['\r', '\n'])
+                .to_owned(),
+        ),
+        (None, None) => None,
+    };
+    let transport =
+        MailTransport::parse(url)?.with_login(username, password.map(SmtpPassword::new))?;
+    transport.check()?;
+    Ok(transport)
 }
 
 /// With no key configured, a SQLite database gets its own key file beside it (`vecu.db.key`,
@@ -189,4 +236,64 @@ fn demo_wave(store: &Store, patients: usize) -> anyhow::Result<Vec<String>> {
         tokens.len()
     );
     Ok(tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expected(url: &str) -> MailTransport {
+        MailTransport::parse(url).expect("valid")
+    }
+
+    #[test]
+    fn the_smtp_password_comes_from_the_environment_or_a_file() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let file = dir.path().join("smtp-password");
+        std::fs::write(&file, "from:file\n").expect("written");
+        let url = "smtps://mail.example";
+        let login = |env: Option<&str>, file: Option<&std::path::Path>| {
+            mail_transport(url, Some("scape".to_owned()), env.map(str::to_owned), file)
+        };
+        assert_eq!(
+            login(None, Some(&file)).expect("from the file"),
+            expected("smtps://scape:from%3Afile@mail.example")
+        );
+        assert_eq!(
+            login(Some("from-env"), Some(&file)).expect("the environment wins"),
+            expected("smtps://scape:from-env@mail.example")
+        );
+        let missing = dir.path().join("nope");
+        let error = login(None, Some(&missing)).expect_err("no such file");
+        assert!(
+            format!("{error:#}").contains(&missing.display().to_string()),
+            "{error:#}"
+        );
+        let error = login(None, None).expect_err("no password");
+        assert!(
+            format!("{error:#}").contains("VECU_SMTP_PASSWORD"),
+            "{error:#}"
+        );
+    }
+
+    #[test]
+    fn the_settings_file_takes_the_smtp_login() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("vecu.toml");
+        std::fs::write(
+            &path,
+            "[mail]\nurl = \"smtp://mail.example:587?tls=starttls\"\nusername = \"scape\"\npassword_file = \"/etc/vecu/smtp-password\"\n",
+        )
+        .expect("written");
+        let mail = read_settings(&path).expect("valid").mail.expect("mail");
+        assert_eq!(mail.username.as_deref(), Some("scape"));
+        assert_eq!(
+            mail.password_file.as_deref(),
+            Some(std::path::Path::new("/etc/vecu/smtp-password"))
+        );
+        std::fs::write(&path, "[mail]\npassword = \"in clear\"\n").expect("written");
+        let error = read_settings(&path).expect_err("a password in the file is refused");
+        assert!(error.to_string().contains("password_file"), "{error}");
+        assert!(!error.to_string().contains("in clear"), "{error}");
+    }
 }

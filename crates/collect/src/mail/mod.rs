@@ -1,8 +1,9 @@
 //! E-mail with lettre: invitations and reminders in the patient's language, each with the
 //! personal link and the one-click opt-out link (also in `List-Unsubscribe` headers, RFC 8058).
-//! SMTP for real mail; a directory of .eml files for local use.
+//! SMTP for real mail, with TLS and a login where the server wants them; a directory of .eml
+//! files for local use.
 
-use std::path::PathBuf;
+mod transport;
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
@@ -11,45 +12,7 @@ use vecu_store::{Mailing, Store, StoreError};
 use vecu_survey::Survey;
 
 use crate::i18n::Texts;
-
-/// Where mail goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MailTransport {
-    /// An SMTP relay without TLS, such as the host's own MTA (`smtp://127.0.0.1:25`).
-    Smtp {
-        /// Host name or address.
-        host: String,
-        /// Port.
-        port: u16,
-    },
-    /// One .eml file per message in this directory (`file:///var/lib/vecu/mail`).
-    Directory(PathBuf),
-}
-
-impl MailTransport {
-    /// Parses `smtp://host:port` or `file:///path`.
-    pub fn parse(url: &str) -> Result<MailTransport, MailError> {
-        if let Some(rest) = url.strip_prefix("smtp://") {
-            let (host, port) = rest
-                .trim_end_matches('/')
-                .rsplit_once(':')
-                .unwrap_or((rest, "25"));
-            let port = port
-                .parse()
-                .map_err(|_| MailError::Config(format!("{url}: the port is not a number")))?;
-            return Ok(MailTransport::Smtp {
-                host: host.to_owned(),
-                port,
-            });
-        }
-        if let Some(path) = url.strip_prefix("file://") {
-            return Ok(MailTransport::Directory(PathBuf::from(path)));
-        }
-        Err(MailError::Config(format!(
-            "{url}: use smtp://host:port or file:///directory"
-        )))
-    }
-}
+pub use transport::{MailTransport, SmtpPassword, SmtpSecurity, SmtpServer};
 
 /// Mail settings.
 #[derive(Debug, Clone)]
@@ -89,24 +52,40 @@ enum Kind {
     Reminder,
 }
 
+/// The transport messages are handed to, built once.
+enum Sender {
+    Smtp(SmtpTransport),
+    Directory(FileTransport),
+}
+
 /// Sends invitations and reminders.
 pub struct Mailer {
     settings: MailSettings,
     from: Mailbox,
+    sender: Sender,
 }
 
 impl Mailer {
-    /// Checks the settings.
+    /// Checks the settings and builds the transport.
     pub fn new(settings: MailSettings) -> Result<Mailer, MailError> {
         let from = settings
             .from
             .parse()
             .map_err(|error| MailError::Config(format!("sender {}: {error}", settings.from)))?;
-        if let MailTransport::Directory(dir) = &settings.transport {
-            std::fs::create_dir_all(dir)
-                .map_err(|error| MailError::Config(format!("{}: {error}", dir.display())))?;
-        }
-        Ok(Mailer { settings, from })
+        settings.transport.check()?;
+        let sender = match &settings.transport {
+            MailTransport::Smtp(server) => Sender::Smtp(server.transport()?),
+            MailTransport::Directory(dir) => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|error| MailError::Config(format!("{}: {error}", dir.display())))?;
+                Sender::Directory(FileTransport::new(dir))
+            }
+        };
+        Ok(Mailer {
+            settings,
+            from,
+            sender,
+        })
     }
 
     /// Issues tokens for every patient not yet invited and mails every invitation not yet mailed:
@@ -168,14 +147,12 @@ impl Mailer {
         message: Result<Message, String>,
         summary: &mut SendSummary,
     ) -> Result<bool, MailError> {
-        let outcome = message.and_then(|message| match &self.settings.transport {
-            MailTransport::Smtp { host, port } => SmtpTransport::builder_dangerous(host)
-                .port(*port)
-                .build()
+        let outcome = message.and_then(|message| match &self.sender {
+            Sender::Smtp(transport) => transport
                 .send(&message)
                 .map(|_| ())
                 .map_err(|error| error.to_string()),
-            MailTransport::Directory(dir) => FileTransport::new(dir)
+            Sender::Directory(transport) => transport
                 .send(&message)
                 .map(|_| ())
                 .map_err(|error| error.to_string()),
@@ -255,27 +232,5 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|error| error.to_string())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn transports_are_parsed_from_urls() {
-        assert_eq!(
-            MailTransport::parse("smtp://127.0.0.1:2525").expect("smtp"),
-            MailTransport::Smtp {
-                host: "127.0.0.1".into(),
-                port: 2525
-            }
-        );
-        assert_eq!(
-            MailTransport::parse("file:///tmp/mail").expect("file"),
-            MailTransport::Directory("/tmp/mail".into())
-        );
-        assert!(MailTransport::parse("smtp://host:port").is_err());
-        assert!(MailTransport::parse("imap://host").is_err());
     }
 }

@@ -76,7 +76,7 @@ impl ResponseError for ApiError {
             }
             ApiError::Mail(error) => (
                 error.to_string(),
-                "start vecu serve with --mail smtp://host:port (or file:///dir) and --mail-from"
+                "start vecu serve with --mail smtps://host:465, smtp://host:587?tls=starttls, smtp://host:25 (a local relay) or file:///dir, and --mail-from"
                     .to_owned(),
             ),
         };

@@ -4,16 +4,27 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
+use base64::Engine;
 use vecu_store::{Backend, Role, TokenState};
 
 use crate::helpers::{api, on_both_backends, spawn_app_with, Browser, TestApp};
 
-/// A minimal SMTP server (RFC 5321 commands lettre uses) that keeps every message it accepts.
+/// A minimal SMTP server (RFC 5321 commands lettre uses, and AUTH) that keeps every message it
+/// accepts and every AUTH command.
 fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let (port, received, _) = smtp_sink_with_logins();
+    (port, received)
+}
+
+type Shared = Arc<Mutex<Vec<String>>>;
+
+fn smtp_sink_with_logins() -> (u16, Shared, Shared) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
     let received = Arc::new(Mutex::new(Vec::new()));
+    let logins = Arc::new(Mutex::new(Vec::new()));
     let store = received.clone();
+    let auth = logins.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let mut writer = stream.try_clone().expect("clone");
@@ -23,7 +34,10 @@ fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
             while reader.read_line(&mut line).unwrap_or(0) > 0 {
                 let command = line.trim_end().to_ascii_uppercase();
                 let reply: &[u8] = if command.starts_with("EHLO") {
-                    b"250-sink\r\n250 8BITMIME\r\n"
+                    b"250-sink\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
+                } else if command.starts_with("AUTH") {
+                    auth.lock().expect("lock").push(line.trim_end().to_owned());
+                    b"235 authenticated\r\n"
                 } else if command.starts_with("DATA") {
                     let _ = writer.write_all(b"354 go on\r\n");
                     let mut message = String::new();
@@ -45,7 +59,7 @@ fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
             }
         }
     });
-    (port, received)
+    (port, received, logins)
 }
 
 on_both_backends!(invitations_and_reminders_reach_patients_by_smtp);
@@ -231,4 +245,28 @@ async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
             .all(|reminder| header(reminder, "List-Unsubscribe-Post").is_some()),
         "reminders carry the one-click headers too"
     );
+}
+
+/// A login in the mail URL reaches the server (in clear only because it is on this host).
+#[actix_rt::test]
+async fn the_smtp_login_is_used() {
+    let (port, received, logins) = smtp_sink_with_logins();
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        Some(format!(
+            "smtp://scape%40hospital.example:s3cret@127.0.0.1:{port}"
+        )),
+        false,
+    )
+    .await;
+    let (_, status, body) = invite_everyone(&app).await;
+    assert_eq!((status, body["sent"].as_i64()), (200, Some(6)), "{body}");
+    assert_eq!(received.lock().expect("lock").len(), 6);
+    let expected = format!(
+        "AUTH PLAIN {}",
+        base64::engine::general_purpose::STANDARD.encode("\0scape@hospital.example\0s3cret")
+    );
+    let logins = logins.lock().expect("lock").clone();
+    assert!(!logins.is_empty(), "no AUTH command");
+    assert!(logins.iter().all(|login| *login == expected), "{logins:?}");
 }
