@@ -18,14 +18,14 @@ work="$(mktemp -d)"
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 cargo build --quiet -p vecu-cli --locked
 mkfifo "$work/links"
-"$target/debug/vecu" --database "$work/a11y.db" serve --demo 1 --bind 127.0.0.1:0 >"$work/links" 2>"$work/serve.log" &
+"$target/debug/vecu" --database "$work/a11y.db" serve --demo 2 --bind 127.0.0.1:0 >"$work/links" 2>"$work/serve.log" &
 server=$!
-# The demo prints its link once the listener is bound; reading the pipe waits for it (and ends
-# empty if the server fails first).
-link="$(head -n 1 "$work/links")"
-[ -n "$link" ] || { cat "$work/serve.log" >&2; exit 1; }
+# The demo prints its links once the listener is bound; reading the pipe waits for them (and ends
+# empty if the server fails first). The second patient fills the questionnaire by keyboard.
+{ read -r link || true; read -r keyboard_link || true; } <"$work/links"
+[ -n "$link" ] && [ -n "${keyboard_link:-}" ] || { cat "$work/serve.log" >&2; exit 1; }
 # Screenshots of every page checked stay as artifacts beside the build.
 shots="${A11Y_SCREENSHOTS:-$target/a11y-screenshots}"
 mkdir -p "$shots"
-node check.mjs "$link" "$shots"
+node check.mjs "$link" "$shots" "$keyboard_link"
 echo "screenshots: $shots" >&2

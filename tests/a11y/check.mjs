@@ -1,12 +1,15 @@
 // Walks vecu's patient pages in headless Chromium on a small phone screen and runs axe-core
 // (WCAG 2.0 and 2.1, levels A and AA, plus best practices) on each: welcome, a question page,
 // a page showing errors, the review, and the page that sending an incomplete questionnaire
-// brings back (the first missing answer, marked).
-// Usage: node check.mjs http://127.0.0.1:PORT/s/TOKEN SCREENSHOT_DIR
+// brings back (the first missing answer, marked). Then a second patient fills the whole
+// questionnaire with the keyboard alone and sends it.
+// Usage: node check.mjs http://127.0.0.1:PORT/s/TOKEN SCREENSHOT_DIR http://127.0.0.1:PORT/s/TOKEN2
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 
-const [link, out] = process.argv.slice(2);
+const [link, out, keyboardLink] = process.argv.slice(2);
+if (!keyboardLink) throw new Error('usage: node check.mjs LINK SCREENSHOT_DIR SECOND_LINK');
+const messages = JSON.parse(readFileSync(new URL('../../crates/collect/src/messages.json', import.meta.url), 'utf8'));
 const axeSource = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -57,6 +60,88 @@ await page.goto(new URL('/q/review', link).href);
 await check('review');
 await page.click('button.primary');
 await check('send-incomplete');
+
+// The whole questionnaire with the keyboard alone: Tab and Shift+Tab to move, the arrow keys to
+// choose in a group of radio buttons, Space to tick, typing in fields, Enter to go on. Nothing is
+// clicked and no field is filled by selector; the page is only read to decide which key to press.
+const kb = await browser.newPage({ viewport: { width: 360, height: 740 } });
+
+// What has the focus, as a keyboard user's screen reader would announce it.
+function focusedControl() {
+  return kb.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { tag: 'body' };
+    const form = el.form;
+    const group = form && el.name ? [...form.elements].filter((other) => other.name === el.name) : [];
+    const hint = document.getElementById((el.getAttribute('aria-describedby') || '').split(' ')[0]);
+    return {
+      tag: el.tagName.toLowerCase(),
+      type: el.type || '',
+      value: el.value || '',
+      checked: Boolean(el.checked),
+      answered: group.some((other) => other.checked),
+      numeric: Boolean(el.getAttribute('inputmode')),
+      hint: hint ? hint.textContent : '',
+      action: form ? form.getAttribute('action') : '',
+    };
+  });
+}
+
+// Presses Enter on the focused button and waits for the page it leads to.
+async function enter() {
+  await Promise.all([kb.waitForEvent('framenavigated'), kb.keyboard.press('Enter')]);
+  await kb.waitForLoadState();
+}
+
+// Tabs from the top of the page until `wanted` holds for the focused element, answering on the
+// way every question that has no answer yet; returns what has the focus.
+async function tabTo(wanted) {
+  for (let step = 0; step < 300; step += 1) {
+    await kb.keyboard.press('Tab');
+    const el = await focusedControl();
+    if (wanted(el)) return el;
+    if (el.type === 'radio' && !el.answered) {
+      // Tab enters a group on its first option; the arrow keys choose (and come back to it).
+      await kb.keyboard.press('ArrowDown');
+      await kb.keyboard.press('ArrowUp');
+      if (!(await focusedControl()).checked) throw new Error(`the arrow keys chose nothing on ${kb.url()}`);
+    } else if (el.type === 'checkbox' && !el.answered) {
+      await kb.keyboard.press('Space');
+      if (!(await focusedControl()).checked) throw new Error(`Space ticked nothing on ${kb.url()}`);
+    } else if (el.tag === 'select' && el.value === '') {
+      await kb.keyboard.press('ArrowDown');
+      if ((await focusedControl()).value === '') throw new Error(`ArrowDown chose nothing in a list on ${kb.url()}`);
+    } else if ((el.tag === 'textarea' || el.type === 'text') && el.value === '') {
+      // Numbers: the smallest allowed, which the hint gives first.
+      await kb.keyboard.type(el.numeric ? (el.hint.match(/\d+/) || ['1'])[0] : 'Alles gut, danke.');
+    }
+  }
+  throw new Error(`Tab never reached the wanted element on ${kb.url()}`);
+}
+
+await kb.goto(keyboardLink);
+await tabTo((el) => el.tag === 'button' && el.action.endsWith('/start'));
+await enter();
+let pages = 0;
+while (new URL(kb.url()).pathname !== '/q/review') {
+  if (pages > 30) throw new Error('the keyboard never reached the review page');
+  if (await kb.$('.error-summary')) throw new Error(`answers refused on ${kb.url()}`);
+  const next = await tabTo((el) => el.tag === 'button' && el.value === 'next');
+  // Shift+Tab goes back to the last answer, Tab comes back to Next.
+  await kb.keyboard.press('Shift+Tab');
+  const before = await focusedControl();
+  if (before.tag === 'button' && before.value === next.value) throw new Error('Shift+Tab did not move back');
+  await kb.keyboard.press('Tab');
+  if ((await focusedControl()).value !== 'next') throw new Error('Tab did not come back to Next');
+  await enter();
+  pages += 1;
+}
+await tabTo((el) => el.tag === 'button' && el.action === '/q/submit');
+await enter();
+const lang = await kb.evaluate(() => document.documentElement.lang);
+const heading = await kb.evaluate(() => document.querySelector('h1') && document.querySelector('h1').textContent);
+if (heading !== messages.thanks_heading[lang]) throw new Error(`no thank-you page after sending: ${heading} (${kb.url()})`);
+console.log(`keyboard: ${pages} pages answered and sent with the keyboard alone; the thank-you page says "${heading}"`);
 await browser.close();
 console.log(`accessibility: ${checked - (violations ? 1 : 0)} passed, ${violations ? 1 : 0} failed (${checked} pages, ${violations} violations)`);
 process.exit(violations ? 1 : 0);
