@@ -40,8 +40,10 @@ pub use model::{
 pub use outline::outline;
 pub use response::{ValidatedResponse, Visibility};
 pub use schema::SCHEMA;
-pub use simulate::{simulate, SimulatedResponse};
+pub use simulate::{simulate, SimulatedResponse, Simulator};
 #[cfg(feature = "table-io")]
-pub use table_io::{read_table, to_dataframe, write_table, TableError, TableFormat};
+pub use table_io::{
+    read_table, to_dataframe, write_table, write_table_in_chunks, TableError, TableFormat,
+};
 pub use text::{Lang, Text};
 pub use wide::{Cell, Codebook, CodebookValue, Column, ColumnSource, ColumnType};

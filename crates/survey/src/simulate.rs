@@ -27,49 +27,80 @@ const ANSWER_FREE_TEXT: f64 = 0.3;
 
 /// `n` responses drawn from a seeded generator: the same seed gives the same responses.
 pub fn simulate(survey: &Survey, n: usize, seed: u64) -> Vec<SimulatedResponse> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    // Unequal shares of frame values (big and small sites) and a quality effect per site.
-    let shares: Vec<Vec<f64>> = survey
-        .frame
-        .iter()
-        .map(|variable| {
-            variable
-                .values
-                .iter()
-                .map(|_| 0.3 + rng.random::<f64>())
-                .collect()
-        })
-        .collect();
-    let site_effects: Vec<f64> = survey
-        .frame
-        .first()
-        .map(|variable| {
-            variable
-                .values
-                .iter()
-                .map(|_| 0.6 * normal(&mut rng))
-                .collect()
-        })
-        .unwrap_or_default();
-    (0..n)
-        .map(|_| {
-            let mut frame = BTreeMap::new();
-            let mut latent = 0.4 + normal(&mut rng);
-            for (var_idx, variable) in survey.frame.iter().enumerate() {
-                let value_idx = weighted_index(&mut rng, &shares[var_idx]);
-                if var_idx == 0 {
-                    latent += site_effects.get(value_idx).copied().unwrap_or_default();
-                }
-                frame.insert(variable.id.clone(), variable.values[value_idx].code.clone());
+    Simulator::new(survey, seed).take(n).collect()
+}
+
+/// An endless stream of simulated responses (the same as [`simulate`] for the same seed), for
+/// data sets too large to hold as answers in memory.
+pub struct Simulator<'a> {
+    survey: &'a Survey,
+    rng: ChaCha8Rng,
+    /// Share of each frame value, per frame variable (big and small sites).
+    shares: Vec<Vec<f64>>,
+    /// Quality effect of each value of the first frame variable (the site).
+    site_effects: Vec<f64>,
+}
+
+impl<'a> Simulator<'a> {
+    /// A simulator seeded with `seed`.
+    pub fn new(survey: &'a Survey, seed: u64) -> Simulator<'a> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let shares: Vec<Vec<f64>> = survey
+            .frame
+            .iter()
+            .map(|variable| {
+                variable
+                    .values
+                    .iter()
+                    .map(|_| 0.3 + rng.random::<f64>())
+                    .collect()
+            })
+            .collect();
+        let site_effects: Vec<f64> = survey
+            .frame
+            .first()
+            .map(|variable| {
+                variable
+                    .values
+                    .iter()
+                    .map(|_| 0.6 * normal(&mut rng))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Simulator {
+            survey,
+            rng,
+            shares,
+            site_effects,
+        }
+    }
+}
+
+impl Iterator for Simulator<'_> {
+    type Item = SimulatedResponse;
+
+    fn next(&mut self) -> Option<SimulatedResponse> {
+        let rng = &mut self.rng;
+        let mut frame = BTreeMap::new();
+        let mut latent = 0.4 + normal(rng);
+        for (var_idx, variable) in self.survey.frame.iter().enumerate() {
+            let value_idx = weighted_index(rng, &self.shares[var_idx]);
+            if var_idx == 0 {
+                latent += self
+                    .site_effects
+                    .get(value_idx)
+                    .copied()
+                    .unwrap_or_default();
             }
-            let answers = respond(survey, &mut rng, latent);
-            SimulatedResponse {
-                response_id: random_id(&mut rng),
-                frame,
-                answers,
-            }
+            frame.insert(variable.id.clone(), variable.values[value_idx].code.clone());
+        }
+        let answers = respond(self.survey, rng, latent);
+        Some(SimulatedResponse {
+            response_id: random_id(rng),
+            frame,
+            answers,
         })
-        .collect()
+    }
 }
 
 /// A random 128-bit id as 32 hex digits.

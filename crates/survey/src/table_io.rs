@@ -126,6 +126,40 @@ pub fn write_table(
     Ok(())
 }
 
+/// Writes rows that arrive in chunks (a million simulated responses need not be in memory at once).
+pub fn write_table_in_chunks(
+    codebook: &Codebook,
+    chunks: impl Iterator<Item = Vec<Vec<Cell>>>,
+    path: &Path,
+    format: TableFormat,
+) -> Result<usize, TableError> {
+    let file = File::create(path).map_err(|source| TableError::Create {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let schema = to_dataframe(codebook, &[])?.schema().as_ref().clone();
+    let mut written = 0;
+    match format {
+        TableFormat::Csv => {
+            let mut writer = CsvWriter::new(file).include_header(true).batched(&schema)?;
+            for chunk in chunks {
+                written += chunk.len();
+                writer.write_batch(&to_dataframe(codebook, &chunk)?)?;
+            }
+            writer.finish()?;
+        }
+        TableFormat::Parquet => {
+            let mut writer = ParquetWriter::new(file).batched(&schema)?;
+            for chunk in chunks {
+                written += chunk.len();
+                writer.write_batch(&to_dataframe(codebook, &chunk)?)?;
+            }
+            writer.finish()?;
+        }
+    }
+    Ok(written)
+}
+
 /// Reads a wide table back (CSV or Parquet, chosen by the extension), all columns as written.
 pub fn read_table(path: &Path) -> Result<DataFrame, TableError> {
     let format = TableFormat::from_path(path).ok_or_else(|| TableError::Create {

@@ -48,14 +48,19 @@ pub fn run(command: SurveyCommand) -> anyhow::Result<ExitCode> {
             };
             let survey = load(&file)?;
             let codebook = Codebook::new(&survey);
-            let rows: Vec<_> = vecu_survey::simulate(&survey, n, seed)
-                .iter()
-                .map(|response| {
-                    codebook.row(&response.response_id, &response.frame, &response.answers)
-                })
-                .collect();
-            let mut frame = vecu_survey::to_dataframe(&codebook, &rows)?;
-            vecu_survey::write_table(&mut frame, &out, format)
+            // In chunks: a million responses as answer maps would not fit in memory.
+            const CHUNK: usize = 50_000;
+            let mut responses = vecu_survey::Simulator::new(&survey, seed);
+            let chunks = (0..n).step_by(CHUNK).map(|start| {
+                responses
+                    .by_ref()
+                    .take(CHUNK.min(n - start))
+                    .map(|response| {
+                        codebook.row(&response.response_id, &response.frame, &response.answers)
+                    })
+                    .collect::<Vec<_>>()
+            });
+            vecu_survey::write_table_in_chunks(&codebook, chunks, &out, format)
                 .with_context(|| format!("writing {}", out.display()))?;
             eprintln!(
                 "wrote {n} simulated responses ({} columns) to {}",
