@@ -27,6 +27,9 @@ pub struct Options {
     pub threshold: u64,
     /// Invited counts to weight respondents to, and how.
     pub weighting: Option<(FrameCounts, Method)>,
+    /// Adjust site comparisons for the mode of response too (web or paper), when the data
+    /// has a `mode` column.
+    pub mode_case_mix: bool,
 }
 
 impl Default for Options {
@@ -34,6 +37,7 @@ impl Default for Options {
         Options {
             threshold: DEFAULT_THRESHOLD,
             weighting: None,
+            mode_case_mix: false,
         }
     }
 }
@@ -77,7 +81,7 @@ pub fn analyse(
         .as_ref()
         .map(|(counts, method)| Weights::new(data, &patterns, counts, *method))
         .transpose()?;
-    let case_mix = case_mix(survey, data);
+    let case_mix = case_mix(survey, data, options.mode_case_mix);
     let all_measures = measures(survey, data);
     let mut rows = Vec::new();
     let total_steps = all_measures.len() + 2;
@@ -132,16 +136,23 @@ fn question_number(survey: &Survey, measure: &Measure) -> Option<u32> {
     survey.question_number(id).map(|number| number as u32)
 }
 
-/// The site variable and the definition's case-mix variables, when the data has a site.
-fn case_mix(survey: &Survey, data: &Dataset) -> Option<CaseMix> {
+/// The site variable and the definition's case-mix variables (and the mode when asked), when
+/// the data has a site.
+fn case_mix(survey: &Survey, data: &Dataset, with_mode: bool) -> Option<CaseMix> {
     let (site, site_column) = data.frame_column(SITE)?;
-    let variables = survey
+    let mut variables: Vec<(usize, usize)> = survey
         .frame
         .iter()
         .filter(|variable| variable.case_mix && variable.id.as_str() != SITE)
         .filter_map(|variable| data.frame_column(variable.id.as_str()))
         .map(|(index, column)| (index, column.levels.len()))
         .collect();
+    if with_mode {
+        variables.extend(
+            data.frame_column(crate::load::MODE)
+                .map(|(index, column)| (index, column.levels.len())),
+        );
+    }
     Some(CaseMix {
         site,
         variables,

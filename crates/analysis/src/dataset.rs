@@ -79,8 +79,13 @@ impl Dataset {
         self.columns.iter().find(|column| column.name == name)
     }
 
-    /// A dataset from rows already in memory (tests, simulations): the wide table's cells per row.
-    pub fn from_cells(survey: &Survey, rows: &[Vec<vecu_survey::Cell>]) -> crate::Result<Dataset> {
-        crate::load::from_cells(survey, rows)
+    /// A dataset from rows already in memory (a store export, a simulation): the cells of each
+    /// row in the columns of `codebook`.
+    pub fn from_cells(
+        survey: &Survey,
+        codebook: &vecu_survey::Codebook,
+        rows: &[Vec<vecu_survey::Cell>],
+    ) -> crate::Result<Dataset> {
+        crate::load::from_cells(survey, codebook, rows)
     }
 }

@@ -72,11 +72,15 @@ pub fn read_responses(survey: &Survey, path: &Path) -> Result<Dataset> {
     })
 }
 
-/// Rows already in memory, through the same checks as a file.
-pub(crate) fn from_cells(survey: &Survey, rows: &[Vec<Cell>]) -> Result<Dataset> {
-    let codebook = Codebook::new(survey);
+/// Rows already in memory (in `codebook`'s columns, such as a store export that left free text
+/// out), through the same checks as a file.
+pub(crate) fn from_cells(
+    survey: &Survey,
+    codebook: &Codebook,
+    rows: &[Vec<Cell>],
+) -> Result<Dataset> {
     let frame =
-        vecu_survey::to_dataframe(&codebook, rows).map_err(|error| AnalysisError::Table {
+        vecu_survey::to_dataframe(codebook, rows).map_err(|error| AnalysisError::Table {
             path: "(rows in memory)".to_owned(),
             source: match error {
                 vecu_survey::TableError::Polars(source) => source,
@@ -102,8 +106,14 @@ fn from_frame(
         list: Vec::new(),
         locate,
     };
+    let has_mode = survey.frame_variable(MODE).is_none()
+        && frame
+            .get_column_names()
+            .iter()
+            .any(|name| name.as_str() == MODE);
     for name in frame.get_column_names() {
-        if !codebook.names().any(|known| known == name.as_str()) {
+        let is_mode = has_mode && name.as_str() == MODE;
+        if !is_mode && !codebook.names().any(|known| known == name.as_str()) {
             problems.push(
                 name.as_str(),
                 None,
@@ -125,9 +135,21 @@ fn from_frame(
         let found = frame.column(&column.name).ok();
         match (&column.source, found) {
             (ColumnSource::Response, _) => {}
-            (ColumnSource::Frame { variable, .. }, Some(values)) => dataset
-                .frame
-                .push(frame_column(survey, variable, values, &mut problems)),
+            (ColumnSource::Frame { variable, .. }, Some(values)) => {
+                let levels = survey
+                    .frame_variable(variable.as_str())
+                    .map(|frame| {
+                        frame
+                            .values
+                            .iter()
+                            .map(|value| value.code.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                dataset
+                    .frame
+                    .push(frame_column(variable, levels, values, &mut problems))
+            }
             (_, Some(values)) => dataset.columns.push(DataColumn {
                 name: column.name.clone(),
                 source: column.source.clone(),
@@ -149,6 +171,18 @@ fn from_frame(
         if problems.list.len() >= PROBLEMS_IN_ALL {
             break;
         }
+    }
+    // The store's exports say how each response came (web link, web code, paper).
+    if let (true, Ok(values), Some(variable)) =
+        (has_mode, frame.column(MODE), vecu_survey::Id::parse(MODE))
+    {
+        let levels = MODES
+            .iter()
+            .filter_map(|mode| vecu_survey::Code::parse(mode))
+            .collect();
+        dataset
+            .frame
+            .push(frame_column(&variable, levels, values, &mut problems));
     }
     if problems.list.is_empty() {
         Ok(dataset)
@@ -185,22 +219,17 @@ fn as_text(values: &polars::prelude::Column) -> PolarsResult<Cow<'_, StringChunk
     }
 }
 
+/// The column a store export adds: how each response came.
+pub const MODE: &str = "mode";
+/// Its values.
+const MODES: [&str; 3] = ["web_link", "web_code", "paper"];
+
 fn frame_column(
-    survey: &Survey,
     variable: &vecu_survey::Id,
+    mut levels: Vec<vecu_survey::Code>,
     values: &polars::prelude::Column,
     problems: &mut Problems<'_>,
 ) -> FrameColumn {
-    let definition = survey.frame_variable(variable.as_str());
-    let mut levels: Vec<vecu_survey::Code> = definition
-        .map(|frame| {
-            frame
-                .values
-                .iter()
-                .map(|value| value.code.clone())
-                .collect()
-        })
-        .unwrap_or_default();
     let mut out = Vec::with_capacity(values.len());
     let mut reported = 0;
     match as_text(values) {

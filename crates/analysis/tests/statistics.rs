@@ -292,6 +292,7 @@ fn post_stratified_estimates_match_the_hand_computation() {
     let options = Options {
         threshold: 1,
         weighting: Some((counts, Method::PostStratify)),
+        ..Options::default()
     };
     let analysis = run(&survey, &dataset_a(), &options);
     let weighted = |item: &str, statistic: &str| {
@@ -357,6 +358,7 @@ fn raking_reaches_every_margin() {
     let options = Options {
         threshold: 1,
         weighting: Some((counts, Method::Rake)),
+        ..Options::default()
     };
     let analysis = run(&survey, &dataset_a(), &options);
     let weighted = |kind: &str, unit: &str| {
@@ -386,6 +388,7 @@ fn raking_reaches_every_margin() {
         let options = Options {
             threshold: 1,
             weighting: Some((counts, method)),
+            ..Options::default()
         };
         run(&survey, &dataset_a(), &options)
             .rows
@@ -654,6 +657,7 @@ fn frame_count_files_are_checked() {
     let options = Options {
         threshold: 1,
         weighting: Some((counts, Method::PostStratify)),
+        ..Options::default()
     };
     let error = analyse(&survey, &data, &options, None, &mut |_, _| {}).expect_err("refused");
     assert!(error.to_string().contains("site=H2"), "{error}");

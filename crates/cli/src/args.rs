@@ -64,6 +64,9 @@ pub struct AnalyseArgs {
     /// Survey definition of the earlier wave, if it was another version [default: --survey].
     #[arg(long, requires = "previous")]
     pub previous_survey: Option<PathBuf>,
+    /// Adjust site comparisons for the mode of response (web link, web code, paper) too.
+    #[arg(long)]
+    pub mode_case_mix: bool,
     /// Write the tables only.
     #[arg(long)]
     pub no_charts: bool,

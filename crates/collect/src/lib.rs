@@ -21,6 +21,7 @@ mod guard;
 mod i18n;
 mod mail;
 mod pages;
+mod reporting;
 mod routes;
 mod session;
 mod startup;
@@ -30,5 +31,8 @@ pub use error::PageError;
 pub use mail::{
     MailError, MailSettings, MailTransport, Mailer, SendSummary, SmtpPassword, SmtpSecurity,
     SmtpServer,
+};
+pub use reporting::{
+    create_report, document, engagement_summary, wave_findings, ReportSettings, ReportingError,
 };
 pub use startup::{serve, Application, ServeConfig};

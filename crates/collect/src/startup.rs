@@ -8,7 +8,7 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{get, web, App, HttpResponse, HttpServer};
 
-use crate::routes::{api, patient};
+use crate::routes::{api, patient, reports};
 use crate::state::AppState;
 
 /// Settings of the web service.
@@ -81,6 +81,19 @@ impl Application {
                 .service(api::export)
                 .service(api::wave_status)
                 .service(api::close_wave)
+                .service(reports::create_report)
+                .service(reports::show_report)
+                .service(reports::rendered)
+                .service(reports::add_block)
+                .service(reports::edit_block)
+                .service(reports::comment_block)
+                .service(reports::mark)
+                .service(reports::workflow)
+                .service(reports::add_contribution)
+                .service(reports::contributions_csv)
+                .service(reports::comment_item)
+                .service(reports::answer_item_comment)
+                .service(reports::item_comments)
                 .service(patient::invitation_link)
                 .service(patient::start)
                 .service(patient::opt_out)

@@ -1,3 +1,17 @@
-//! Reports co-authored with patient partners.
+//! Reports of vecu surveys, co-authored with patient partners: findings built from the
+//! analysis (suppressed figures stay suppressed), the co-authors' text blocks, partners'
+//! priorities, approvals, methods and the contributions ledger, rendered as a self-contained
+//! HTML file (inline SVG charts, print stylesheet) and as Markdown.
 //!
-//! Not built yet: see issue 6. The crate exists so that the workspace keeps its shape.
+//! The store keeps the co-authored parts and enforces the publication rules; this crate builds
+//! the findings and renders what the store holds.
+#![deny(missing_docs)]
+
+mod document;
+mod finding;
+mod render;
+mod words;
+
+pub use document::{ContributionLine, Document, Methods, TextBlock};
+pub use finding::{findings, Figure, Finding, FindingKind};
+pub use render::{contributions_csv, to_html, to_markdown};

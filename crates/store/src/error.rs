@@ -101,6 +101,42 @@ pub enum StoreError {
     /// Writing the export failed.
     #[error(transparent)]
     Table(#[from] vecu_survey::TableError),
+    /// The caller's role may not do this.
+    #[error("not allowed: {0}")]
+    NotAllowed(String),
+    /// The report id is unknown.
+    #[error("report {0} does not exist")]
+    ReportNotFound(String),
+    /// The finding, item or comment named is not there.
+    #[error("{0} is not part of this report or survey")]
+    FindingNotFound(String),
+    /// The block id is unknown.
+    #[error("block {0} does not exist in this report")]
+    BlockNotFound(String),
+    /// The report is in the wrong state for the action.
+    #[error("report {report} is {state}; {action} needs a report that is {needed}")]
+    ReportState {
+        /// The report.
+        report: String,
+        /// Its state.
+        state: &'static str,
+        /// What was attempted.
+        action: &'static str,
+        /// The state it needs.
+        needed: &'static str,
+    },
+    /// Publishing without the approvals the report needs.
+    #[error("publishing needs the approval of {needed_researchers} researcher(s) and {needed_partners} patient partner(s) of the report as it is now; it has {researchers} and {partners}")]
+    NotApproved {
+        /// Researchers who approved.
+        researchers: i32,
+        /// Partners who approved.
+        partners: i32,
+        /// Researchers needed.
+        needed_researchers: i32,
+        /// Partners needed.
+        needed_partners: i32,
+    },
     /// A file could not be written.
     #[error("cannot write {path}: {source}")]
     Io {

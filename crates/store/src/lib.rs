@@ -25,6 +25,7 @@ mod error;
 mod export;
 mod frame;
 mod invitation;
+mod reports;
 mod schema;
 mod scrub;
 mod secret;
@@ -45,6 +46,10 @@ pub use export::{
 };
 pub use frame::ImportSummary;
 pub use invitation::{Invitation, IssuedToken, Mailing, ReminderDue, TokenState};
+pub use reports::{
+    Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,
+    ReportState, ACTIVITIES, BLOCK_KINDS, SUMMARY,
+};
 pub use scrub::{scrub, SCRUBBER_LIMITS};
 pub use secret::EncryptionKey;
 pub use submit::{Mode, SubmitOutcome};

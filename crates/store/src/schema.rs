@@ -111,3 +111,111 @@ diesel::table! {
         revoked_on -> Nullable<Text>,
     }
 }
+
+// Reports co-authored with patient partners, contributions, co-design comments.
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        wave_id -> Text,
+        title -> Text,
+        lang -> Text,
+        state -> Text,
+        findings -> Text,
+        methods -> Text,
+        required_researchers -> Integer,
+        required_partners -> Integer,
+        created_at -> Text,
+        published_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    report_findings (report_id, finding_id) {
+        report_id -> Text,
+        finding_id -> Text,
+    }
+}
+
+diesel::table! {
+    report_blocks (id) {
+        id -> Text,
+        report_id -> Text,
+        finding_id -> Text,
+        kind -> Text,
+        author -> Text,
+        role -> Text,
+        text -> Text,
+        version -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    report_block_versions (block_id, version) {
+        block_id -> Text,
+        version -> Integer,
+        author -> Text,
+        role -> Text,
+        text -> Text,
+        at -> Text,
+    }
+}
+
+diesel::table! {
+    report_comments (id) {
+        id -> Text,
+        block_id -> Text,
+        author -> Text,
+        role -> Text,
+        text -> Text,
+        at -> Text,
+    }
+}
+
+diesel::table! {
+    report_marks (report_id, finding_id, author) {
+        report_id -> Text,
+        finding_id -> Text,
+        author -> Text,
+        important -> Integer,
+        priority -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    report_approvals (report_id, author) {
+        report_id -> Text,
+        author -> Text,
+        role -> Text,
+        at -> Text,
+    }
+}
+
+diesel::table! {
+    contributions (id) {
+        id -> Text,
+        wave_id -> Text,
+        person -> Text,
+        role -> Text,
+        activity -> Text,
+        minutes -> Integer,
+        on_date -> Text,
+        recorded_by -> Text,
+    }
+}
+
+diesel::table! {
+    item_comments (id) {
+        id -> Text,
+        survey_hash -> Text,
+        item_id -> Text,
+        author -> Text,
+        role -> Text,
+        text -> Text,
+        at -> Text,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<Text>,
+        resolved -> Integer,
+    }
+}

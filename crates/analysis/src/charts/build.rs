@@ -8,8 +8,8 @@ use vecu_survey::{Codebook, ColumnSource, Lang, ScoringRole, Survey};
 use super::funnel::{FunnelChart, FunnelPoint};
 use super::palette::{BLUE, GREY, INK, SKY, VERMILLION};
 use super::rows::{Mark, Row, RowChart, Segment};
-use super::save;
 use super::words::{word, Word};
+use super::{render_svg, save, Chart, DrawResult};
 use crate::analyse::{Analysis, RESPONSE, SITE};
 use crate::error::{AnalysisError, Result};
 use crate::groups::OVERALL;
@@ -29,6 +29,43 @@ pub fn write_charts(
     })?;
     let labels = Labels::new(survey, lang);
     let table = Table::new(&analysis.rows);
+    let jobs = plan(survey, &labels, &table);
+    let mut written = Vec::new();
+    let total = jobs.len();
+    for (done, (name, job)) in jobs.into_iter().enumerate() {
+        if let Some(chart) = job.chart(&table, &labels, analysis) {
+            written.extend(save(&chart, dir, &name)?);
+        }
+        progress(done + 1, total);
+    }
+    Ok(written)
+}
+
+/// Every chart of `analysis` as SVG text, by name (`sites_<item>_<statistic>`,
+/// `distribution_<section>`, `response_rates`...), for documents that inline them.
+pub fn chart_svgs(
+    survey: &Survey,
+    analysis: &Analysis,
+    lang: &str,
+) -> Result<BTreeMap<String, String>> {
+    let labels = Labels::new(survey, lang);
+    let table = Table::new(&analysis.rows);
+    let mut out = BTreeMap::new();
+    for (name, job) in plan(survey, &labels, &table) {
+        if let Some(chart) = job.chart(&table, &labels, analysis) {
+            out.insert(name, render_svg(&chart)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The label of a results row's item in `lang`: "12. question – row" or "Domain: name".
+pub fn item_label(survey: &Survey, item: &str, lang: &str) -> String {
+    Labels::new(survey, lang).of(item)
+}
+
+/// The charts an analysis gets, by file name.
+fn plan(survey: &Survey, labels: &Labels, table: &Table<'_>) -> Vec<(String, Job)> {
     let mut jobs: Vec<(String, Job)> = Vec::new();
     for section in &survey.sections {
         let columns = labels.section_columns(section.id.as_str());
@@ -44,44 +81,65 @@ pub fn write_charts(
             ));
         }
     }
-    let compared: Vec<(String, String)> = table.compared();
-    for (item, statistic) in &compared {
+    for (item, statistic) in table.compared() {
         jobs.push((
-            format!("sites_{}_{}", file_name(item), statistic),
+            format!("sites_{}_{}", file_name(&item), statistic),
             Job::Sites(item.clone(), statistic.clone()),
         ));
         jobs.push((
-            format!("funnel_{}_{}", file_name(item), statistic),
-            Job::Funnel(item.clone(), statistic.clone()),
+            format!("funnel_{}_{}", file_name(&item), statistic),
+            Job::Funnel(item, statistic),
         ));
     }
     if table.has("response_rate") {
         jobs.push(("response_rates".to_owned(), Job::ResponseRates));
     }
-    let mut written = Vec::new();
-    let total = jobs.len();
-    for (done, (name, job)) in jobs.into_iter().enumerate() {
-        let files = match job {
-            Job::Distribution(title, columns) => distribution(&table, &labels, &title, &columns)
-                .map(|chart| save(&chart, dir, &name)),
+    jobs
+}
+
+impl Job {
+    fn chart(self, table: &Table<'_>, labels: &Labels, analysis: &Analysis) -> Option<AnyChart> {
+        match self {
+            Job::Distribution(title, columns) => {
+                distribution(table, labels, &title, &columns).map(AnyChart::Rows)
+            }
             Job::Change(title, columns) => {
-                change(&table, &labels, &title, &columns).map(|chart| save(&chart, dir, &name))
+                change(table, labels, &title, &columns).map(AnyChart::Rows)
             }
-            Job::Sites(item, statistic) => sites(&table, &labels, analysis, &item, &statistic)
-                .map(|chart| save(&chart, dir, &name)),
+            Job::Sites(item, statistic) => {
+                sites(table, labels, analysis, &item, &statistic).map(AnyChart::Rows)
+            }
             Job::Funnel(item, statistic) => {
-                funnel(&table, &labels, &item, &statistic).map(|chart| save(&chart, dir, &name))
+                funnel(table, labels, &item, &statistic).map(AnyChart::Funnel)
             }
-            Job::ResponseRates => {
-                response_rates(&table, &labels).map(|chart| save(&chart, dir, &name))
-            }
-        };
-        if let Some(files) = files {
-            written.extend(files?);
+            Job::ResponseRates => response_rates(table, labels).map(AnyChart::Rows),
         }
-        progress(done + 1, total);
     }
-    Ok(written)
+}
+
+/// A chart of any kind.
+enum AnyChart {
+    Rows(RowChart),
+    Funnel(FunnelChart),
+}
+
+impl Chart for AnyChart {
+    fn size(&self) -> (u32, u32) {
+        match self {
+            AnyChart::Rows(chart) => chart.size(),
+            AnyChart::Funnel(chart) => chart.size(),
+        }
+    }
+
+    fn draw<DB: plotters::prelude::DrawingBackend>(
+        &self,
+        area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    ) -> DrawResult<DB> {
+        match self {
+            AnyChart::Rows(chart) => chart.draw(area),
+            AnyChart::Funnel(chart) => chart.draw(area),
+        }
+    }
 }
 
 enum Job {

@@ -19,7 +19,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::{AnalysisError, Result};
 
-pub use build::write_charts;
+pub use build::{chart_svgs, item_label, write_charts};
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans.LICENSE`), embedded so that PNGs
 /// look the same on every machine.
@@ -96,6 +96,23 @@ pub(crate) fn save(chart: &impl Chart, dir: &Path, name: &str) -> Result<Vec<Pat
             .map_err(|error| failed(&png, error.to_string()))?;
     }
     Ok(vec![svg, png])
+}
+
+/// The chart as SVG text.
+pub(crate) fn render_svg(chart: &impl Chart) -> Result<String> {
+    register_font()?;
+    let mut text = String::new();
+    {
+        let area = SVGBackend::with_string(&mut text, chart.size()).into_drawing_area();
+        chart
+            .draw(&area)
+            .and_then(|_| area.present())
+            .map_err(|error| AnalysisError::Chart {
+                path: "(in memory)".to_owned(),
+                message: error.to_string(),
+            })?;
+    }
+    Ok(text)
 }
 
 /// Text style of a given size, colour and anchor.

@@ -45,6 +45,7 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
     let options = Options {
         threshold: args.threshold,
         weighting,
+        mode_case_mix: args.mode_case_mix,
     };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating the output folder {}", args.out.display()))?;

@@ -31,6 +31,9 @@ pub enum ApiError {
     /// The request body is not what the endpoint takes.
     #[error("{0}")]
     BadRequest(String),
+    /// A report could not be built or read.
+    #[error(transparent)]
+    Reporting(#[from] crate::reporting::ReportingError),
 }
 
 impl ResponseError for ApiError {
@@ -43,6 +46,13 @@ impl ResponseError for ApiError {
             }
             ApiError::Definition(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Reporting(crate::reporting::ReportingError::Store(error)) => {
+                store_status(error)
+            }
+            ApiError::Reporting(crate::reporting::ReportingError::Analysis(_)) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::Reporting(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Mail(crate::MailError::Config(_)) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -67,6 +77,14 @@ impl ResponseError for ApiError {
                 )
             }
             ApiError::Store(error) => (error.to_string(), String::new()),
+            ApiError::Reporting(error) if status == StatusCode::INTERNAL_SERVER_ERROR => {
+                tracing::error!(%error, "report call failed");
+                (
+                    "internal error".to_owned(),
+                    "try again later; the server log has the cause".to_owned(),
+                )
+            }
+            ApiError::Reporting(error) => (error.to_string(), String::new()),
             ApiError::Definition(_) => (
                 "the survey definition is not valid".to_owned(),
                 "fix every problem listed and upload again".to_owned(),
@@ -248,10 +266,16 @@ fn store_status(error: &StoreError) -> StatusCode {
     match error {
         StoreError::WaveNotFound(_)
         | StoreError::SurveyNotFound(_)
-        | StoreError::InvitationNotFound(_) => StatusCode::NOT_FOUND,
+        | StoreError::InvitationNotFound(_)
+        | StoreError::ReportNotFound(_)
+        | StoreError::FindingNotFound(_)
+        | StoreError::BlockNotFound(_) => StatusCode::NOT_FOUND,
         StoreError::WaveState { .. }
         | StoreError::VersionConflict { .. }
-        | StoreError::InvitationState { .. } => StatusCode::CONFLICT,
+        | StoreError::InvitationState { .. }
+        | StoreError::ReportState { .. }
+        | StoreError::NotApproved { .. } => StatusCode::CONFLICT,
+        StoreError::NotAllowed(_) => StatusCode::FORBIDDEN,
         StoreError::Frame(_) | StoreError::KAnonymity(_) | StoreError::NoKey => {
             StatusCode::UNPROCESSABLE_ENTITY
         }

@@ -3,4 +3,5 @@
 mod helpers;
 mod mail;
 mod patient;
+mod reports;
 mod researcher;

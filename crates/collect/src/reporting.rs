@@ -1,0 +1,288 @@
+//! Reports of a wave: findings from the wave's responses (through the analysis crate), and the
+//! stored report turned into a document to render. The web service and the CLI share this.
+
+use std::collections::BTreeMap;
+
+use vecu_analysis::{analyse, Dataset, FrameCounts, Method, Options};
+use vecu_report::{ContributionLine, Document, Finding, Methods, TextBlock};
+use vecu_store::{AnonymityPolicy, ApiKey, ExportOptions, NewReport, Store, StoreError};
+
+/// Failure to build or read a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportingError {
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The analysis of the responses failed.
+    #[error("analysing the wave: {0}")]
+    Analysis(#[from] vecu_analysis::AnalysisError),
+    /// Stored findings or methods are not what vecu wrote.
+    #[error("stored report data is corrupt: {0}")]
+    Corrupt(#[from] serde_json::Error),
+}
+
+/// How a report is made.
+#[derive(Debug, Clone)]
+pub struct ReportSettings {
+    /// Title.
+    pub title: String,
+    /// Language (`fr`, `de`, `it`, `en`).
+    pub lang: String,
+    /// Minimum respondents per figure.
+    pub threshold: u64,
+    /// Researchers' approvals needed to publish.
+    pub required_researchers: u32,
+    /// Partners' approvals needed to publish.
+    pub required_partners: u32,
+    /// A wave of the engagement questionnaire fielded to the project's partners, if any.
+    pub engagement_wave: Option<String>,
+}
+
+/// Analyses a wave's responses: weighted to the invited sample per site when every site's
+/// invited count is known.
+fn analyse_wave(
+    store: &Store,
+    wave: &str,
+    threshold: u64,
+) -> Result<(vecu_survey::Survey, vecu_analysis::Analysis, Methods), ReportingError> {
+    let status = store.wave_status(wave)?;
+    let survey = store.survey(&status.wave.survey_hash)?;
+    // Inside the service: all responses (k = 1); only suppressed aggregates leave it.
+    let export = store.export(
+        wave,
+        &ExportOptions {
+            k: 1,
+            policy: AnonymityPolicy::Refuse,
+            free_text: false,
+        },
+    )?;
+    let data = Dataset::from_cells(&survey, &export.codebook, &export.rows)?;
+    let invited = |counts: &vecu_store::SiteCounts| -> f64 {
+        counts
+            .by_status
+            .iter()
+            .filter(|(status, _)| status.as_str() != "pending")
+            .map(|(_, n)| *n as f64)
+            .sum()
+    };
+    let per_site: BTreeMap<Vec<String>, f64> = status
+        .sites
+        .iter()
+        .map(|site| (vec![site.site.clone()], invited(site)))
+        .collect();
+    let weighting = (!per_site.is_empty() && per_site.values().all(|n| *n > 0.0)).then(|| {
+        (
+            FrameCounts {
+                variables: vec![vecu_analysis::SITE.to_owned()],
+                invited: per_site,
+            },
+            Method::PostStratify,
+        )
+    });
+    let options = Options {
+        threshold,
+        weighting,
+        ..Options::default()
+    };
+    let analysis = match analyse(&survey, &data, &options, None, &mut |_, _| {}) {
+        Ok(analysis) => analysis,
+        // Responses from a site without invitations (paper returns keyed later, say): unweighted.
+        Err(vecu_analysis::AnalysisError::Options(_)) => {
+            let unweighted = Options {
+                threshold,
+                ..Options::default()
+            };
+            analyse(&survey, &data, &unweighted, None, &mut |_, _| {})?
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let lang = survey.default_language().clone();
+    let case_mix = analysis
+        .case_mix
+        .iter()
+        .map(|id| {
+            survey
+                .frame_variable(id)
+                .map_or(id.clone(), |variable| variable.label.get(&lang).to_owned())
+        })
+        .collect();
+    let methods = Methods {
+        respondents: analysis.respondents,
+        invited: Some(invited(&status.overall) as u64),
+        response_rate: status.overall.response_rate.map(|rate| rate * 100.0),
+        weighting: match analysis.weighting {
+            Some(_) => "post-stratification: site (invited patients per site)".to_owned(),
+            None => String::new(),
+        },
+        case_mix,
+        threshold,
+        k: None,
+        engagement: None,
+    };
+    Ok((survey, analysis, methods))
+}
+
+/// Findings and methods of a wave, in `lang`.
+pub fn wave_findings(
+    store: &Store,
+    wave: &str,
+    lang: &str,
+    threshold: u64,
+) -> Result<(Vec<Finding>, Methods), ReportingError> {
+    let (survey, analysis, methods) = analyse_wave(store, wave, threshold)?;
+    Ok((vecu_report::findings(&survey, &analysis, lang)?, methods))
+}
+
+/// One sentence per domain of the engagement questionnaire: how many partners answered and the
+/// share of positive answers (suppressed below the threshold like every other figure).
+pub fn engagement_summary(
+    store: &Store,
+    wave: &str,
+    lang: &str,
+    threshold: u64,
+) -> Result<String, ReportingError> {
+    let (survey, analysis, _) = analyse_wave(store, wave, threshold)?;
+    let domains: Vec<String> = analysis
+        .rows
+        .iter()
+        .filter(|row| {
+            row.statistic == "domain_score"
+                && row.unit_kind == vecu_analysis::OVERALL
+                && !row.weighted
+        })
+        .map(|row| match row.estimate {
+            Some(score) => format!(
+                "{}: {score:.0}",
+                vecu_analysis::item_label(&survey, &row.item, lang)
+            ),
+            None => format!(
+                "{}: {}",
+                vecu_analysis::item_label(&survey, &row.item, lang),
+                row.suppressed
+            ),
+        })
+        .collect();
+    Ok(format!(
+        "{} {} ({}): {}.",
+        analysis.respondents,
+        match lang {
+            "fr" => "patients partenaires ont répondu au questionnaire d'engagement",
+            "de" => "Patientenpartner beantworteten den Fragebogen zur Beteiligung",
+            "it" => "pazienti partner hanno risposto al questionario sul coinvolgimento",
+            _ => "patient partners answered the engagement questionnaire",
+        },
+        match lang {
+            "fr" => "score par domaine, 0-100",
+            "de" => "Wert pro Bereich, 0-100",
+            "it" => "punteggio per dominio, 0-100",
+            _ => "score per domain, 0-100",
+        },
+        domains.join("; ")
+    ))
+}
+
+/// Makes a draft report of a wave from its analysis; returns its id.
+pub fn create_report(
+    store: &Store,
+    by: &ApiKey,
+    wave: &str,
+    settings: &ReportSettings,
+) -> Result<String, ReportingError> {
+    if !matches!(
+        by.role,
+        vecu_store::Role::Researcher | vecu_store::Role::Admin
+    ) {
+        return Err(StoreError::NotAllowed("only researchers start a report".to_owned()).into());
+    }
+    let (findings, mut methods) = wave_findings(store, wave, &settings.lang, settings.threshold)?;
+    if let Some(engagement) = &settings.engagement_wave {
+        methods.engagement = Some(engagement_summary(
+            store,
+            engagement,
+            &settings.lang,
+            settings.threshold,
+        )?);
+    }
+    let ids: Vec<String> = findings.iter().map(|finding| finding.id.clone()).collect();
+    let findings_json = serde_json::to_string(&findings)?;
+    let methods_json = serde_json::to_string(&methods)?;
+    Ok(store.create_report(
+        by,
+        &NewReport {
+            wave,
+            title: &settings.title,
+            lang: &settings.lang,
+            findings_json: &findings_json,
+            finding_ids: &ids,
+            methods_json: &methods_json,
+            required_researchers: settings.required_researchers,
+            required_partners: settings.required_partners,
+        },
+    )?)
+}
+
+/// The stored report as a document to render, with the wave's contributions ledger.
+pub fn document(store: &Store, report: &str) -> Result<Document, ReportingError> {
+    let stored = store.report(report)?;
+    let date = |at: &str| at.get(..10).unwrap_or(at).to_owned();
+    let blocks = stored
+        .blocks
+        .iter()
+        .map(|block| TextBlock {
+            id: block.id.clone(),
+            finding: block.finding.clone(),
+            kind: block.kind.clone(),
+            author: block.author.clone(),
+            role: block.role.clone(),
+            text: block.text.clone(),
+            date: date(&block.updated_at),
+            version: block.version,
+            comments: stored
+                .comments
+                .iter()
+                .filter(|comment| comment.block == block.id)
+                .map(|c| {
+                    (
+                        c.author.clone(),
+                        c.role.clone(),
+                        date(&c.at),
+                        c.text.clone(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let contributions = store
+        .contributions(&stored.wave)?
+        .into_iter()
+        .map(|line| ContributionLine {
+            person: line.person,
+            role: line.role,
+            activity: line.activity,
+            minutes: line.minutes,
+            date: line.on_date,
+        })
+        .collect();
+    Ok(Document {
+        title: stored.title.clone(),
+        lang: stored.lang.clone(),
+        state: serde_json::to_value(stored.state)?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        findings: serde_json::from_str(&stored.findings_json)?,
+        blocks,
+        marks: stored
+            .marks
+            .iter()
+            .map(|m| (m.finding.clone(), m.author.clone(), m.important, m.priority))
+            .collect(),
+        approvals: stored
+            .approvals
+            .iter()
+            .map(|a| (a.author.clone(), a.role.clone(), date(&a.at)))
+            .collect(),
+        methods: serde_json::from_str(&stored.methods_json)?,
+        contributions,
+    })
+}

@@ -1,0 +1,435 @@
+//! Reports co-written over HTTP by a researcher and a patient partner: blocks and comments with
+//! their authors, partners' priorities, the two-role publication rule, edits after approval,
+//! the contributions ledger, co-design comments on items.
+
+use awc::http::Method;
+use serde_json::{json, Value};
+use vecu_store::{Backend, Role};
+
+use crate::helpers::{api, on_both_backends, spawn_app, TestApp};
+
+on_both_backends!(
+    a_researcher_and_a_partner_co_write_and_publish_a_report,
+    co_design_comments_are_answered_and_kept_with_the_survey_version
+);
+
+struct Keys {
+    researcher: String,
+    second_researcher: String,
+    partner: String,
+}
+
+fn keys(app: &TestApp) -> Keys {
+    let key = |name: &str, role| app.store.create_api_key(name, role).expect("key").1;
+    Keys {
+        researcher: key("Dr Ana Researcher", Role::Researcher),
+        second_researcher: key("Dr Ben Statistician", Role::Researcher),
+        partner: key("Claire Partner", Role::PatientPartner),
+    }
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    key: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let url = format!("{}{path}", app.address);
+    api(
+        method,
+        url,
+        Some(key),
+        body.map(|b| ("application/json", b.to_string())),
+    )
+    .await
+}
+
+/// Six submitted responses so that the wave has something to report.
+fn answer_every_invitation(app: &TestApp) {
+    let survey = app
+        .store
+        .survey(&app.store.wave(&app.wave).expect("wave").survey_hash)
+        .expect("survey");
+    for (index, token) in app.tokens.iter().enumerate() {
+        let rating = 5 + index as i64;
+        let response = survey
+            .validate(&json!({ "surgery": "yes", "surgery_explained": "1", "overall": rating }))
+            .expect("valid");
+        app.store
+            .submit(&token.invitation, &response, vecu_store::Mode::WebLink)
+            .expect("submitted");
+    }
+}
+
+async fn a_researcher_and_a_partner_co_write_and_publish_a_report(backend: Backend) {
+    let app = spawn_app(backend).await;
+    answer_every_invitation(&app);
+    let keys = keys(&app);
+    let wave = app.wave.clone();
+
+    // Partners cannot start a report; researchers can, from the wave's analysis.
+    let new = json!({ "title": "SCAPE 2027", "lang": "fr", "threshold": 3 });
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/waves/{wave}/reports"),
+        &keys.partner,
+        Some(new.clone()),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/waves/{wave}/reports"),
+        &keys.researcher,
+        Some(new),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let report = body["id"].as_str().expect("an id").to_owned();
+    let path = |rest: &str| format!("/api/v1/reports/{report}{rest}");
+
+    let (status, body) = call(&app, Method::GET, &path(""), &keys.partner, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["state"], "draft");
+    let findings = body["findings"].as_array().expect("findings");
+    let rating = findings
+        .iter()
+        .find(|f| f["id"] == "item:overall")
+        .expect("a finding on the overall rating");
+    // Ratings 5..10: 9 and 10 are positive, 2 of 6.
+    assert!(
+        rating["figures"][0]["value"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("33")),
+        "{rating}"
+    );
+
+    // The researcher interprets, the partner says what it means for patients and comments.
+    let block = |finding: &str, kind: &str, text: &str| json!({ "finding": finding, "kind": kind, "text": text });
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &path("/blocks"),
+        &keys.researcher,
+        Some(block(
+            "item:overall",
+            "interpretation",
+            "Un tiers donne 9 ou 10.",
+        )),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let researcher_block = body["id"].as_str().expect("id").to_owned();
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &path("/blocks"),
+        &keys.partner,
+        Some(block(
+            "item:overall",
+            "for_patients",
+            "Beaucoup de patients attendent mieux.",
+        )),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let partner_block = body["id"].as_str().expect("id").to_owned();
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &path(&format!("/blocks/{researcher_block}/comments")),
+        &keys.partner,
+        Some(json!({ "text": "Dites aussi combien ont répondu." })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &path("/blocks"),
+        &keys.partner,
+        Some(block(
+            "summary",
+            "summary",
+            "Les soins sont bien notés. Il faut mieux expliquer.",
+        )),
+    )
+    .await;
+    assert_eq!(status, 201);
+    // Only its author edits a block; a finding must exist.
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        &path(&format!("/blocks/{partner_block}")),
+        &keys.researcher,
+        Some(json!({ "text": "changed by someone else" })),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &path("/blocks"),
+        &keys.partner,
+        Some(block("item:nonexistent", "interpretation", "x")),
+    )
+    .await;
+    assert_eq!(status, 404);
+    // Partners mark priorities; researchers do not.
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        &path("/marks/item:overall"),
+        &keys.partner,
+        Some(json!({ "important": true, "priority": 1 })),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        &path("/marks/item:overall"),
+        &keys.researcher,
+        Some(json!({ "important": true, "priority": 1 })),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // Review; one role's approval is not enough to publish.
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &path("/approve"),
+        &keys.researcher,
+        None,
+    )
+    .await;
+    assert_eq!(status, 409, "a draft is not approved");
+    let (status, body) = call(&app, Method::POST, &path("/review"), &keys.researcher, None).await;
+    assert_eq!((status, body["state"].clone()), (200, json!("in_review")));
+    let (_, body) = call(
+        &app,
+        Method::POST,
+        &path("/approve"),
+        &keys.researcher,
+        None,
+    )
+    .await;
+    assert_eq!(body["state"], "in_review");
+    let (_, body) = call(
+        &app,
+        Method::POST,
+        &path("/approve"),
+        &keys.second_researcher,
+        None,
+    )
+    .await;
+    assert_eq!(
+        body["state"], "in_review",
+        "two researchers are still one role"
+    );
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &path("/publish"),
+        &keys.researcher,
+        None,
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("1 patient partner")),
+        "{body}"
+    );
+
+    let (_, body) = call(&app, Method::POST, &path("/approve"), &keys.partner, None).await;
+    assert_eq!(body["state"], "approved");
+    // An edit after approval sends it back to review and withdraws every approval.
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        &path(&format!("/blocks/{partner_block}")),
+        &keys.partner,
+        Some(json!({ "text": "Beaucoup de patients attendent mieux, surtout à l'annonce." })),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, body) = call(&app, Method::GET, &path(""), &keys.researcher, None).await;
+    assert_eq!(body["state"], "in_review");
+    assert_eq!(body["approvals"], json!([]));
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &path("/publish"),
+        &keys.researcher,
+        None,
+    )
+    .await;
+    assert_eq!(status, 409);
+
+    // Both roles approve the edited text; the partner cannot publish, the researcher can.
+    call(&app, Method::POST, &path("/approve"), &keys.partner, None).await;
+    let (_, body) = call(
+        &app,
+        Method::POST,
+        &path("/approve"),
+        &keys.researcher,
+        None,
+    )
+    .await;
+    assert_eq!(body["state"], "approved");
+    let (status, _) = call(&app, Method::POST, &path("/publish"), &keys.partner, None).await;
+    assert_eq!(status, 403);
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &path("/publish"),
+        &keys.researcher,
+        None,
+    )
+    .await;
+    assert_eq!((status, body["state"].clone()), (200, json!("published")));
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &path("/blocks"),
+        &keys.researcher,
+        Some(block("item:overall", "action", "too late")),
+    )
+    .await;
+    assert_eq!(status, 409, "a published report is frozen");
+
+    // Authorship and history as stored.
+    let (_, body) = call(&app, Method::GET, &path(""), &keys.partner, None).await;
+    let blocks = body["blocks"].as_array().expect("blocks");
+    let edited = blocks
+        .iter()
+        .find(|b| b["id"] == partner_block.as_str())
+        .expect("partner block");
+    assert_eq!(
+        (edited["author"].clone(), edited["role"].clone()),
+        (json!("Claire Partner"), json!("patient_partner"))
+    );
+    assert_eq!(edited["version"], 2);
+    assert_eq!(
+        edited["history"][0]["text"],
+        "Beaucoup de patients attendent mieux."
+    );
+    assert_eq!(body["comments"][0]["author"], "Claire Partner");
+
+    // Contributions: partners record their own time; the ledger comes out as CSV.
+    let line = |person: &str| json!({ "person": person, "role": "patient_partner", "activity": "writing", "minutes": 90, "date": "2026-11-20" });
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/waves/{wave}/contributions"),
+        &keys.partner,
+        Some(line("Claire Partner")),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/waves/{wave}/contributions"),
+        &keys.partner,
+        Some(line("Someone Else")),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // The rendered report shows who wrote what, in which role.
+    let html = text(&app, &path("/html"), &keys.partner).await;
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains(r#"<html lang="fr">"#));
+    assert!(
+        html.contains("par Claire Partner (patient partenaire)"),
+        "authorship shown"
+    );
+    assert!(html.contains("par Dr Ana Researcher (chercheur·e)"));
+    assert!(
+        html.contains("<svg role=\"img\""),
+        "charts inline and named"
+    );
+    assert!(html.contains("Claire Partner</strong> (patient partenaire): writing — 1.5 heures"));
+    let markdown = text(&app, &path("/markdown"), &keys.partner).await;
+    assert!(
+        markdown.contains("## Résumé en langage simple")
+            && markdown.contains("Il faut mieux expliquer.")
+    );
+    let csv = text(
+        &app,
+        &format!("/api/v1/waves/{wave}/contributions.csv"),
+        &keys.researcher,
+    )
+    .await;
+    assert_eq!(
+        csv,
+        "person,role,activity,minutes,date\nClaire Partner,patient_partner,writing,90,2026-11-20\n"
+    );
+}
+
+async fn text(app: &TestApp, path: &str, key: &str) -> String {
+    let mut response = awc::Client::default()
+        .get(format!("{}{path}", app.address))
+        .insert_header(("Authorization", format!("Bearer {key}")))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    let body = response.body().limit(16 << 20).await.expect("body");
+    String::from_utf8(body.to_vec()).expect("utf-8")
+}
+
+async fn co_design_comments_are_answered_and_kept_with_the_survey_version(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let keys = keys(&app);
+    let survey = app.store.wave(&app.wave).expect("wave").survey_hash;
+    let comments = format!("/api/v1/surveys/{survey}/comments");
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/surveys/{survey}/items/surgery_explained/comments"),
+        &keys.partner,
+        Some(json!({ "text": "« Expliqué » : par qui ? Le chirurgien ou l'infirmière ?" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_str().expect("id").to_owned();
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/surveys/{survey}/items/no_such_item/comments"),
+        &keys.partner,
+        Some(json!({ "text": "?" })),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/item-comments/{id}/answer"),
+        &keys.partner,
+        Some(json!({ "answer": "x", "resolve": true })),
+    )
+    .await;
+    assert_eq!(status, 403, "researchers answer");
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/item-comments/{id}/answer"),
+        &keys.researcher,
+        Some(json!({ "answer": "Nous ajoutons « par l'équipe soignante ».", "resolve": true })),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, body) = call(&app, Method::GET, &comments, &keys.partner, None).await;
+    assert_eq!(body[0]["item"], "surgery_explained");
+    assert_eq!(body[0]["author"], "Claire Partner");
+    assert_eq!(body[0]["answered_by"], "Dr Ana Researcher");
+    assert_eq!(body[0]["resolved"], true);
+}

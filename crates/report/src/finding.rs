@@ -1,0 +1,299 @@
+//! Findings: what the analysis says, one per item, domain, response rates and site highlights,
+//! each with its chart, its figures and a draft text for the researchers to start from.
+//!
+//! Findings are built from the suppressed results table only, so a hidden figure stays hidden in
+//! the report, its charts and its draft text.
+
+use serde::{Deserialize, Serialize};
+use vecu_analysis::{chart_svgs, item_label, Analysis, ResultRow, OVERALL, RESPONSE, SITE};
+use vecu_survey::Survey;
+
+use crate::words::{percent_with_interval, phrase, Phrase};
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// Who answered: response rates overall and per site.
+    ResponseRates,
+    /// A composite score.
+    Domain,
+    /// One question (or matrix row).
+    Item,
+    /// Sites outside the expected range on some measure.
+    SiteHighlights,
+}
+
+/// One figure of a finding, or why it is not shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    /// What the figure is.
+    pub label: String,
+    /// The figure as text, or empty when suppressed.
+    pub value: String,
+    /// Why it is not shown (empty when shown).
+    pub suppressed: String,
+}
+
+/// One finding of the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable id: `response_rates`, `domain:<id>`, `item:<column>`, `site_highlights`.
+    pub id: String,
+    /// Kind.
+    pub kind: FindingKind,
+    /// Title in the report's language.
+    pub title: String,
+    /// Figures.
+    pub figures: Vec<Figure>,
+    /// Chart as inline SVG, if any.
+    pub chart_svg: Option<String>,
+    /// The researchers' draft text.
+    pub draft: String,
+}
+
+fn rows<'a>(analysis: &'a Analysis, item: &str, kind: &str, statistic: &str) -> Vec<&'a ResultRow> {
+    analysis
+        .rows
+        .iter()
+        .filter(|row| row.item == item && row.unit_kind == kind && row.statistic == statistic)
+        .collect()
+}
+
+fn overall<'a>(
+    analysis: &'a Analysis,
+    item: &str,
+    statistic: &str,
+    weighted: bool,
+) -> Option<&'a ResultRow> {
+    analysis.rows.iter().find(|row| {
+        row.item == item
+            && row.unit_kind == OVERALL
+            && row.statistic == statistic
+            && row.weighted == weighted
+    })
+}
+
+/// A figure from a results row: percentages with their interval, means with one decimal.
+fn figure(lang: &str, label: String, row: &ResultRow, percent: bool) -> Figure {
+    match row.estimate {
+        Some(estimate) if row.is_shown() => Figure {
+            label,
+            value: if percent {
+                percent_with_interval(lang, estimate, row.ci_low, row.ci_high, row.n)
+            } else {
+                format!(
+                    "{estimate:.1} ({:.1}–{:.1}, n = {})",
+                    row.ci_low.unwrap_or(f64::NAN),
+                    row.ci_high.unwrap_or(f64::NAN),
+                    row.n.unwrap_or_default()
+                )
+            },
+            suppressed: String::new(),
+        },
+        _ => Figure {
+            label,
+            value: String::new(),
+            suppressed: format!("{} ({})", phrase(lang, Phrase::NotShown), row.suppressed),
+        },
+    }
+}
+
+/// Range of the shown adjusted site scores, and the flagged sites.
+fn site_spread(lang: &str, analysis: &Analysis, item: &str, statistic: &str) -> Vec<Figure> {
+    let adjusted = rows(analysis, item, SITE, &format!("adjusted_{statistic}"));
+    let shown: Vec<f64> = adjusted
+        .iter()
+        .filter(|r| r.is_shown())
+        .filter_map(|r| r.estimate)
+        .collect();
+    let mut figures = Vec::new();
+    if shown.len() >= 2 {
+        let low = shown.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = shown.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        figures.push(Figure {
+            label: phrase(lang, Phrase::SiteRange).to_owned(),
+            value: format!("{low:.0} – {high:.0}"),
+            suppressed: String::new(),
+        });
+    }
+    let flagged: Vec<String> = adjusted
+        .iter()
+        .filter(|r| r.flag.contains("99.8"))
+        .map(|r| {
+            format!(
+                "{} ({})",
+                r.unit,
+                if r.flag.starts_with("above") {
+                    "+"
+                } else {
+                    "−"
+                }
+            )
+        })
+        .collect();
+    if !flagged.is_empty() {
+        figures.push(Figure {
+            label: phrase(lang, Phrase::Outliers).to_owned(),
+            value: flagged.join(", "),
+            suppressed: String::new(),
+        });
+    }
+    figures
+}
+
+/// Every finding of an analysis, in the report's language.
+pub fn findings(
+    survey: &Survey,
+    analysis: &Analysis,
+    lang: &str,
+) -> Result<Vec<Finding>, vecu_analysis::AnalysisError> {
+    let charts = chart_svgs(survey, analysis, lang)?;
+    let mut out = Vec::new();
+
+    if let Some(rate) = overall(analysis, RESPONSE, "response_rate", false) {
+        let mut figures = vec![figure(
+            lang,
+            phrase(lang, Phrase::ResponseRate).to_owned(),
+            rate,
+            true,
+        )];
+        figures.extend(
+            rows(analysis, RESPONSE, SITE, "response_rate")
+                .into_iter()
+                .map(|row| {
+                    figure(
+                        lang,
+                        format!("{} {}", phrase(lang, Phrase::ResponseRate), row.unit),
+                        row,
+                        true,
+                    )
+                }),
+        );
+        out.push(Finding {
+            id: "response_rates".to_owned(),
+            kind: FindingKind::ResponseRates,
+            title: phrase(lang, Phrase::ResponseRate).to_owned(),
+            draft: figures[0].value.clone(),
+            figures,
+            chart_svg: charts.get("response_rates").cloned(),
+        });
+    }
+
+    let mut scored: Vec<(&str, &str)> = Vec::new();
+    for row in &analysis.rows {
+        let is_scored = row.unit_kind == OVERALL
+            && !row.weighted
+            && (row.statistic == "pct_positive" || row.statistic == "domain_score")
+            && !scored.contains(&(row.item.as_str(), row.statistic.as_str()));
+        if is_scored {
+            scored.push((row.item.as_str(), row.statistic.as_str()));
+        }
+    }
+    // Domains first, then questions in questionnaire order.
+    scored.sort_by_key(|(_, statistic)| *statistic != "domain_score");
+    for (item, statistic) in scored {
+        let domain = statistic == "domain_score";
+        let Some(main) = overall(analysis, item, statistic, false) else {
+            continue;
+        };
+        let label = phrase(
+            lang,
+            if domain {
+                Phrase::DomainScore
+            } else {
+                Phrase::PctPositive
+            },
+        );
+        let mut figures = vec![figure(lang, label.to_owned(), main, true)];
+        if let Some(weighted) = overall(analysis, item, statistic, true) {
+            figures.push(figure(
+                lang,
+                format!("{label}, {}", phrase(lang, Phrase::Weighted)),
+                weighted,
+                true,
+            ));
+        }
+        if let Some(problem) = overall(analysis, item, "pct_problem", false) {
+            figures.push(figure(
+                lang,
+                phrase(lang, Phrase::PctProblem).to_owned(),
+                problem,
+                true,
+            ));
+        }
+        if let Some(mean) = overall(analysis, item, "mean", false) {
+            figures.push(figure(
+                lang,
+                phrase(lang, Phrase::Mean).to_owned(),
+                mean,
+                false,
+            ));
+        }
+        figures.extend(site_spread(lang, analysis, item, statistic));
+        let draft = if main.is_shown() {
+            figures[0].value.clone()
+        } else {
+            figures[0].suppressed.clone()
+        };
+        out.push(Finding {
+            id: format!("{}:{item}", if domain { "domain" } else { "item" }),
+            kind: if domain {
+                FindingKind::Domain
+            } else {
+                FindingKind::Item
+            },
+            title: item_label(survey, item, lang),
+            figures,
+            chart_svg: charts
+                .get(&format!("sites_{}_{statistic}", file_name(item)))
+                .cloned(),
+            draft: format!("{}: {draft}.", label),
+        });
+    }
+
+    let highlights: Vec<Figure> = analysis
+        .rows
+        .iter()
+        .filter(|row| {
+            row.statistic.starts_with("adjusted_") && row.flag.contains("99.8") && row.is_shown()
+        })
+        .map(|row| Figure {
+            label: format!("{} — {}", row.unit, item_label(survey, &row.item, lang)),
+            value: format!(
+                "{:.0} ({})",
+                row.estimate.unwrap_or_default(),
+                if row.flag.starts_with("above") {
+                    "+"
+                } else {
+                    "−"
+                }
+            ),
+            suppressed: String::new(),
+        })
+        .collect();
+    if !highlights.is_empty() {
+        out.push(Finding {
+            id: "site_highlights".to_owned(),
+            kind: FindingKind::SiteHighlights,
+            title: phrase(lang, Phrase::Outliers).to_owned(),
+            draft: format!("{}: {}.", phrase(lang, Phrase::Outliers), highlights.len()),
+            figures: highlights,
+            chart_svg: None,
+        });
+    }
+    Ok(out)
+}
+
+/// The chart file name part of an item (as the analysis names its charts).
+fn file_name(item: &str) -> String {
+    item.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

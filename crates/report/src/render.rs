@@ -1,0 +1,397 @@
+//! The report as one self-contained HTML file (inline SVG charts, a print stylesheet for PDF via
+//! the browser, accessible headings, tables and chart descriptions) and as Markdown.
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use crate::document::{Document, TextBlock};
+use crate::finding::Finding;
+use crate::words::{phrase, role_name, Phrase};
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+body { font-family: "DejaVu Sans", Verdana, sans-serif; line-height: 1.55; color: #1d1d1d;
+  max-width: 62rem; margin: 0 auto; padding: 1rem 1.25rem 4rem; font-size: 1.05rem; }
+h1 { font-size: 1.9rem; margin-bottom: .25rem; }
+h2 { font-size: 1.45rem; margin-top: 2.5rem; border-bottom: 2px solid #0072B2; padding-bottom: .2rem; }
+h3 { font-size: 1.15rem; margin-bottom: .25rem; }
+.state { display: inline-block; padding: .15rem .6rem; border: 2px solid #D55E00; color: #8a3b00;
+  font-weight: bold; }
+nav ol { columns: 2; }
+figure { margin: 1rem 0; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { font-size: .95rem; color: #444; }
+table { border-collapse: collapse; margin: .75rem 0; }
+th, td { text-align: left; padding: .3rem .7rem; border-bottom: 1px solid #ccc; vertical-align: top; }
+.block { border-left: 5px solid #0072B2; padding: .25rem 1rem; margin: 1rem 0; background: #f6f9fc; }
+.block.patient_partner { border-left-color: #009E73; background: #f3faf7; }
+.byline, .comment { font-size: .92rem; color: #444; }
+.draft { font-style: italic; }
+.suppressed { color: #555; }
+a { color: #005a8c; }
+a:focus, a:hover { outline: 3px solid #E69F00; }
+@media print {
+  nav, .no-print { display: none; }
+  body { max-width: none; font-size: 11pt; }
+  section, figure, .block, table { break-inside: avoid; }
+  h2 { break-after: avoid; }
+}
+"#;
+
+/// The report as a standalone HTML document.
+pub fn to_html(document: &Document) -> String {
+    let lang = document.lang.as_str();
+    let say = |which| phrase(lang, which);
+    let published = document.state == "published";
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (document.title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    h1 { (document.title) }
+                    @if !published {
+                        p class="state" { (say(Phrase::DraftNotice)) " " (say(Phrase::State)) ": " (document.state) }
+                    }
+                }
+                nav aria-label=(say(Phrase::Contents)) {
+                    h2 { (say(Phrase::Contents)) }
+                    ol {
+                        li { a href="#summary" { (say(Phrase::Summary)) } }
+                        li { a href="#priorities" { (say(Phrase::Priorities)) } }
+                        @for finding in &document.findings {
+                            li { a href=(format!("#{}", anchor(&finding.id))) { (finding.title) } }
+                        }
+                        li { a href="#methods" { (say(Phrase::Methods)) } }
+                        li { a href="#acknowledgements" { (say(Phrase::Acknowledgements)) } }
+                    }
+                }
+                main {
+                    section id="summary" {
+                        h2 { (say(Phrase::Summary)) }
+                        @let summary: Vec<&TextBlock> = document.blocks.iter().filter(|b| b.kind == "summary").collect();
+                        @if summary.is_empty() { p { (say(Phrase::NoSummary)) } }
+                        @for block in summary { (block_html(lang, block)) }
+                    }
+                    section id="priorities" {
+                        h2 { (say(Phrase::Priorities)) }
+                        @let ranked = document.priorities();
+                        @if ranked.is_empty() { p { (say(Phrase::NoPriorities)) } }
+                        ol {
+                            @for (finding, names) in ranked {
+                                li {
+                                    a href=(format!("#{}", anchor(&finding.id))) { (finding.title) }
+                                    " — " (say(Phrase::MarkedImportant)) " " (names.join(", "))
+                                }
+                            }
+                        }
+                    }
+                    @for finding in &document.findings { (finding_html(lang, document, finding)) }
+                    (methods_html(lang, document))
+                    (acknowledgements_html(lang, document))
+                }
+            }
+        }
+    };
+    markup.into_string()
+}
+
+fn anchor(id: &str) -> String {
+    id.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+fn kind_title(lang: &str, kind: &str) -> &'static str {
+    phrase(
+        lang,
+        match kind {
+            "for_patients" => Phrase::ForPatients,
+            "action" => Phrase::Action,
+            "summary" => Phrase::Summary,
+            _ => Phrase::Interpretation,
+        },
+    )
+}
+
+fn byline(lang: &str, author: &str, role: &str, date: &str) -> String {
+    format!(
+        "{} {author} ({}), {date}",
+        phrase(lang, Phrase::By),
+        role_name(lang, role)
+    )
+}
+
+fn block_html(lang: &str, block: &TextBlock) -> Markup {
+    html! {
+        div class=(format!("block {}", block.role)) {
+            h3 { (kind_title(lang, &block.kind)) }
+            @for paragraph in block.text.split("\n\n") { p { (paragraph) } }
+            p class="byline" {
+                (byline(lang, &block.author, &block.role, &block.date))
+                @if block.version > 1 { " · " (phrase(lang, Phrase::Version)) " " (block.version) }
+            }
+            @if !block.comments.is_empty() {
+                details {
+                    summary { (phrase(lang, Phrase::Comments)) " (" (block.comments.len()) ")" }
+                    ul {
+                        @for (author, role, date, text) in &block.comments {
+                            li class="comment" { (text) " — " (byline(lang, author, role, date)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An SVG chart made accessible: a role and a name for screen readers.
+fn accessible_svg(svg: &str, name: &str) -> String {
+    let escaped = name
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;");
+    let start = svg.find("<svg").unwrap_or(0);
+    let body = &svg[start..];
+    body.replacen(
+        "<svg",
+        &format!("<svg role=\"img\" aria-label=\"{escaped}\""),
+        1,
+    )
+}
+
+fn finding_html(lang: &str, document: &Document, finding: &Finding) -> Markup {
+    let blocks: Vec<&TextBlock> = document
+        .blocks
+        .iter()
+        .filter(|b| b.finding == finding.id)
+        .collect();
+    html! {
+        section id=(anchor(&finding.id)) {
+            h2 { (finding.title) }
+            @if let Some(svg) = &finding.chart_svg {
+                figure {
+                    (PreEscaped(accessible_svg(svg, &finding.title)))
+                    figcaption { (finding.title) }
+                }
+            }
+            table {
+                thead { tr { th scope="col" { (phrase(lang, Phrase::Figure)) } th scope="col" { (phrase(lang, Phrase::Value)) } } }
+                tbody {
+                    @for figure in &finding.figures {
+                        tr {
+                            th scope="row" { (figure.label) }
+                            @if figure.suppressed.is_empty() { td { (figure.value) } }
+                            @else { td class="suppressed" { (figure.suppressed) } }
+                        }
+                    }
+                }
+            }
+            @if blocks.is_empty() {
+                p class="draft" { (phrase(lang, Phrase::ResearchersDraft)) ": " (finding.draft) }
+            }
+            @for block in blocks { (block_html(lang, block)) }
+        }
+    }
+}
+
+fn methods_html(lang: &str, document: &Document) -> Markup {
+    let methods = &document.methods;
+    let say = |which| phrase(lang, which);
+    html! {
+        section id="methods" {
+            h2 { (say(Phrase::Methods)) }
+            table {
+                tbody {
+                    tr { th scope="row" { (say(Phrase::Respondents)) } td { (methods.respondents) } }
+                    @if let Some(invited) = methods.invited { tr { th scope="row" { (say(Phrase::Invited)) } td { (invited) } } }
+                    @if let Some(rate) = methods.response_rate { tr { th scope="row" { (say(Phrase::ResponseRate)) } td { (format!("{rate:.1} %")) } } }
+                    tr {
+                        th scope="row" { (say(Phrase::Weighting)) }
+                        td { @if methods.weighting.is_empty() { (say(Phrase::NoWeighting)) } @else { (methods.weighting) } }
+                    }
+                    tr {
+                        th scope="row" { (say(Phrase::CaseMix)) }
+                        td { @if methods.case_mix.is_empty() { (say(Phrase::NoWeighting)) } @else { (methods.case_mix.join(", ")) } }
+                    }
+                    tr { th scope="row" { (say(Phrase::Threshold)) } td { (methods.threshold) } }
+                    @if let Some(k) = methods.k { tr { th scope="row" { (say(Phrase::KAnonymity)) } td { "k = " (k) } } }
+                }
+            }
+            @if let Some(engagement) = &methods.engagement {
+                h3 { (say(Phrase::Engagement)) }
+                p { (engagement) }
+            }
+            h3 { (say(Phrase::Approvals)) }
+            ul {
+                @for (name, role, date) in &document.approvals { li { (byline(lang, name, role, date)) } }
+            }
+        }
+    }
+}
+
+fn acknowledgements_html(lang: &str, document: &Document) -> Markup {
+    html! {
+        section id="acknowledgements" {
+            h2 { (phrase(lang, Phrase::Acknowledgements)) }
+            ul {
+                @for (person, role, minutes, activities) in document.contributors() {
+                    li {
+                        strong { (person) } " (" (role_name(lang, &role)) "): "
+                        (activities.join(", ").replace('_', " "))
+                        " — " (format!("{:.1}", f64::from(minutes) / 60.0)) " " (phrase(lang, Phrase::Hours))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The report as Markdown (charts are left to the HTML version).
+pub fn to_markdown(document: &Document) -> String {
+    let lang = document.lang.as_str();
+    let say = |which| phrase(lang, which);
+    let mut out = format!("# {}\n\n", document.title);
+    if document.state != "published" {
+        out += &format!(
+            "> {} {}: {}\n\n",
+            say(Phrase::DraftNotice),
+            say(Phrase::State),
+            document.state
+        );
+    }
+    out += &format!("## {}\n\n", say(Phrase::Summary));
+    let summary: Vec<&TextBlock> = document
+        .blocks
+        .iter()
+        .filter(|b| b.kind == "summary")
+        .collect();
+    if summary.is_empty() {
+        out += &format!("{}\n\n", say(Phrase::NoSummary));
+    }
+    for block in summary {
+        out += &block_markdown(lang, block);
+    }
+    out += &format!("## {}\n\n", say(Phrase::Priorities));
+    for (index, (finding, names)) in document.priorities().iter().enumerate() {
+        out += &format!(
+            "{}. {} — {} {}\n",
+            index + 1,
+            finding.title,
+            say(Phrase::MarkedImportant),
+            names.join(", ")
+        );
+    }
+    out += "\n";
+    for finding in &document.findings {
+        out += &format!(
+            "## {}\n\n| {} | {} |\n| --- | --- |\n",
+            finding.title,
+            say(Phrase::Figure),
+            say(Phrase::Value)
+        );
+        for figure in &finding.figures {
+            let value = if figure.suppressed.is_empty() {
+                &figure.value
+            } else {
+                &figure.suppressed
+            };
+            out += &format!(
+                "| {} | {} |\n",
+                figure.label.replace('|', "/"),
+                value.replace('|', "/")
+            );
+        }
+        out += "\n";
+        let blocks: Vec<&TextBlock> = document
+            .blocks
+            .iter()
+            .filter(|b| b.finding == finding.id)
+            .collect();
+        if blocks.is_empty() {
+            out += &format!("*{}: {}*\n\n", say(Phrase::ResearchersDraft), finding.draft);
+        }
+        for block in blocks {
+            out += &block_markdown(lang, block);
+        }
+    }
+    out += &format!("## {}\n\n", say(Phrase::Methods));
+    let methods = &document.methods;
+    out += &format!("- {}: {}\n", say(Phrase::Respondents), methods.respondents);
+    if let Some(rate) = methods.response_rate {
+        out += &format!("- {}: {rate:.1} %\n", say(Phrase::ResponseRate));
+    }
+    let weighting = if methods.weighting.is_empty() {
+        say(Phrase::NoWeighting)
+    } else {
+        &methods.weighting
+    };
+    out += &format!("- {}: {weighting}\n", say(Phrase::Weighting));
+    out += &format!(
+        "- {}: {}\n",
+        say(Phrase::CaseMix),
+        methods.case_mix.join(", ")
+    );
+    out += &format!("- {}: {}\n", say(Phrase::Threshold), methods.threshold);
+    if let Some(k) = methods.k {
+        out += &format!("- {}: k = {k}\n", say(Phrase::KAnonymity));
+    }
+    if let Some(engagement) = &methods.engagement {
+        out += &format!("\n### {}\n\n{engagement}\n", say(Phrase::Engagement));
+    }
+    out += &format!("\n## {}\n\n", say(Phrase::Acknowledgements));
+    for (person, role, minutes, activities) in document.contributors() {
+        out += &format!(
+            "- **{person}** ({}): {} — {:.1} {}\n",
+            role_name(lang, &role),
+            activities.join(", ").replace('_', " "),
+            f64::from(minutes) / 60.0,
+            say(Phrase::Hours)
+        );
+    }
+    out
+}
+
+fn block_markdown(lang: &str, block: &TextBlock) -> String {
+    let mut out = format!(
+        "### {}\n\n{}\n\n*{}",
+        kind_title(lang, &block.kind),
+        block.text,
+        byline(lang, &block.author, &block.role, &block.date)
+    );
+    if block.version > 1 {
+        out += &format!(" · {} {}", phrase(lang, Phrase::Version), block.version);
+    }
+    out += "*\n\n";
+    for (author, role, date, text) in &block.comments {
+        out += &format!("> {text} — {}\n", byline(lang, author, role, date));
+    }
+    out
+}
+
+/// The contributions ledger as CSV (for remuneration).
+pub fn contributions_csv(document: &Document) -> String {
+    let mut out = String::from("person,role,activity,minutes,date\n");
+    let quote = |text: &str| {
+        if text.contains([',', '"', '\n']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_owned()
+        }
+    };
+    for line in &document.contributions {
+        out += &format!(
+            "{},{},{},{},{}\n",
+            quote(&line.person),
+            quote(&line.role),
+            quote(&line.activity),
+            line.minutes,
+            quote(&line.date)
+        );
+    }
+    out
+}

@@ -1,0 +1,270 @@
+//! The report's own words in vecu's four languages (the definition supplies the questions).
+
+/// A phrase of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phrase {
+    Contents,
+    Summary,
+    NoSummary,
+    Priorities,
+    NoPriorities,
+    Methods,
+    Acknowledgements,
+    Interpretation,
+    ForPatients,
+    Action,
+    Comments,
+    By,
+    Version,
+    Figure,
+    Value,
+    PctPositive,
+    PctProblem,
+    Mean,
+    DomainScore,
+    Weighted,
+    SiteRange,
+    Outliers,
+    ResponseRate,
+    NotShown,
+    DraftNotice,
+    State,
+    Respondents,
+    Invited,
+    Weighting,
+    NoWeighting,
+    CaseMix,
+    Threshold,
+    KAnonymity,
+    Engagement,
+    Hours,
+    Approvals,
+    MarkedImportant,
+    ResearchersDraft,
+}
+
+/// The phrase in `lang` (fr, de, it; English otherwise).
+pub(crate) fn phrase(lang: &str, phrase: Phrase) -> &'static str {
+    use Phrase::*;
+    let [fr, de, it, en] = match phrase {
+        Contents => ["Sommaire", "Inhalt", "Indice", "Contents"],
+        Summary => [
+            "Résumé en langage simple",
+            "Zusammenfassung in einfacher Sprache",
+            "Sintesi in linguaggio semplice",
+            "Plain-language summary",
+        ],
+        NoSummary => [
+            "Le résumé n'est pas encore écrit.",
+            "Die Zusammenfassung ist noch nicht geschrieben.",
+            "La sintesi non è ancora stata scritta.",
+            "The summary is not written yet.",
+        ],
+        Priorities => [
+            "Ce qui compte pour les patients",
+            "Was für Patientinnen und Patienten zählt",
+            "Ciò che conta per i pazienti",
+            "What matters to patients",
+        ],
+        NoPriorities => [
+            "Les patients partenaires n'ont pas encore classé les résultats.",
+            "Die Patientenpartner haben die Ergebnisse noch nicht gewichtet.",
+            "I pazienti partner non hanno ancora classificato i risultati.",
+            "Patient partners have not ranked the findings yet.",
+        ],
+        Methods => ["Méthodes", "Methoden", "Metodi", "Methods"],
+        Acknowledgements => [
+            "Remerciements et contributions",
+            "Dank und Beiträge",
+            "Ringraziamenti e contributi",
+            "Acknowledgements and contributions",
+        ],
+        Interpretation => [
+            "Interprétation",
+            "Interpretation",
+            "Interpretazione",
+            "Interpretation",
+        ],
+        ForPatients => [
+            "Ce que cela signifie pour les patients",
+            "Was das für Patientinnen und Patienten bedeutet",
+            "Cosa significa per i pazienti",
+            "What this means for patients",
+        ],
+        Action => [
+            "Action recommandée",
+            "Empfohlene Massnahme",
+            "Azione raccomandata",
+            "Recommended action",
+        ],
+        Comments => ["Commentaires", "Kommentare", "Commenti", "Comments"],
+        By => ["par", "von", "di", "by"],
+        Version => ["version", "Version", "versione", "version"],
+        Figure => ["Chiffre", "Kennzahl", "Dato", "Figure"],
+        Value => ["Valeur", "Wert", "Valore", "Value"],
+        PctPositive => [
+            "Réponses positives",
+            "Positive Antworten",
+            "Risposte positive",
+            "Positive answers",
+        ],
+        PctProblem => [
+            "Réponses signalant un problème",
+            "Antworten mit Problem",
+            "Risposte che indicano un problema",
+            "Answers showing a problem",
+        ],
+        Mean => ["Moyenne", "Mittelwert", "Media", "Mean"],
+        DomainScore => [
+            "Score du domaine",
+            "Bereichswert",
+            "Punteggio del dominio",
+            "Domain score",
+        ],
+        Weighted => [
+            "pondéré sur l'échantillon invité",
+            "gewichtet auf die eingeladene Stichprobe",
+            "ponderato sul campione invitato",
+            "weighted to the invited sample",
+        ],
+        SiteRange => [
+            "Écart entre sites (ajusté)",
+            "Spannweite zwischen Standorten (adjustiert)",
+            "Differenza tra siti (aggiustata)",
+            "Range between sites (adjusted)",
+        ],
+        Outliers => [
+            "Sites hors des limites à 99,8 %",
+            "Standorte ausserhalb der 99,8-%-Grenzen",
+            "Siti fuori dai limiti al 99,8%",
+            "Sites outside the 99.8% limits",
+        ],
+        ResponseRate => [
+            "Taux de réponse",
+            "Rücklaufquote",
+            "Tasso di risposta",
+            "Response rate",
+        ],
+        NotShown => ["non affiché", "nicht gezeigt", "non mostrato", "not shown"],
+        DraftNotice => [
+            "Version de travail : ce rapport n'est pas publié.",
+            "Arbeitsversion: Dieser Bericht ist nicht veröffentlicht.",
+            "Versione di lavoro: questo rapporto non è pubblicato.",
+            "Working version: this report is not published.",
+        ],
+        State => ["État", "Stand", "Stato", "State"],
+        Respondents => ["Répondants", "Antwortende", "Rispondenti", "Respondents"],
+        Invited => [
+            "Personnes invitées",
+            "Eingeladene",
+            "Persone invitate",
+            "Invited",
+        ],
+        Weighting => [
+            "Pondération de non-réponse",
+            "Gewichtung für Nichtantwort",
+            "Ponderazione per la non risposta",
+            "Non-response weighting",
+        ],
+        NoWeighting => ["aucune", "keine", "nessuna", "none"],
+        CaseMix => [
+            "Ajustement selon les caractéristiques des patients",
+            "Adjustierung nach Patientenmerkmalen",
+            "Aggiustamento per le caratteristiche dei pazienti",
+            "Case-mix adjustment",
+        ],
+        Threshold => [
+            "Seuil de suppression (répondants minimum)",
+            "Unterdrückungsschwelle (Mindestzahl Antwortender)",
+            "Soglia di soppressione (rispondenti minimi)",
+            "Suppression threshold (minimum respondents)",
+        ],
+        KAnonymity => [
+            "k-anonymat des données exportées",
+            "k-Anonymität der exportierten Daten",
+            "k-anonimato dei dati esportati",
+            "k-anonymity of exported data",
+        ],
+        Engagement => [
+            "Qualité de l'engagement des patients partenaires",
+            "Qualität der Beteiligung der Patientenpartner",
+            "Qualità del coinvolgimento dei pazienti partner",
+            "Quality of patient partners' engagement",
+        ],
+        Hours => ["heures", "Stunden", "ore", "hours"],
+        Approvals => ["Approbations", "Freigaben", "Approvazioni", "Approvals"],
+        MarkedImportant => [
+            "marqué important par",
+            "als wichtig markiert von",
+            "segnato come importante da",
+            "marked important by",
+        ],
+        ResearchersDraft => [
+            "Texte proposé par l'équipe de recherche",
+            "Textvorschlag des Forschungsteams",
+            "Testo proposto dal gruppo di ricerca",
+            "Draft text by the research team",
+        ],
+    };
+    match lang {
+        "fr" => fr,
+        "de" => de,
+        "it" => it,
+        _ => en,
+    }
+}
+
+/// A role's name in `lang`.
+pub(crate) fn role_name(lang: &str, role: &str) -> &'static str {
+    let [fr, de, it, en] = match role {
+        "patient_partner" => [
+            "patient partenaire",
+            "Patientenpartner/in",
+            "paziente partner",
+            "patient partner",
+        ],
+        "admin" => [
+            "administration",
+            "Administration",
+            "amministrazione",
+            "administrator",
+        ],
+        _ => [
+            "chercheur·e",
+            "Forscher/in",
+            "ricercatore/trice",
+            "researcher",
+        ],
+    };
+    match lang {
+        "fr" => fr,
+        "de" => de,
+        "it" => it,
+        _ => en,
+    }
+}
+
+/// "44 % (IC 95 % 40–48 %, n = 551)" in `lang`.
+pub(crate) fn percent_with_interval(
+    lang: &str,
+    estimate: f64,
+    low: Option<f64>,
+    high: Option<f64>,
+    n: Option<u64>,
+) -> String {
+    let (percent, ci) = match lang {
+        "fr" => ("\u{a0}%", "IC 95\u{a0}%"),
+        "de" => ("\u{a0}%", "95-%-KI"),
+        "it" => ("%", "IC 95%"),
+        _ => ("%", "95% CI"),
+    };
+    let mut text = format!("{estimate:.0}{percent}");
+    if let (Some(low), Some(high)) = (low, high) {
+        text += &format!(" ({ci} {low:.0}–{high:.0}{percent}");
+        if let Some(n) = n {
+            text += &format!(", n\u{a0}=\u{a0}{n}");
+        }
+        text += ")";
+    }
+    text
+}

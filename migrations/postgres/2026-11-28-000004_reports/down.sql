@@ -1,0 +1,9 @@
+DROP TABLE item_comments;
+DROP TABLE contributions;
+DROP TABLE report_approvals;
+DROP TABLE report_marks;
+DROP TABLE report_comments;
+DROP TABLE report_block_versions;
+DROP TABLE report_blocks;
+DROP TABLE report_findings;
+DROP TABLE reports;
