@@ -32,6 +32,44 @@ pub enum Command {
     Serve(ServeArgs),
     /// Analyse responses: results table (CSV, Parquet, JSON) and charts (SVG, PNG).
     Analyse(AnalyseArgs),
+    /// Reports co-authored with patient partners.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// The whole story on a new embedded database: a wave of invented patients across 8 sites,
+    /// invitations to a local mailbox, simulated answers, analysis, and a report co-written
+    /// with patient partners.
+    Demo {
+        /// Folder for everything the demo writes.
+        #[arg(long)]
+        out: PathBuf,
+        /// Invented patients.
+        #[arg(long, default_value_t = 5000)]
+        patients: usize,
+        /// Seed of the simulation.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Writes the wave's report (the latest co-written one, else a first draft from the
+    /// analysis) as HTML, or as Markdown when OUT ends in .md.
+    Build {
+        #[arg(long)]
+        wave: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Language of a first draft (a stored report keeps its own) [default: fr].
+        #[arg(long)]
+        lang: Option<String>,
+        /// Minimum respondents per figure, for a first draft.
+        #[arg(long, default_value_t = 10)]
+        threshold: u64,
+        /// Also write the contributions ledger as CSV here.
+        #[arg(long)]
+        contributions: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]

@@ -331,3 +331,45 @@ fn serve_reports_bad_settings_files_with_their_line() {
         stderr(&postgres)
     );
 }
+
+#[test]
+fn demo_tells_the_whole_story_under_one_folder() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("demo");
+    let output = vecu(&[
+        "demo",
+        "--out",
+        &out.display().to_string(),
+        "--patients",
+        "600",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = stdout(&output);
+    let report = out.join("report.html");
+    assert!(
+        printed
+            .trim_end()
+            .ends_with(&format!("Open {} in a browser.", report.display())),
+        "{printed}"
+    );
+    // One message per invited patient in the local mailbox.
+    let mails = std::fs::read_dir(out.join("mailbox"))
+        .expect("mailbox")
+        .count();
+    assert_eq!(mails, 600);
+    // The analysis wrote its tables and charts.
+    assert!(out.join("analysis/results.parquet").exists());
+    assert!(out.join("analysis/charts/response_rates.png").exists());
+    // A published report, co-written: partners' words with their role, the engagement summary,
+    // the contributions ledger.
+    let html = std::fs::read_to_string(&report).expect("report");
+    assert!(
+        !html.contains("Version de travail"),
+        "the demo report is published"
+    );
+    assert!(html.contains("par Marie Dubois (patient partenaire)"));
+    assert!(html.contains("patients partenaires ont répondu au questionnaire d'engagement"));
+    let ledger = std::fs::read_to_string(out.join("contributions.csv")).expect("ledger");
+    assert_eq!(ledger.lines().count(), 7, "{ledger}");
+    assert!(ledger.contains("Marie Dubois,patient_partner,questionnaire_co_design,360,2026-03-12"));
+}

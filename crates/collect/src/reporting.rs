@@ -44,6 +44,7 @@ fn analyse_wave(
     store: &Store,
     wave: &str,
     threshold: u64,
+    report_lang: &str,
 ) -> Result<(vecu_survey::Survey, vecu_analysis::Analysis, Methods), ReportingError> {
     let status = store.wave_status(wave)?;
     let survey = store.survey(&status.wave.survey_hash)?;
@@ -96,7 +97,9 @@ fn analyse_wave(
         }
         Err(error) => return Err(error.into()),
     };
-    let lang = survey.default_language().clone();
+    let lang = vecu_survey::Lang::parse(report_lang)
+        .filter(|lang| survey.languages.contains(lang))
+        .unwrap_or_else(|| survey.default_language().clone());
     let case_mix = analysis
         .case_mix
         .iter()
@@ -111,7 +114,7 @@ fn analyse_wave(
         invited: Some(invited(&status.overall) as u64),
         response_rate: status.overall.response_rate.map(|rate| rate * 100.0),
         weighting: match analysis.weighting {
-            Some(_) => "post-stratification: site (invited patients per site)".to_owned(),
+            Some(_) => vecu_report::post_stratified_by_site(lang.as_str()).to_owned(),
             None => String::new(),
         },
         case_mix,
@@ -129,7 +132,7 @@ pub fn wave_findings(
     lang: &str,
     threshold: u64,
 ) -> Result<(Vec<Finding>, Methods), ReportingError> {
-    let (survey, analysis, methods) = analyse_wave(store, wave, threshold)?;
+    let (survey, analysis, methods) = analyse_wave(store, wave, threshold, lang)?;
     Ok((vecu_report::findings(&survey, &analysis, lang)?, methods))
 }
 
@@ -141,7 +144,7 @@ pub fn engagement_summary(
     lang: &str,
     threshold: u64,
 ) -> Result<String, ReportingError> {
-    let (survey, analysis, _) = analyse_wave(store, wave, threshold)?;
+    let (survey, analysis, _) = analyse_wave(store, wave, threshold, lang)?;
     let domains: Vec<String> = analysis
         .rows
         .iter()

@@ -32,7 +32,7 @@ a:focus, a:hover { outline: 3px solid #E69F00; }
 @media print {
   nav, .no-print { display: none; }
   body { max-width: none; font-size: 11pt; }
-  section, figure, .block, table { break-inside: avoid; }
+  figure, .block, table { break-inside: avoid; }
   h2 { break-after: avoid; }
 }
 "#;
@@ -129,19 +129,19 @@ fn byline(lang: &str, author: &str, role: &str, date: &str) -> String {
 fn block_html(lang: &str, block: &TextBlock) -> Markup {
     html! {
         div class=(format!("block {}", block.role)) {
-            h3 { (kind_title(lang, &block.kind)) }
+            // The summary section has its own heading.
+            @if block.kind != "summary" { h3 { (kind_title(lang, &block.kind)) } }
             @for paragraph in block.text.split("\n\n") { p { (paragraph) } }
             p class="byline" {
                 (byline(lang, &block.author, &block.role, &block.date))
                 @if block.version > 1 { " · " (phrase(lang, Phrase::Version)) " " (block.version) }
             }
             @if !block.comments.is_empty() {
-                details {
-                    summary { (phrase(lang, Phrase::Comments)) " (" (block.comments.len()) ")" }
-                    ul {
-                        @for (author, role, date, text) in &block.comments {
-                            li class="comment" { (text) " — " (byline(lang, author, role, date)) }
-                        }
+                // A plain list, not a disclosure widget: printed reports show the discussion too.
+                h4 class="comment" { (phrase(lang, Phrase::Comments)) " (" (block.comments.len()) ")" }
+                ul {
+                    @for (author, role, date, text) in &block.comments {
+                        li class="comment" { (text) " — " (byline(lang, author, role, date)) }
                     }
                 }
             }
@@ -219,7 +219,10 @@ fn methods_html(lang: &str, document: &Document) -> Markup {
                         td { @if methods.case_mix.is_empty() { (say(Phrase::NoWeighting)) } @else { (methods.case_mix.join(", ")) } }
                     }
                     tr { th scope="row" { (say(Phrase::Threshold)) } td { (methods.threshold) } }
-                    @if let Some(k) = methods.k { tr { th scope="row" { (say(Phrase::KAnonymity)) } td { "k = " (k) } } }
+                    tr {
+                        th scope="row" { (say(Phrase::KAnonymity)) }
+                        td { @if let Some(k) = methods.k { "k = " (k) } @else { (say(Phrase::AggregatesOnly)) } }
+                    }
                 }
             }
             @if let Some(engagement) = &methods.engagement {
@@ -337,8 +340,15 @@ pub fn to_markdown(document: &Document) -> String {
         methods.case_mix.join(", ")
     );
     out += &format!("- {}: {}\n", say(Phrase::Threshold), methods.threshold);
-    if let Some(k) = methods.k {
-        out += &format!("- {}: k = {k}\n", say(Phrase::KAnonymity));
+    match methods.k {
+        Some(k) => out += &format!("- {}: k = {k}\n", say(Phrase::KAnonymity)),
+        None => {
+            out += &format!(
+                "- {}: {}\n",
+                say(Phrase::KAnonymity),
+                say(Phrase::AggregatesOnly)
+            )
+        }
     }
     if let Some(engagement) = &methods.engagement {
         out += &format!("\n### {}\n\n{engagement}\n", say(Phrase::Engagement));

@@ -41,6 +41,8 @@ pub(crate) enum Phrase {
     Approvals,
     MarkedImportant,
     ResearchersDraft,
+    AggregatesOnly,
+    PostStratifiedBySite,
 }
 
 /// The phrase in `lang` (fr, de, it; English otherwise).
@@ -198,6 +200,18 @@ pub(crate) fn phrase(lang: &str, phrase: Phrase) -> &'static str {
             "als wichtig markiert von",
             "segnato come importante da",
             "marked important by",
+        ],
+        AggregatesOnly => [
+            "sans objet : le rapport ne publie que des résultats agrégés, jamais de données individuelles",
+            "entfällt: Der Bericht veröffentlicht nur zusammengefasste Ergebnisse, nie Einzeldaten",
+            "non applicabile: il rapporto pubblica solo risultati aggregati, mai dati individuali",
+            "not applicable: the report publishes aggregate results only, never individual records",
+        ],
+        PostStratifiedBySite => [
+            "post-stratification par site sur les personnes invitées",
+            "Nachschichtung nach Standort auf die Eingeladenen",
+            "post-stratificazione per sito sulle persone invitate",
+            "post-stratification by site to the invited patients",
         ],
         ResearchersDraft => [
             "Texte proposé par l'équipe de recherche",

@@ -263,6 +263,30 @@ fn refuse(what: &str) -> StoreError {
     StoreError::NotAllowed(what.to_owned())
 }
 
+type BlockRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i32,
+    String,
+    String,
+);
+type ItemCommentRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i32,
+);
+
 type ReportRow = (
     String,
     String,
@@ -344,17 +368,7 @@ impl Store {
             .first(&mut connection)
             .optional()?
             .ok_or_else(|| StoreError::ReportNotFound(id.to_owned()))?;
-        let block_rows: Vec<(
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            i32,
-            String,
-            String,
-        )> = report_blocks::table
+        let block_rows: Vec<BlockRow> = report_blocks::table
             .filter(report_blocks::report_id.eq(id))
             .order((report_blocks::created_at, report_blocks::id))
             .select((
@@ -821,18 +835,7 @@ impl Store {
         Ok(item_comments::table
             .filter(item_comments::survey_hash.eq(survey))
             .order((item_comments::at, item_comments::id))
-            .load::<(
-                String,
-                String,
-                String,
-                String,
-                String,
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-                i32,
-            )>(&mut self.connection()?)?
+            .load::<ItemCommentRow>(&mut self.connection()?)?
             .into_iter()
             .map(
                 |(id, survey, item, author, role, text, at, answer, answered_by, resolved)| {

@@ -2,7 +2,9 @@
 
 mod admin;
 mod analyse;
+mod demo;
 mod export;
+mod report;
 mod serve;
 mod survey;
 mod wave;
@@ -19,6 +21,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Serve(serve) => serve::run(args.database.as_deref(), serve),
         Command::Admin(admin) => admin::run(&database(&args.database), admin),
         Command::Analyse(analyse) => analyse::run(analyse),
+        Command::Report(report) => report::run(&database(&args.database), report),
+        Command::Demo {
+            out,
+            patients,
+            seed,
+        } => demo::run(&out, patients, seed),
     }
 }
 

@@ -1,0 +1,421 @@
+//! `vecu demo --out DIR`: the whole story on a new embedded database, as a new user's first
+//! command. A wave of invented patients across 8 sites, invitations to a local mailbox,
+//! simulated answers, the wave closed (contacts erased), a k-anonymous export, the analysis with
+//! its charts, the engagement questionnaire answered by patient partners, and a report
+//! co-written, approved and published by researchers and partners, with the contributions
+//! ledger. Everything lands under DIR.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use vecu_collect::{MailSettings, MailTransport, Mailer, ReportSettings};
+use vecu_store::{
+    AnonymityPolicy, ApiKey, Contribution, EncryptionKey, ExportOptions, Mode, Role, Store,
+    StoreConfig,
+};
+use vecu_survey::{Simulator, Survey, TableFormat};
+
+const CANCER_SURVEY: &str = include_str!("../../../../surveys/scape-cancer.json");
+const ENGAGEMENT_SURVEY: &str = include_str!("../../../../surveys/engagement.json");
+
+/// Relative sizes of the 8 sites, and their response propensities (big and small hospitals,
+/// keen and reluctant ones).
+const SITE_SIZES: [f64; 8] = [1.6, 1.3, 1.1, 1.0, 0.9, 0.8, 0.6, 0.4];
+const SITE_RESPONSE: [f64; 8] = [0.52, 0.47, 0.44, 0.50, 0.38, 0.55, 0.41, 0.46];
+const LANGUAGES: [(&str, f64); 4] = [("fr", 0.55), ("de", 0.30), ("it", 0.10), ("en", 0.05)];
+
+fn pick(rng: &mut ChaCha8Rng, weights: &[f64]) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut draw = rng.random::<f64>() * total;
+    for (index, weight) in weights.iter().enumerate() {
+        if draw < *weight {
+            return index;
+        }
+        draw -= weight;
+    }
+    weights.len() - 1
+}
+
+pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let database = out.join("vecu-demo.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{}{suffix}", database.display());
+        if Path::new(&file).exists() {
+            std::fs::remove_file(&file).with_context(|| format!("removing the old {file}"))?;
+        }
+    }
+    let key = EncryptionKey::from_base64(&EncryptionKey::generate_base64())?;
+    let store = Store::open(
+        &database.display().to_string(),
+        StoreConfig {
+            key: Some(key),
+            actor: "demo".to_owned(),
+            ..StoreConfig::default()
+        },
+    )?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let survey = vecu_survey::load_str(CANCER_SURVEY).context("the shipped survey")?;
+
+    println!("1. A wave of {patients} invented patients across 8 sites");
+    let wave = field_patients(&store, &survey, patients, &mut rng)?;
+    println!("2. Invitations mailed to {}", out.join("mailbox").display());
+    let issued = store.issue_tokens(&wave)?;
+    let mailer = Mailer::new(MailSettings {
+        transport: MailTransport::parse(&format!("file://{}", out.join("mailbox").display()))?,
+        from: "SCAPE demo <scape@example.invalid>".to_owned(),
+        public_url: "http://127.0.0.1:8080".to_owned(),
+    })?;
+    let mailed = mailer.send_invitations(&store, &wave)?;
+    println!("   {} messages", mailed.sent);
+
+    println!("3. Simulated answers");
+    let sites: HashMap<String, usize> = issued
+        .iter()
+        .filter_map(|token| {
+            let index: usize = token
+                .email
+                .strip_prefix("patient-")?
+                .split('@')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((token.invitation.clone(), index % SITE_SIZES.len()))
+        })
+        .collect();
+    let answered = answer(
+        &store,
+        &survey,
+        &issued,
+        |invitation| sites.get(invitation).copied(),
+        |site| SITE_RESPONSE[site % SITE_RESPONSE.len()],
+        seed,
+        &mut rng,
+    )?;
+    let closed = store.close_wave(&wave)?;
+    println!("   {answered} answers; wave closed, contacts erased ({closed:?})");
+
+    println!("4. A k-anonymous export and its analysis");
+    let export = store.export(
+        &wave,
+        &ExportOptions {
+            k: 5,
+            policy: AnonymityPolicy::Generalise,
+            free_text: false,
+        },
+    )?;
+    let export_dir = out.join("export");
+    std::fs::create_dir_all(&export_dir)?;
+    export.write(&export_dir.join("responses.parquet"), TableFormat::Parquet)?;
+    let data = vecu_analysis::read_responses(&survey, &export_dir.join("responses.parquet"))?;
+    let status = store.wave_status(&wave)?;
+    let invited = status
+        .sites
+        .iter()
+        .map(|site| {
+            let contacted: i64 = site
+                .by_status
+                .iter()
+                .filter(|(status, _)| status.as_str() != "pending")
+                .map(|(_, n)| n)
+                .sum();
+            (vec![site.site.clone()], contacted as f64)
+        })
+        .collect();
+    let options = vecu_analysis::Options {
+        weighting: Some((
+            vecu_analysis::FrameCounts {
+                variables: vec![vecu_analysis::SITE.to_owned()],
+                invited,
+            },
+            vecu_analysis::Method::PostStratify,
+        )),
+        ..vecu_analysis::Options::default()
+    };
+    let analysis = vecu_analysis::analyse(&survey, &data, &options, None, &mut |_, _| {})?;
+    let analysis_dir = out.join("analysis");
+    std::fs::create_dir_all(&analysis_dir)?;
+    vecu_analysis::write_results(&analysis.rows, &analysis_dir)?;
+    let charts = vecu_analysis::write_charts(
+        &survey,
+        &analysis,
+        "fr",
+        &analysis_dir.join("charts"),
+        &mut |_, _| {},
+    )?;
+    println!(
+        "   {} results, {} chart files in {}",
+        analysis.rows.len(),
+        charts.len(),
+        analysis_dir.display()
+    );
+
+    println!("5. Patient partners answer the engagement questionnaire");
+    let engagement = engagement_wave(&store, seed, &mut rng)?;
+
+    println!("6. A report co-written with patient partners");
+    let report = co_write(&store, &wave, &engagement)?;
+    let document = vecu_collect::document(&store, &report)?;
+    let html = out.join("report.html");
+    std::fs::write(&html, vecu_report::to_html(&document))?;
+    std::fs::write(out.join("report.md"), vecu_report::to_markdown(&document))?;
+    std::fs::write(
+        out.join("contributions.csv"),
+        vecu_report::contributions_csv(&document),
+    )?;
+    println!(
+        "   state {}, {} findings, {} text blocks",
+        document.state,
+        document.findings.len(),
+        document.blocks.len()
+    );
+    println!("\nOpen {} in a browser.", html.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates and opens the wave with its sample frame; returns its id.
+fn field_patients(
+    store: &Store,
+    survey: &Survey,
+    patients: usize,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<String> {
+    let hash = store.add_survey(survey, CANCER_SURVEY)?;
+    let wave = store.create_wave(&hash, "SCAPE — démonstration")?;
+    let mut csv = String::from("email,language");
+    for variable in &survey.frame {
+        csv.push(',');
+        csv.push_str(variable.id.as_str());
+    }
+    let languages: Vec<f64> = LANGUAGES.iter().map(|(_, share)| *share).collect();
+    let (mut index, mut kept) = (0, 0);
+    while kept < patients {
+        index += 1;
+        // The site is index mod 8, so the demo knows each invitation's site from its address.
+        let site = index % SITE_SIZES.len();
+        let values: Vec<String> = survey
+            .frame
+            .iter()
+            .map(|variable| {
+                let level = if variable.id.as_str() == vecu_analysis::SITE {
+                    site
+                } else {
+                    let weights: Vec<f64> = (0..variable.values.len())
+                        .map(|i| 1.0 + (i % 3) as f64 * 0.5)
+                        .collect();
+                    pick(rng, &weights)
+                };
+                variable.values[level.min(variable.values.len() - 1)]
+                    .code
+                    .to_string()
+            })
+            .collect();
+        // Bigger sites get more patients: keep a patient with their site's relative size.
+        if rng.random::<f64>() > SITE_SIZES[site] / 1.6 {
+            continue;
+        }
+        kept += 1;
+        let language = LANGUAGES[pick(rng, &languages)].0;
+        csv.push_str(&format!(
+            "\npatient-{index}@example.invalid,{language},{}",
+            values.join(",")
+        ));
+    }
+    store.import_frame(&wave, csv.as_bytes())?;
+    store.open_wave(&wave)?;
+    Ok(wave)
+}
+
+/// Submits simulated answers for a share of the invitations (each site its own response
+/// propensity); a simulated response of the invitation's site is used, so site differences in
+/// the simulation carry into the data. Returns how many answered.
+fn answer(
+    store: &Store,
+    survey: &Survey,
+    issued: &[vecu_store::IssuedToken],
+    site_of: impl Fn(&str) -> Option<usize>,
+    propensity: impl Fn(usize) -> f64,
+    seed: u64,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<usize> {
+    let mut simulator = Simulator::new(survey, seed);
+    let mut waiting: HashMap<String, Vec<vecu_survey::SimulatedResponse>> = HashMap::new();
+    let site_codes: Vec<String> = survey
+        .frame_variable(vecu_analysis::SITE)
+        .map(|site| site.values.iter().map(|v| v.code.to_string()).collect())
+        .unwrap_or_default();
+    let mut answered = 0;
+    for token in issued {
+        let site = site_of(&token.invitation).unwrap_or_default();
+        if rng.random::<f64>() > propensity(site) {
+            continue;
+        }
+        let code = site_codes.get(site).cloned().unwrap_or_default();
+        let response = loop {
+            if let Some(response) = waiting.get_mut(&code).and_then(Vec::pop) {
+                break response;
+            }
+            let Some(next) = simulator.next() else {
+                anyhow::bail!("the simulator stopped")
+            };
+            let next_site = next
+                .frame
+                .iter()
+                .find(|(id, _)| id.as_str() == vecu_analysis::SITE)
+                .map(|(_, value)| value.to_string())
+                .unwrap_or_default();
+            waiting.entry(next_site).or_default().push(next);
+        };
+        let validated = survey
+            .validate_answers(response.answers)
+            .map_err(|errors| anyhow::anyhow!("a simulated response is invalid: {errors}"))?;
+        store.submit(&token.invitation, &validated, Mode::WebLink)?;
+        answered += 1;
+    }
+    Ok(answered)
+}
+
+/// A wave of the engagement questionnaire answered by 12 patient partners; returns its id.
+fn engagement_wave(store: &Store, seed: u64, rng: &mut ChaCha8Rng) -> anyhow::Result<String> {
+    let survey =
+        vecu_survey::load_str(ENGAGEMENT_SURVEY).context("the engagement questionnaire")?;
+    let hash = store.add_survey(&survey, ENGAGEMENT_SURVEY)?;
+    let wave = store.create_wave(&hash, "Engagement des patients partenaires")?;
+    let mut csv = String::from("email,language,site,involvement_length");
+    for index in 0..12 {
+        let project = ["P01", "P02", "P03"][index % 3];
+        let length = ["lt1", "1-2", "3+"][index % 3];
+        csv.push_str(&format!(
+            "\npartner-{index}@example.invalid,fr,{project},{length}"
+        ));
+    }
+    store.import_frame(&wave, csv.as_bytes())?;
+    store.open_wave(&wave)?;
+    let issued = store.issue_tokens(&wave)?;
+    let answered = answer(
+        store,
+        &survey,
+        &issued[..11.min(issued.len())],
+        |_| Some(0),
+        |_| 1.0,
+        seed + 1,
+        rng,
+    )?;
+    store.close_wave(&wave)?;
+    println!("   {answered} of 12 partners answered");
+    Ok(wave)
+}
+
+/// Two researchers and two partners write, comment, mark, approve and publish.
+fn co_write(store: &Store, wave: &str, engagement: &str) -> anyhow::Result<String> {
+    let person =
+        |name: &str, role| -> anyhow::Result<ApiKey> { Ok(store.create_api_key(name, role)?.0) };
+    let lea = person("Dr Léa Martin", Role::Researcher)?;
+    let jonas = person("Dr Jonas Weber", Role::Researcher)?;
+    let marie = person("Marie Dubois", Role::PatientPartner)?;
+    let paolo = person("Paolo Rossi", Role::PatientPartner)?;
+
+    // Co-design, before fielding: a partner's comment on an item, answered and resolved.
+    let hash = store.wave(wave)?.survey_hash;
+    let comment = store.comment_item(
+        &marie,
+        &hash,
+        "diagnosis_words",
+        "« Avec des mots que vous pouviez comprendre » : ajouter « ou vos proches » ?",
+    )?;
+    store.answer_item_comment(
+        &lea,
+        &comment,
+        "Gardé tel quel pour comparer avec la vague précédente ; noté pour la prochaine version.",
+        true,
+    )?;
+
+    let settings = ReportSettings {
+        title: "Expériences des patients atteints de cancer — rapport de démonstration".to_owned(),
+        lang: "fr".to_owned(),
+        threshold: 10,
+        required_researchers: 1,
+        required_partners: 1,
+        engagement_wave: Some(engagement.to_owned()),
+    };
+    let report = vecu_collect::create_report(store, &lea, wave, &settings)?;
+    let findings: Vec<vecu_report::Finding> =
+        serde_json::from_str(&store.report(&report)?.findings_json)?;
+    let first_of = |kind: vecu_report::FindingKind| {
+        findings
+            .iter()
+            .find(|f| f.kind == kind)
+            .map(|f| f.id.clone())
+    };
+    let domain = first_of(vecu_report::FindingKind::Domain).unwrap_or_else(|| "summary".to_owned());
+    let item = findings
+        .iter()
+        .find(|f| f.id == "item:diagnosis_words")
+        .or_else(|| {
+            findings
+                .iter()
+                .find(|f| f.kind == vecu_report::FindingKind::Item)
+        })
+        .map(|f| f.id.clone())
+        .unwrap_or_else(|| "summary".to_owned());
+
+    let interpretation = store.add_block(&lea, &report, &item, "interpretation",
+        "Moins de la moitié des personnes disent avoir compris l'annonce du diagnostic. Les écarts entre sites restent après ajustement selon l'âge, le sexe et le type de cancer.")?;
+    store.add_block(&marie, &report, &item, "for_patients",
+        "Le jour de l'annonce, on n'entend qu'un mot : cancer. Ce qui suit doit être redit, écrit, et repris avec un proche.")?;
+    store.comment(
+        &marie,
+        &report,
+        &interpretation,
+        "Peut-on dire combien de personnes cela représente, en nombre ?",
+    )?;
+    store.comment(
+        &lea,
+        &report,
+        &interpretation,
+        "Oui : le nombre de répondants est dans le tableau de chiffres.",
+    )?;
+    store.add_block(&paolo, &report, &item, "action",
+        "Proposer un second rendez-vous, une semaine après l'annonce, avec l'infirmière de référence.")?;
+    store.add_block(&jonas, &report, &domain, "interpretation",
+        "Le score du domaine résume plusieurs questions ; les résultats pondérés sur l'échantillon invité sont proches des résultats bruts.")?;
+    store.add_block(&marie, &report, "summary", "summary",
+        "Nous avons demandé à des patients comment se sont passés leurs soins. La plupart sont contents. Beaucoup n'ont pas bien compris l'annonce de leur maladie. Nous demandons aux hôpitaux de prendre plus de temps pour expliquer.")?;
+    for (partner, ranking) in [(&marie, [&item, &domain]), (&paolo, [&domain, &item])] {
+        for (rank, finding) in ranking.iter().enumerate() {
+            store.mark_finding(partner, &report, finding, true, Some(rank as i32 + 1))?;
+        }
+    }
+    let ledger = [
+        (&marie, "questionnaire_co_design", 360, "2026-03-12"),
+        (&paolo, "questionnaire_co_design", 300, "2026-03-12"),
+        (&marie, "analysis_review", 180, "2026-10-05"),
+        (&paolo, "meeting", 120, "2026-10-05"),
+        (&marie, "writing", 150, "2026-11-02"),
+        (&lea, "writing", 600, "2026-11-02"),
+    ];
+    for (who, activity, minutes, date) in ledger {
+        store.record_contribution(
+            &lea,
+            &Contribution {
+                id: String::new(),
+                wave: wave.to_owned(),
+                person: who.name.clone(),
+                role: who.role.as_str().to_owned(),
+                activity: activity.to_owned(),
+                minutes,
+                on_date: date.to_owned(),
+                recorded_by: String::new(),
+            },
+        )?;
+    }
+    store.submit_report(&lea, &report)?;
+    store.approve_report(&lea, &report)?;
+    store.approve_report(&marie, &report)?;
+    store.publish_report(&lea, &report)?;
+    Ok(report)
+}

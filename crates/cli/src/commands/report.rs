@@ -1,0 +1,58 @@
+//! `vecu report build`: a wave's report as a self-contained HTML file (or Markdown), from the
+//! report co-written in the store, or a first draft from the analysis when there is none yet.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::open_store;
+use crate::args::ReportCommand;
+
+pub fn run(database: &str, command: ReportCommand) -> anyhow::Result<ExitCode> {
+    let ReportCommand::Build {
+        wave,
+        out,
+        lang,
+        threshold,
+        contributions,
+    } = command;
+    let store = open_store(database)?;
+    let document = match store.reports_of_wave(&wave)?.last() {
+        Some(report) => vecu_collect::document(&store, report).context("reading the report")?,
+        None => {
+            let lang = lang.unwrap_or_else(|| "fr".to_owned());
+            let (findings, methods) = vecu_collect::wave_findings(&store, &wave, &lang, threshold)
+                .context("analysing the wave")?;
+            vecu_report::Document {
+                title: store.wave(&wave)?.name,
+                lang,
+                state: "draft".to_owned(),
+                findings,
+                blocks: Vec::new(),
+                marks: Vec::new(),
+                approvals: Vec::new(),
+                methods,
+                contributions: Vec::new(),
+            }
+        }
+    };
+    let markdown = out.extension().is_some_and(|ext| ext == "md");
+    let text = if markdown {
+        vecu_report::to_markdown(&document)
+    } else {
+        vecu_report::to_html(&document)
+    };
+    std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
+    if let Some(path) = contributions {
+        std::fs::write(&path, vecu_report::contributions_csv(&document))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    println!(
+        "wrote {} ({}, {} findings, state {})",
+        out.display(),
+        if markdown { "Markdown" } else { "HTML" },
+        document.findings.len(),
+        document.state
+    );
+    Ok(ExitCode::SUCCESS)
+}
