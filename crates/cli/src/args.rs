@@ -114,7 +114,7 @@ pub struct AnalyseArgs {
 pub enum AdminCommand {
     /// Create an API key (printed once; only its hash is stored).
     CreateKey {
-        /// admin, researcher or patient-partner.
+        /// admin, researcher, patient-partner or data-entry.
         #[arg(long)]
         role: String,
         /// Who holds it, for the audit log.
@@ -137,6 +137,10 @@ pub struct ServeArgs {
     /// Behind a reverse proxy that sets X-Forwarded-For: rate-limit by the address it reports.
     #[arg(long, env = "VECU_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Double data entry of paper questionnaires on the /entry pages: a second person keys
+    /// each one blind; it is stored when both agree, a third person decides otherwise.
+    #[arg(long, env = "VECU_DOUBLE_ENTRY")]
+    pub double_entry: bool,
     /// Where invitations and reminders go: smtp://host:25 (a relay without TLS),
     /// smtps://user@host:465 (TLS), smtp://user@host:587?tls=starttls (STARTTLS) or
     /// file:///directory (one .eml file per message). The SMTP password comes from
@@ -190,6 +194,31 @@ pub enum WaveCommand {
     Close {
         #[arg(long)]
         wave: String,
+    },
+    /// Import a frame for letters (CSV: ref, language, one column per frame variable; no
+    /// contact column) and write the letters for the hospital's mail merge: ref, language,
+    /// access code, the address to type, a link carrying the code and a QR code (SVG files
+    /// beside the CSV). The codes are shown only here. Needs VECU_ENCRYPTION_KEY.
+    Codes {
+        #[arg(long)]
+        wave: String,
+        /// The frame (CSV).
+        frame: PathBuf,
+        /// The letters (CSV); the QR codes go into a folder beside it (`NAME.qr/`).
+        #[arg(long)]
+        out: PathBuf,
+        /// Public address of the service, printed on the letters [default: http://127.0.0.1:8080].
+        #[arg(long, env = "VECU_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// List the refs of letters to remind (neither answered in any mode, nor opted out, nor
+    /// closed by an outcome code), for the hospital's reminder mail-out.
+    Reminders {
+        #[arg(long)]
+        wave: String,
+        /// Output (CSV with one column, ref).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -251,6 +280,20 @@ pub enum SurveyCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Output file; its extension (.csv or .parquet) chooses the format.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write the paper questionnaire (HTML with a print stylesheet; print it or make a PDF
+    /// with a browser, such as `chromium --headless --print-to-pdf`).
+    Print {
+        file: PathBuf,
+        /// Language [default: the survey's first language].
+        #[arg(long)]
+        lang: Option<String>,
+        /// Large print.
+        #[arg(long)]
+        large: bool,
+        /// Output file (.html).
         #[arg(long)]
         out: PathBuf,
     },

@@ -21,6 +21,7 @@ mod guard;
 mod i18n;
 mod mail;
 mod pages;
+mod paper_rules;
 mod reporting;
 mod routes;
 mod session;
@@ -32,6 +33,7 @@ pub use mail::{
     MailError, MailSettings, MailTransport, Mailer, SendSummary, SmtpPassword, SmtpSecurity,
     SmtpServer,
 };
+pub use pages::paper::questionnaire as paper_questionnaire;
 pub use reporting::{
     create_report, document, engagement_summary, wave_findings, ReportSettings, ReportingError,
 };

@@ -1,61 +1,82 @@
-//! Patient sessions: after "start", the token leaves the URL and a random session id in an
-//! HttpOnly, SameSite=Strict cookie stands for the invitation. Sessions live in memory; after a
-//! restart the patient opens the link again and resumes from the saved draft.
+//! Sessions in memory, by a random id in an HttpOnly, SameSite=Strict cookie.
+//!
+//! Patients: after "start" (or a typed access code), the token leaves the URL and the session
+//! stands for the invitation; after a restart the patient opens the link (or types the code)
+//! again and resumes from the saved draft. Data-entry staff: after log-in, the session stands
+//! for the key holder and the questionnaire being keyed.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rand::RngCore;
+use vecu_store::Mode;
 
-/// Name of the session cookie.
+/// Name of the patients' session cookie.
 pub const COOKIE: &str = "vecu_session";
+/// Name of the data-entry staff's session cookie (path `/entry`).
+pub const STAFF_COOKIE: &str = "vecu_staff";
 /// A session ends after this long without a request.
 const IDLE: Duration = Duration::from_secs(2 * 60 * 60);
 
-/// What a session knows: the invitation (vault side) and the chosen language.
+/// What a patient's session knows: the invitation (vault side) and the chosen language.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub invitation: String,
     pub lang: String,
-    last_seen: Instant,
+    /// How the patient came: by an e-mail link or by typing an access code.
+    pub mode: Mode,
 }
 
-/// Sessions by id.
-#[derive(Debug, Default)]
-pub struct Sessions(Mutex<HashMap<String, Session>>);
+/// What a data-entry session knows: who keys, and the questionnaire open (an invitation id,
+/// vault side), if any.
+#[derive(Debug, Clone)]
+pub struct StaffSession {
+    pub name: String,
+    pub current: Option<String>,
+}
 
-impl Sessions {
+/// Sessions of one kind by id, each ending after `IDLE` without a request.
+#[derive(Debug)]
+pub struct SessionTable<T>(Mutex<HashMap<String, (T, Instant)>>);
+
+impl<T> Default for SessionTable<T> {
+    fn default() -> Self {
+        SessionTable(Mutex::new(HashMap::new()))
+    }
+}
+
+/// Patients' sessions.
+pub type Sessions = SessionTable<Session>;
+/// Data-entry staff's sessions.
+pub type StaffSessions = SessionTable<StaffSession>;
+
+impl<T: Clone> SessionTable<T> {
     /// Opens a session and returns its id (128 random bits, hex).
-    pub fn open(&self, invitation: &str, lang: &str) -> String {
+    pub fn start(&self, session: T) -> String {
         let mut bytes = [0u8; 16];
         rand::rng().fill_bytes(&mut bytes);
         let id: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-        let session = Session {
-            invitation: invitation.to_owned(),
-            lang: lang.to_owned(),
-            last_seen: Instant::now(),
-        };
         let mut sessions = self.lock();
-        sessions.retain(|_, session| session.last_seen.elapsed() < IDLE);
-        sessions.insert(id.clone(), session);
+        sessions.retain(|_, (_, last_seen)| last_seen.elapsed() < IDLE);
+        sessions.insert(id.clone(), (session, Instant::now()));
         id
     }
 
     /// The live session with this id, refreshed.
-    pub fn get(&self, id: &str) -> Option<Session> {
+    pub fn get(&self, id: &str) -> Option<T> {
         let mut sessions = self.lock();
-        let session = sessions
+        let (session, last_seen) = sessions
             .get_mut(id)
-            .filter(|session| session.last_seen.elapsed() < IDLE)?;
-        session.last_seen = Instant::now();
+            .filter(|(_, last_seen)| last_seen.elapsed() < IDLE)?;
+        *last_seen = Instant::now();
         Some(session.clone())
     }
 
-    /// Changes the session's language.
-    pub fn set_lang(&self, id: &str, lang: &str) {
-        if let Some(session) = self.lock().get_mut(id) {
-            session.lang = lang.to_owned();
+    /// Changes a session.
+    pub fn update(&self, id: &str, change: impl FnOnce(&mut T)) {
+        if let Some((session, _)) = self.lock().get_mut(id) {
+            change(session);
         }
     }
 
@@ -64,9 +85,40 @@ impl Sessions {
         self.lock().remove(id);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (T, Instant)>> {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Sessions {
+    /// Opens a patient's session.
+    pub fn open(&self, invitation: &str, lang: &str, mode: Mode) -> String {
+        self.start(Session {
+            invitation: invitation.to_owned(),
+            lang: lang.to_owned(),
+            mode,
+        })
+    }
+
+    /// Changes the session's language.
+    pub fn set_lang(&self, id: &str, lang: &str) {
+        self.update(id, |session| session.lang = lang.to_owned());
+    }
+}
+
+impl StaffSessions {
+    /// Opens a session for a key holder.
+    pub fn open(&self, name: &str) -> String {
+        self.start(StaffSession {
+            name: name.to_owned(),
+            current: None,
+        })
+    }
+
+    /// Sets (or clears) the questionnaire being keyed.
+    pub fn set_current(&self, id: &str, current: Option<String>) {
+        self.update(id, |session| session.current = current);
     }
 }

@@ -8,7 +8,7 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{get, web, App, HttpResponse, HttpServer};
 
-use crate::routes::{api, patient, reports};
+use crate::routes::{api, code, entry, patient, reports};
 use crate::state::AppState;
 
 /// Settings of the web service.
@@ -23,6 +23,8 @@ pub struct ServeConfig {
     pub behind_proxy: bool,
     /// Mail for invitations and reminders; without it the API refuses to send.
     pub mail: Option<crate::MailSettings>,
+    /// Double data entry of paper questionnaires: two blind keyings must agree.
+    pub double_entry: bool,
 }
 
 impl Default for ServeConfig {
@@ -32,6 +34,7 @@ impl Default for ServeConfig {
             secure_cookies: false,
             behind_proxy: false,
             mail: None,
+            double_entry: false,
         }
     }
 }
@@ -53,12 +56,9 @@ impl Application {
             .map(crate::Mailer::new)
             .transpose()
             .map_err(std::io::Error::other)?;
-        let state = web::Data::new(AppState::new(
-            store,
-            config.secure_cookies,
-            config.behind_proxy,
-            mailer,
-        ));
+        let mut state = AppState::new(store, config.secure_cookies, config.behind_proxy, mailer);
+        state.double_entry = config.double_entry;
+        let state = web::Data::new(state);
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -99,6 +99,17 @@ impl Application {
                 .service(patient::opt_out)
                 .service(patient::opt_out_link)
                 .service(patient::opt_out_post)
+                .service(code::code_form)
+                .service(code::code_enter)
+                .service(code::code_welcome)
+                .service(code::code_start)
+                .service(code::code_opt_out)
+                .service(entry::home)
+                .service(entry::login)
+                .service(entry::open_code)
+                .service(entry::show_form)
+                .service(entry::save_form)
+                .service(entry::record_outcome)
                 // Fixed paths before `/q/{section}`, which would otherwise take them.
                 .service(patient::show_review)
                 .service(patient::submit)

@@ -7,13 +7,17 @@ use vecu_store::Store;
 use vecu_survey::Survey;
 
 use crate::guard::{Csrf, LookupLimiter};
-use crate::session::Sessions;
+use crate::session::{Sessions, StaffSessions};
 use crate::PageError;
 
 /// Shared state of the web service.
 pub struct AppState {
     pub store: Store,
     pub sessions: Sessions,
+    /// Data-entry staff.
+    pub staff: StaffSessions,
+    /// Paper questionnaires are keyed twice, blind, and accepted when both keyings agree.
+    pub double_entry: bool,
     pub csrf: Csrf,
     pub limiter: LookupLimiter,
     pub secure_cookies: bool,
@@ -33,6 +37,8 @@ impl AppState {
         AppState {
             store,
             sessions: Sessions::default(),
+            staff: StaffSessions::default(),
+            double_entry: false,
             csrf: Csrf::new(),
             limiter: LookupLimiter::default(),
             secure_cookies,

@@ -17,6 +17,8 @@ pub enum Role {
     Researcher,
     /// Results and reports, never contact data.
     PatientPartner,
+    /// Keys paper questionnaires of open waves (by access code); nothing else.
+    DataEntry,
 }
 
 impl Role {
@@ -26,15 +28,17 @@ impl Role {
             Role::Admin => "admin",
             Role::Researcher => "researcher",
             Role::PatientPartner => "patient_partner",
+            Role::DataEntry => "data_entry",
         }
     }
 
-    /// Parses a role name (`patient-partner` accepted for `patient_partner`).
+    /// Parses a role name (`patient-partner` accepted for `patient_partner`, and so on).
     pub fn parse(name: &str) -> Option<Role> {
         match name.replace('-', "_").as_str() {
             "admin" => Some(Role::Admin),
             "researcher" => Some(Role::Researcher),
             "patient_partner" => Some(Role::PatientPartner),
+            "data_entry" => Some(Role::DataEntry),
             _ => None,
         }
     }

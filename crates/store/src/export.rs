@@ -13,7 +13,7 @@ use crate::error::{Result, StoreError};
 use crate::schema::responses;
 use crate::scrub::{scrub, SCRUBBER_LIMITS};
 use crate::wave::{load_wave, SITE_VARIABLE};
-use crate::{audit, Store};
+use crate::{audit, Mode, Store};
 
 /// What to do when microdata would break k-anonymity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,14 +161,19 @@ impl Store {
         let mut connection = self.connection()?;
         let info = load_wave(&mut connection, wave)?;
         let survey = self.survey(&info.survey_hash)?;
-        let stored: Vec<(String, String, String)> = responses::table
+        let stored: Vec<(String, String, String, String)> = responses::table
             .filter(responses::wave_id.eq(wave))
             .order(responses::id.asc())
-            .select((responses::id, responses::frame, responses::answers))
+            .select((
+                responses::id,
+                responses::frame,
+                responses::answers,
+                responses::mode,
+            ))
             .load(&mut connection)?;
         let mut frames = Vec::with_capacity(stored.len());
         let mut answers = Vec::with_capacity(stored.len());
-        for (id, frame, answer_json) in &stored {
+        for (id, frame, answer_json, _) in &stored {
             let frame: BTreeMap<String, String> = serde_json::from_str(frame)
                 .map_err(|e| StoreError::Corrupt(format!("response {id}: {e}")))?;
             let json: serde_json::Value = serde_json::from_str(answer_json)
@@ -199,6 +204,7 @@ impl Store {
         .map_err(|refusal| StoreError::KAnonymity(Box::new(refusal)))?;
 
         let mut codebook = Codebook::new(&survey);
+        let with_mode = add_mode_column(&mut codebook, &survey);
         let other_label = Text::new(
             survey
                 .languages
@@ -239,14 +245,17 @@ impl Store {
             .collect();
         let mut scrubbed_replacements = 0;
         let mut rows = Vec::new();
-        for (idx, (id, _, _)) in stored.iter().enumerate() {
+        for (idx, (id, _, _, mode)) in stored.iter().enumerate() {
             if !outcome.kept[idx] {
                 continue;
             }
-            let frame: BTreeMap<Id, Code> = frames[idx]
+            let mut frame: BTreeMap<Id, Code> = frames[idx]
                 .iter()
                 .filter_map(|(variable, value)| Some((Id::parse(variable)?, Code::parse(value)?)))
                 .collect();
+            if let (Some(column), Some(mode)) = (&with_mode, Code::parse(mode)) {
+                frame.insert(column.clone(), mode);
+            }
             let mut row = codebook.row(id, &frame, &answers[idx]);
             for &column in &free_text {
                 if let Cell::Text(text) = &row[column] {
@@ -294,4 +303,92 @@ impl Store {
             report,
         })
     }
+}
+
+/// The name of the wide table's mode column.
+pub const MODE_COLUMN: &str = "mode";
+
+/// Adds the `mode` column (how each response came: web_link, web_code, paper) after the frame
+/// variables, described like one of them so that the analysis can report by mode or adjust for
+/// it. Not a quasi-identifier: the mode says nothing about who a patient is. Returns its id,
+/// or `None` when the survey has a frame variable of that name already (which then wins).
+fn add_mode_column(codebook: &mut Codebook, survey: &vecu_survey::Survey) -> Option<Id> {
+    if survey.frame_variable(MODE_COLUMN).is_some() {
+        return None;
+    }
+    let id = Id::parse(MODE_COLUMN)?;
+    let text = |labels: [&str; 4]| {
+        Text::new(
+            survey
+                .languages
+                .iter()
+                .map(|lang: &Lang| {
+                    let idx = ["fr", "de", "it", "en"]
+                        .iter()
+                        .position(|code| *code == lang.as_str())
+                        .unwrap_or(3);
+                    (lang.clone(), labels[idx].to_owned())
+                })
+                .collect(),
+        )
+    };
+    let values = [
+        (
+            Mode::WebLink,
+            [
+                "web (lien par e-mail)",
+                "Web (Link per E-Mail)",
+                "web (link per e-mail)",
+                "web (e-mail link)",
+            ],
+        ),
+        (
+            Mode::WebCode,
+            [
+                "web (code d'accès)",
+                "Web (Zugangscode)",
+                "web (codice di accesso)",
+                "web (access code)",
+            ],
+        ),
+        (Mode::Paper, ["papier", "Papier", "carta", "paper"]),
+    ]
+    .into_iter()
+    .filter_map(|(mode, labels)| {
+        Some(CodebookValue {
+            code: Code::parse(mode.as_str())?,
+            label: text(labels),
+            role: None,
+            value: None,
+        })
+    })
+    .collect();
+    let after_frame = codebook
+        .columns
+        .iter()
+        .rposition(|column| {
+            matches!(column.source, ColumnSource::Frame { .. })
+                || column.source == ColumnSource::Response
+        })
+        .map_or(0, |idx| idx + 1);
+    codebook.columns.insert(
+        after_frame,
+        vecu_survey::Column {
+            name: MODE_COLUMN.to_owned(),
+            column_type: vecu_survey::ColumnType::Code,
+            source: ColumnSource::Frame {
+                variable: id.clone(),
+                quasi_identifier: false,
+                case_mix: false,
+            },
+            label: Some(text([
+                "Mode de réponse",
+                "Antwortweg",
+                "Modalità di risposta",
+                "Mode of response",
+            ])),
+            values,
+        },
+    );
+    Some(id)
 }

@@ -6,6 +6,7 @@ use std::io::Read;
 use diesel::prelude::*;
 use vecu_survey::Survey;
 
+use crate::code::AccessCode;
 use crate::connection::AnyConnection;
 use crate::error::{FrameProblem, Result, StoreError};
 use crate::schema::{contacts, invitations, waves};
@@ -23,9 +24,48 @@ pub struct ImportSummary {
     pub by_site: BTreeMap<String, usize>,
 }
 
+/// How the patients of a frame are reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Channel {
+    /// By e-mail: the frame's `email` column.
+    Email,
+    /// By a letter that the hospital mails: the frame's `ref` column, the hospital's own row
+    /// reference; vecu makes an access code per row.
+    Letter,
+}
+
+impl Channel {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Letter => "letter",
+        }
+    }
+
+    /// The frame column that says how to reach the patient.
+    fn column(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Letter => "ref",
+        }
+    }
+}
+
+/// One letter for the hospital's mail merge: the hospital's row reference and its access code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    /// The hospital's own reference of the row (`ref` column of the frame).
+    pub reference: String,
+    /// The patient's language.
+    pub language: String,
+    /// The access code to print (shown once: vecu keeps only its keyed hash).
+    pub code: AccessCode,
+}
+
 /// One checked row, ready to store.
 struct FrameRow {
-    email: String,
+    /// The e-mail address or the hospital's reference.
+    address: String,
     language: String,
     frame: BTreeMap<String, String>,
 }
@@ -35,6 +75,28 @@ impl Store {
     /// of the wave's survey (named by its id, values = its codes). Every problem of every row is
     /// reported and nothing is imported unless all rows are valid.
     pub fn import_frame(&self, wave: &str, csv: impl Read) -> Result<ImportSummary> {
+        self.import(wave, csv, Channel::Email)
+            .map(|(summary, _)| summary)
+    }
+
+    /// Imports a frame for letters: columns `ref` (the hospital's own row reference, kept sealed
+    /// in the vault and erased at close), `language`, then one per frame variable; no contact
+    /// column. Makes one access code per row and returns the letters (codes are shown only
+    /// here). All-or-nothing like [`Store::import_frame`].
+    pub fn import_letter_frame(
+        &self,
+        wave: &str,
+        csv: impl Read,
+    ) -> Result<(ImportSummary, Vec<Letter>)> {
+        self.import(wave, csv, Channel::Letter)
+    }
+
+    fn import(
+        &self,
+        wave: &str,
+        csv: impl Read,
+        channel: Channel,
+    ) -> Result<(ImportSummary, Vec<Letter>)> {
         let key = self.key()?.clone();
         let mut connection = self.connection()?;
         let info = require_status(
@@ -64,9 +126,10 @@ impl Store {
                     "draft or open",
                 )?);
             }
-            let known = known_emails(connection, &key, wave)?;
-            let rows = parse_frame(&survey, csv, &known).map_err(StoreError::Frame)?;
-            for row in &rows {
+            let known = known_addresses(connection, &key, wave, channel)?;
+            let rows = parse_frame(&survey, csv, &known, channel).map_err(StoreError::Frame)?;
+            let mut letters = Vec::new();
+            for row in rows {
                 let contact_id = random_id();
                 let frame = serde_json::to_string(&row.frame)
                     .map_err(|error| StoreError::Corrupt(error.to_string()))?;
@@ -74,17 +137,22 @@ impl Store {
                     .values((
                         contacts::id.eq(&contact_id),
                         contacts::wave_id.eq(wave),
-                        contacts::email.eq(key.seal(&row.email, &contact_id)?),
+                        contacts::email.eq(key.seal(&row.address, &contact_id)?),
                         contacts::language.eq(&row.language),
                         contacts::frame.eq(frame),
+                        contacts::channel.eq(channel.as_str()),
                     ))
                     .execute(connection)?;
+                // A letter's code is issued at once (the hospital mails it): the invitation
+                // starts as invited, with the code's keyed hash where a token's hash would be.
+                let code = (channel == Channel::Letter).then(AccessCode::generate);
                 diesel::insert_into(invitations::table)
                     .values((
                         invitations::id.eq(random_id()),
                         invitations::wave_id.eq(wave),
                         invitations::contact_id.eq(&contact_id),
-                        invitations::status.eq("pending"),
+                        invitations::status.eq(if code.is_some() { "invited" } else { "pending" }),
+                        invitations::token_hash.eq(code.as_ref().map(|code| key.code_hash(code))),
                         invitations::contacts_made.eq(0),
                     ))
                     .execute(connection)?;
@@ -94,28 +162,40 @@ impl Store {
                     .cloned()
                     .unwrap_or_else(|| "all".to_owned());
                 *by_site.entry(site).or_default() += 1;
+                if let Some(code) = code {
+                    letters.push(Letter {
+                        reference: row.address,
+                        language: row.language,
+                        code,
+                    });
+                }
             }
+            let imported = by_site.values().sum::<usize>();
             audit::record(
                 connection,
                 &self.config.actor,
                 "frame_imported",
                 Some(wave),
-                &format!("{} contacts", rows.len()),
+                &format!("{imported} contacts ({})", channel.as_str()),
             )?;
-            Ok(rows.len())
+            Ok((imported, letters))
         })?;
-        Ok(ImportSummary { rows, by_site })
+        let (rows, letters) = rows;
+        Ok((ImportSummary { rows, by_site }, letters))
     }
 }
 
-/// E-mail addresses already imported into the wave (lower case), to refuse duplicates.
-fn known_emails(
+/// Addresses (e-mail or reference, lower case) already imported into the wave, to refuse
+/// duplicates.
+fn known_addresses(
     connection: &mut AnyConnection,
     key: &EncryptionKey,
     wave: &str,
+    channel: Channel,
 ) -> Result<HashSet<String>> {
     let sealed: Vec<(String, Vec<u8>)> = contacts::table
         .filter(contacts::wave_id.eq(wave))
+        .filter(contacts::channel.eq(channel.as_str()))
         .select((contacts::id, contacts::email))
         .load(connection)?;
     sealed
@@ -129,7 +209,9 @@ fn parse_frame(
     survey: &Survey,
     csv: impl Read,
     known: &HashSet<String>,
+    channel: Channel,
 ) -> Result<Vec<FrameRow>, Vec<FrameProblem>> {
+    let address_column = channel.column();
     let file_problem = |message: String| {
         vec![FrameProblem {
             line: 0,
@@ -145,21 +227,21 @@ fn parse_frame(
         .map_err(|error| file_problem(format!("cannot read the header row: {error}")))?
         .clone();
     let mut problems = Vec::new();
-    let expected: Vec<String> = ["email", "language"]
+    let expected: Vec<String> = [address_column, "language"]
         .into_iter()
         .map(str::to_owned)
         .chain(survey.frame.iter().map(|v| v.id.to_string()))
         .collect();
     for column in &expected {
         if !headers.iter().any(|header| header == column) {
-            problems.push(FrameProblem { line: 1, column: Some(column.clone()), message: format!("the column is missing; the header must name email, language and every frame variable ({})", expected[2..].join(", ")) });
+            problems.push(FrameProblem { line: 1, column: Some(column.clone()), message: format!("the column is missing; the header must name {address_column}, language and every frame variable ({})", expected[2..].join(", ")) });
         }
     }
     for header in headers
         .iter()
         .filter(|header| !expected.iter().any(|column| column == header))
     {
-        problems.push(FrameProblem { line: 1, column: Some(header.to_owned()), message: "this column is not email, language or a frame variable of the survey; remove it (names, addresses and other identifying data must not be imported)".to_owned() });
+        problems.push(FrameProblem { line: 1, column: Some(header.to_owned()), message: format!("this column is not {address_column}, language or a frame variable of the survey; remove it (names, addresses and other identifying data must not be imported)") });
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -195,13 +277,20 @@ fn parse_frame(
                 message,
             })
         };
-        let email = cell("email");
-        if !plausible_email(email) {
-            problem("email", format!("\"{email}\" is not an e-mail address"));
-        } else if known.contains(&email.to_lowercase()) || !seen.insert(email.to_lowercase()) {
+        let address = cell(address_column);
+        let malformed = match channel {
+            Channel::Email => (!plausible_email(address))
+                .then(|| format!("\"{address}\" is not an e-mail address")),
+            Channel::Letter => implausible_reference(address),
+        };
+        if let Some(message) = malformed {
+            problem(address_column, message);
+        } else if known.contains(&address.to_lowercase()) || !seen.insert(address.to_lowercase()) {
             problem(
-                "email",
-                "this address is already in the wave; each patient is listed once".to_owned(),
+                address_column,
+                format!(
+                    "this {address_column} is already in the wave; each patient is listed once"
+                ),
             );
         }
         let language = cell("language");
@@ -236,7 +325,7 @@ fn parse_frame(
             }
         }
         rows.push(FrameRow {
-            email: email.to_owned(),
+            address: address.to_owned(),
             language: language.to_owned(),
             frame,
         });
@@ -252,6 +341,28 @@ fn parse_frame(
         Ok(rows)
     } else {
         Err(problems)
+    }
+}
+
+/// Why a hospital's row reference is refused, if it is: it must be an opaque short reference,
+/// never an identity (no e-mail address, no spaces as in a name).
+fn implausible_reference(reference: &str) -> Option<String> {
+    if reference.is_empty() {
+        Some("the ref is empty; give every row the hospital's own reference".to_owned())
+    } else if reference.chars().count() > 64 {
+        Some(
+            "the ref is longer than 64 characters; use the hospital's short row reference"
+                .to_owned(),
+        )
+    } else if reference
+        .chars()
+        .any(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')))
+    {
+        Some(format!(
+            "\"{reference}\" is not an opaque reference: use letters, digits, - _ / . only (no names, no addresses)"
+        ))
+    } else {
+        None
     }
 }
 

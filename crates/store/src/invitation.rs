@@ -2,8 +2,10 @@
 
 use diesel::prelude::*;
 
+use crate::code::AccessCode;
 use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
+use crate::frame::Channel;
 use crate::schema::{contact_events, contacts, drafts, invitations, waves};
 use crate::secret::{looks_like_token, new_token, random_id, token_hash, EncryptionKey};
 use crate::wave::require_status;
@@ -130,9 +132,18 @@ impl Store {
         if !looks_like_token(token) {
             return Ok(TokenState::Unknown);
         }
+        self.lookup_hash(token_hash(token))
+    }
+
+    /// What an access code leads to; the same states as a token.
+    pub fn lookup_code(&self, code: &AccessCode) -> Result<TokenState> {
+        self.lookup_hash(self.key()?.code_hash(code))
+    }
+
+    fn lookup_hash(&self, hash: Vec<u8>) -> Result<TokenState> {
         let mut connection = self.connection()?;
         let found: Option<(String, Option<String>)> = invitations::table
-            .filter(invitations::token_hash.eq(token_hash(token)))
+            .filter(invitations::token_hash.eq(hash))
             .select((invitations::id, invitations::expires_on))
             .first(&mut connection)
             .optional()?;
@@ -187,7 +198,13 @@ impl Store {
         )
     }
 
-    fn change_status(&self, id: &str, from: &[&str], to: &str, action: &'static str) -> Result<()> {
+    pub(crate) fn change_status(
+        &self,
+        id: &str,
+        from: &[&str],
+        to: &str,
+        action: &'static str,
+    ) -> Result<()> {
         let mut connection = self.connection()?;
         let changed = diesel::update(
             invitations::table
@@ -264,6 +281,7 @@ impl Store {
         let rows: Vec<DueRow> = invitations::table
             .inner_join(contacts::table)
             .filter(invitations::wave_id.eq(wave))
+            .filter(contacts::channel.eq(Channel::Email.as_str()))
             .filter(invitations::status.eq_any(["invited", "opened"]))
             .filter(invitations::contacts_made.ge(mailings.start))
             .filter(invitations::contacts_made.lt(mailings.end))

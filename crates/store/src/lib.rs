@@ -19,12 +19,14 @@ mod access;
 mod anonymity;
 mod audit;
 mod calendar;
+mod code;
 mod connection;
 mod draft;
 mod error;
 mod export;
 mod frame;
 mod invitation;
+mod letter;
 mod reports;
 mod schema;
 mod scrub;
@@ -39,13 +41,15 @@ use connection::{ConnectionPool, PooledAny};
 
 pub use access::{ApiKey, Role};
 pub use audit::AuditEntry;
+pub use code::{AccessCode, CodeError};
 pub use connection::Backend;
 pub use error::{FrameProblem, Result, StoreError};
 pub use export::{
     AnonymityPolicy, AnonymityRefusal, Export, ExportOptions, ExportReport, Recoding,
 };
-pub use frame::ImportSummary;
+pub use frame::{ImportSummary, Letter};
 pub use invitation::{Invitation, IssuedToken, Mailing, ReminderDue, TokenState};
+pub use letter::{Outcome, PAPER_COUNT_KINDS};
 pub use reports::{
     Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,
     ReportState, ACTIVITIES, BLOCK_KINDS, SUMMARY,

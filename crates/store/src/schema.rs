@@ -63,6 +63,7 @@ diesel::table! {
         email -> Binary,
         language -> Text,
         frame -> Text,
+        channel -> Text,
     }
 }
 
@@ -77,6 +78,7 @@ diesel::table! {
         expires_on -> Nullable<Text>,
         last_contact_on -> Nullable<Text>,
         contacts_made -> BigInt,
+        outcome -> Nullable<Text>,
     }
 }
 
@@ -94,6 +96,24 @@ diesel::table! {
         invitation_id -> Text,
         page -> BigInt,
         answers -> Text,
+    }
+}
+
+diesel::table! {
+    paper_entries (invitation_id, pass) {
+        invitation_id -> Text,
+        pass -> BigInt,
+        entry -> Text,
+    }
+}
+
+// Response store: counts of paper cleaning and double-entry agreement per item.
+diesel::table! {
+    paper_counts (wave_id, item, kind) {
+        wave_id -> Text,
+        item -> Text,
+        kind -> Text,
+        n -> BigInt,
     }
 }
 

@@ -7,6 +7,7 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::code::AccessCode;
 use crate::error::{Result, StoreError};
 
 /// 128 random bits as 32 hex digits: ids of responses, waves, contacts and invitations.
@@ -47,7 +48,11 @@ pub(crate) fn looks_like_token(token: &str) -> bool {
 /// The AES-256-GCM key for contact data. It comes from configuration, never from the database,
 /// and never prints.
 #[derive(Clone)]
-pub struct EncryptionKey(Aes256Gcm);
+pub struct EncryptionKey {
+    cipher: Aes256Gcm,
+    /// Key of the hashes of access codes, derived from the encryption key.
+    lookup: [u8; 32],
+}
 
 impl std::fmt::Debug for EncryptionKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -64,9 +69,14 @@ impl EncryptionKey {
         if bytes.len() != 32 {
             return Err(StoreError::BadKey(bytes.len()));
         }
-        Aes256Gcm::new_from_slice(&bytes)
-            .map(EncryptionKey)
-            .map_err(|_| StoreError::BadKey(bytes.len()))
+        let cipher =
+            Aes256Gcm::new_from_slice(&bytes).map_err(|_| StoreError::BadKey(bytes.len()))?;
+        let lookup = Sha256::new()
+            .chain_update(b"vecu access code lookup key\0")
+            .chain_update(&bytes)
+            .finalize()
+            .into();
+        Ok(EncryptionKey { cipher, lookup })
     }
 
     /// A fresh random key, base64 (for tests and first set-up).
@@ -82,7 +92,7 @@ impl EncryptionKey {
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
         let sealed = self
-            .0
+            .cipher
             .encrypt(
                 Nonce::from_slice(&nonce),
                 Payload {
@@ -94,6 +104,18 @@ impl EncryptionKey {
         Ok([nonce.as_slice(), sealed.as_slice()].concat())
     }
 
+    /// Keyed SHA-256 of an access code: 60 bits are too few for a plain hash (all codes of a
+    /// wave could be found by trying every code offline), so the hash needs the key that stays
+    /// out of the database.
+    pub(crate) fn code_hash(&self, code: &AccessCode) -> Vec<u8> {
+        Sha256::new()
+            .chain_update(self.lookup)
+            .chain_update(b"code:")
+            .chain_update(code.as_str().as_bytes())
+            .finalize()
+            .to_vec()
+    }
+
     /// Decrypts what [`EncryptionKey::seal`] produced for the same context.
     pub(crate) fn open(&self, sealed: &[u8], context: &str) -> Result<String> {
         if sealed.len() < 12 {
@@ -101,7 +123,7 @@ impl EncryptionKey {
         }
         let (nonce, ciphertext) = sealed.split_at(12);
         let plaintext = self
-            .0
+            .cipher
             .decrypt(
                 Nonce::from_slice(nonce),
                 Payload {

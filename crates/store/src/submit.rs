@@ -11,7 +11,8 @@ use vecu_survey::ValidatedResponse;
 use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::invitation::load_invitation;
-use crate::schema::{contacts, drafts, invitations, responses};
+use crate::letter::add_paper_counts;
+use crate::schema::{contacts, drafts, invitations, paper_entries, responses};
 use crate::secret::random_id;
 use crate::wave::require_status;
 use crate::{calendar, Backend, ResponseId, Store};
@@ -28,6 +29,9 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Every mode.
+    pub const ALL: [Mode; 3] = [Mode::WebLink, Mode::WebCode, Mode::Paper];
+
     /// The name stored and exported.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -56,9 +60,31 @@ impl Store {
         response: &ValidatedResponse,
         mode: Mode,
     ) -> Result<SubmitOutcome> {
+        self.submit_with(invitation, response, mode, &[])
+    }
+
+    /// Submits a keyed paper questionnaire (mode paper) and, in the same transaction, adds
+    /// what the paper rules changed and how double entry agreed to the wave's paper counts:
+    /// `(item, kind)` pairs, one per event.
+    pub fn submit_paper(
+        &self,
+        invitation: &str,
+        response: &ValidatedResponse,
+        counts: &[(String, String)],
+    ) -> Result<SubmitOutcome> {
+        self.submit_with(invitation, response, Mode::Paper, counts)
+    }
+
+    fn submit_with(
+        &self,
+        invitation: &str,
+        response: &ValidatedResponse,
+        mode: Mode,
+        counts: &[(String, String)],
+    ) -> Result<SubmitOutcome> {
         let mut connection = self.connection()?;
         let (outcome, wave) = connection
-            .transaction(|connection| submit_in(connection, invitation, response, mode))?;
+            .transaction(|connection| submit_in(connection, invitation, response, mode, counts))?;
         // Nothing after the commit may fail the call: the response is stored.
         if let SubmitOutcome::Submitted(_) = &outcome {
             self.count_towards_mix(&wave);
@@ -141,6 +167,7 @@ fn submit_in(
     invitation: &str,
     response: &ValidatedResponse,
     mode: Mode,
+    paper_counts: &[(String, String)],
 ) -> Result<(SubmitOutcome, String)> {
     // PostgreSQL: share-lock the wave first, so that a close waits for submissions in flight
     // (and they for it) and its counts include them. SQLite serialises writers anyway.
@@ -197,6 +224,9 @@ fn submit_in(
         ))
         .execute(connection)?;
     diesel::delete(drafts::table.find(invitation)).execute(connection)?;
+    diesel::delete(paper_entries::table.filter(paper_entries::invitation_id.eq(invitation)))
+        .execute(connection)?;
+    add_paper_counts(connection, &current.wave, paper_counts)?;
     Ok((SubmitOutcome::Submitted(id), current.wave))
 }
 

@@ -7,7 +7,10 @@ use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
-use crate::schema::{contact_events, contacts, drafts, invitations, wave_counts, waves};
+use crate::letter::count_label;
+use crate::schema::{
+    contact_events, contacts, drafts, invitations, paper_entries, responses, wave_counts, waves,
+};
 use crate::secret::random_id;
 use crate::{audit, calendar, Store, WaveId};
 
@@ -37,9 +40,14 @@ pub struct SiteCounts {
     pub site: String,
     /// Counts by status (pending, invited, opened, submitted, opted_out, undeliverable).
     pub by_status: BTreeMap<String, i64>,
-    /// submitted / (contacted - undeliverable), where contacted excludes pending invitations;
-    /// `None` before anyone was contacted.
+    /// submitted / (contacted - undeliverable - deceased), where contacted excludes pending
+    /// invitations; `None` before anyone was contacted.
     pub response_rate: Option<f64>,
+    /// Responses by mode (web_link, web_code, paper).
+    pub responses_by_mode: BTreeMap<String, i64>,
+    /// Each mode's share of the response rate: responses in that mode / the same denominator,
+    /// so that the modes add up to the response rate.
+    pub response_rate_by_mode: BTreeMap<String, f64>,
 }
 
 impl SiteCounts {
@@ -50,8 +58,15 @@ impl SiteCounts {
     fn finish(mut self) -> SiteCounts {
         let count = |status: &str| self.by_status.get(status).copied().unwrap_or_default();
         let contacted: i64 = self.by_status.values().sum::<i64>() - count("pending");
-        let eligible = contacted - count("undeliverable");
-        self.response_rate = (eligible > 0).then(|| count("submitted") as f64 / eligible as f64);
+        // Undelivered letters and e-mails, and patients who died, are out of the denominator.
+        let eligible = contacted - count("undeliverable") - count("deceased");
+        let rate = |n: i64| (eligible > 0).then(|| n as f64 / eligible as f64);
+        self.response_rate = rate(count("submitted"));
+        self.response_rate_by_mode = self
+            .responses_by_mode
+            .iter()
+            .filter_map(|(mode, &n)| Some((mode.clone(), rate(n)?)))
+            .collect();
         self
     }
 }
@@ -165,19 +180,20 @@ impl Store {
             ..SiteCounts::default()
         };
         for (site, status, n) in rows {
-            sites
-                .entry(site.clone())
-                .or_insert_with(|| SiteCounts {
-                    site,
-                    ..SiteCounts::default()
-                })
-                .add(&status, n);
+            site_entry(&mut sites, site).add(&status, n);
             overall.add(&status, n);
         }
-        let responses = crate::schema::responses::table
-            .filter(crate::schema::responses::wave_id.eq(wave))
-            .count()
-            .get_result(&mut connection)?;
+        let stored: Vec<(String, String)> = responses::table
+            .filter(responses::wave_id.eq(wave))
+            .select((responses::frame, responses::mode))
+            .load(&mut connection)?;
+        let responses = stored.len() as i64;
+        for (frame, mode) in stored {
+            let site = site_of(&frame)?;
+            for counts in [site_entry(&mut sites, site), &mut overall] {
+                *counts.responses_by_mode.entry(mode.clone()).or_default() += 1;
+            }
+        }
         Ok(WaveStatus {
             wave: info,
             overall: overall.finish(),
@@ -186,8 +202,10 @@ impl Store {
         })
     }
 
-    /// Closes a wave and erases its identity vault (contacts, invitations, contact history,
-    /// drafts), keeping only counts per site and status for response rates.
+    /// Closes a wave and erases its identity vault (contacts and letter references,
+    /// invitations with their token and access-code hashes, contact history, drafts, keyed
+    /// paper entries), keeping only counts per site and status for response rates (counts per
+    /// mode come from the responses).
     pub fn close_wave(&self, wave: &str) -> Result<CloseSummary> {
         let mut connection = self.connection()?;
         let summary = connection.transaction(|connection| {
@@ -223,6 +241,10 @@ impl Store {
             for chunk in in_wave.chunks(500) {
                 diesel::delete(drafts::table.filter(drafts::invitation_id.eq_any(chunk)))
                     .execute(connection)?;
+                diesel::delete(
+                    paper_entries::table.filter(paper_entries::invitation_id.eq_any(chunk)),
+                )
+                .execute(connection)?;
                 diesel::delete(
                     contact_events::table.filter(contact_events::invitation_id.eq_any(chunk)),
                 )
@@ -333,22 +355,32 @@ pub(crate) fn require_status(
     }
 }
 
-/// (site, status) of every invitation of an open wave.
+/// (site, status) of every invitation of an open wave; an outcome code of a paper return
+/// counts under its own name (blank, deceased, refused).
 fn live_counts(connection: &mut AnyConnection, wave: &str) -> Result<Vec<(String, String)>> {
-    let rows: Vec<(String, String)> = invitations::table
+    let rows: Vec<(String, String, Option<String>)> = invitations::table
         .inner_join(contacts::table)
         .filter(invitations::wave_id.eq(wave))
-        .select((contacts::frame, invitations::status))
+        .select((contacts::frame, invitations::status, invitations::outcome))
         .load(connection)?;
     rows.into_iter()
-        .map(|(frame, status)| {
-            let frame: BTreeMap<String, String> = serde_json::from_str(&frame)
-                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-            let site = frame
-                .get(SITE_VARIABLE)
-                .cloned()
-                .unwrap_or_else(|| "all".to_owned());
-            Ok((site, status))
-        })
+        .map(|(frame, status, outcome)| Ok((site_of(&frame)?, count_label(status, outcome))))
         .collect()
+}
+
+/// The site of a stored frame (JSON), `all` when the survey has no site variable.
+fn site_of(frame: &str) -> Result<String> {
+    let frame: BTreeMap<String, String> =
+        serde_json::from_str(frame).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    Ok(frame
+        .get(SITE_VARIABLE)
+        .cloned()
+        .unwrap_or_else(|| "all".to_owned()))
+}
+
+fn site_entry(sites: &mut BTreeMap<String, SiteCounts>, site: String) -> &mut SiteCounts {
+    sites.entry(site.clone()).or_insert_with(|| SiteCounts {
+        site,
+        ..SiteCounts::default()
+    })
 }

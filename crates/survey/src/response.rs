@@ -117,6 +117,24 @@ impl Survey {
 
     /// Validates typed answers: none to hidden items, none missing where required and shown.
     pub fn validate_answers(&self, answers: Answers) -> Result<ValidatedResponse, ResponseErrors> {
+        self.validate_with(answers, true)
+    }
+
+    /// Validates the answers keyed from a paper questionnaire: none to hidden items (the paper
+    /// rules remove those first), but a required question may be left blank, since on paper
+    /// nothing can stop a patient from skipping it.
+    pub fn validate_paper_answers(
+        &self,
+        answers: Answers,
+    ) -> Result<ValidatedResponse, ResponseErrors> {
+        self.validate_with(answers, false)
+    }
+
+    fn validate_with(
+        &self,
+        answers: Answers,
+        required: bool,
+    ) -> Result<ValidatedResponse, ResponseErrors> {
         let visibility = self.visibility(&answers);
         let mut errors: Vec<ResponseError> = answers
             .iter()
@@ -127,7 +145,9 @@ impl Survey {
                 message: format!("item {id} is skipped by the answers given earlier, so it must not be answered; remove its answer"),
             })
             .collect();
-        errors.extend(self.missing_required(&visibility, None));
+        if required {
+            errors.extend(self.missing_required(&visibility, None));
+        }
         if errors.is_empty() {
             Ok(ValidatedResponse {
                 answers,

@@ -12,7 +12,9 @@ pub fn run(database: &str, command: AdminCommand) -> anyhow::Result<ExitCode> {
     match command {
         AdminCommand::CreateKey { role, name } => {
             let Some(role) = Role::parse(&role) else {
-                bail!("unknown role \"{role}\": use admin, researcher or patient-partner");
+                bail!(
+                    "unknown role \"{role}\": use admin, researcher, patient-partner or data-entry"
+                );
             };
             let store = open_store(database)?;
             let (holder, key) = store.create_api_key(&name, role)?;

@@ -22,6 +22,8 @@ struct FileSettings {
     public_url: Option<String>,
     secure_cookies: Option<bool>,
     behind_proxy: Option<bool>,
+    /// Paper questionnaires are keyed twice, blind.
+    double_entry: Option<bool>,
     /// A file holding the encryption key (base64), readable by vecu only.
     encryption_key_file: Option<std::path::PathBuf>,
     mail: Option<MailFileSettings>,
@@ -129,6 +131,7 @@ pub fn run(database: Option<&str>, args: ServeArgs) -> anyhow::Result<ExitCode> 
         secure_cookies: args.secure_cookies || file.secure_cookies.unwrap_or(false),
         behind_proxy: args.behind_proxy || file.behind_proxy.unwrap_or(false),
         mail,
+        double_entry: args.double_entry || file.double_entry.unwrap_or(false),
     };
     let links = match args.demo {
         Some(patients) => demo_wave(&store, patients)?,

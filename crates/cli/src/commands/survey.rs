@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use vecu_survey::{Codebook, LoadError, Survey, TableFormat};
+use vecu_survey::{Codebook, Lang, LoadError, Survey, TableFormat};
 
 use crate::args::SurveyCommand;
 
@@ -13,16 +13,7 @@ pub fn run(command: SurveyCommand) -> anyhow::Result<ExitCode> {
         SurveyCommand::Check { files } => Ok(check(&files)),
         SurveyCommand::Show { file, lang } => {
             let survey = load(&file)?;
-            let lang = match lang {
-                Some(code) => survey.language(&code).cloned().with_context(|| {
-                    format!(
-                        "{} has no language \"{code}\"; choose one of {}",
-                        file.display(),
-                        languages(&survey)
-                    )
-                })?,
-                None => survey.default_language().clone(),
-            };
+            let lang = language(&survey, &file, lang)?;
             print!("{}", vecu_survey::outline(&survey, &lang));
             Ok(ExitCode::SUCCESS)
         }
@@ -37,6 +28,26 @@ pub fn run(command: SurveyCommand) -> anyhow::Result<ExitCode> {
         SurveyCommand::Codebook { file } => {
             let survey = load(&file)?;
             println!("{}", serde_json::to_string_pretty(&Codebook::new(&survey))?);
+            Ok(ExitCode::SUCCESS)
+        }
+        SurveyCommand::Print {
+            file,
+            lang,
+            large,
+            out,
+        } => {
+            let survey = load(&file)?;
+            let lang = language(&survey, &file, lang)?;
+            let html = vecu_collect::paper_questionnaire(&survey, lang.as_str(), large);
+            std::fs::write(&out, html)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "{}: the paper questionnaire in {}{}; print it from a browser, or make a PDF with `chromium --headless --no-pdf-header-footer --print-to-pdf=questionnaire.pdf {}`",
+                out.display(),
+                lang.as_str(),
+                if large { ", large print" } else { "" },
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         SurveyCommand::Simulate { file, n, seed, out } => {
@@ -69,6 +80,20 @@ pub fn run(command: SurveyCommand) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The language asked for, which the survey must have, or its first language.
+fn language(survey: &Survey, file: &Path, asked: Option<String>) -> anyhow::Result<Lang> {
+    match asked {
+        Some(code) => survey.language(&code).cloned().with_context(|| {
+            format!(
+                "{} has no language \"{code}\"; choose one of {}",
+                file.display(),
+                languages(survey)
+            )
+        }),
+        None => Ok(survey.default_language().clone()),
     }
 }
 

@@ -1,9 +1,10 @@
-//! `vecu wave ...`: create, import-frame, open, status, close.
+//! `vecu wave ...`: create, import-frame, codes, open, status, reminders, close.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use vecu_store::WaveStatus;
+use vecu_store::{Letter, WaveStatus};
 
 use super::{open_store, survey::load_with_text};
 use crate::args::WaveCommand;
@@ -42,6 +43,46 @@ pub fn run(database: &str, command: WaveCommand) -> anyhow::Result<ExitCode> {
                 );
             }
         }
+        WaveCommand::Codes {
+            wave,
+            frame,
+            out,
+            public_url,
+        } => {
+            let csv = std::fs::File::open(&frame)
+                .with_context(|| format!("cannot read {}", frame.display()))?;
+            let (summary, letters) = store
+                .import_letter_frame(&wave, csv)
+                .with_context(|| format!("importing {}", frame.display()))?;
+            let public_url = public_url.unwrap_or_else(|| "http://127.0.0.1:8080".to_owned());
+            write_letters(&letters, &out, &public_url)?;
+            println!(
+                "{} letters with access codes written to {} (QR codes in {}); keep the file at the hospital and delete it after the mail-out",
+                summary.rows,
+                out.display(),
+                qr_folder(&out).display()
+            );
+            for (site, n) in &summary.by_site {
+                println!("  {site}: {n}");
+            }
+        }
+        WaveCommand::Reminders { wave, out } => {
+            let references = store.letter_reminders(&wave)?;
+            let mut writer = csv::Writer::from_path(&out)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            writer.write_record(["ref"])?;
+            for reference in &references {
+                writer.write_record([reference])?;
+            }
+            writer
+                .flush()
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "{} letters to remind, listed in {}",
+                references.len(),
+                out.display()
+            );
+        }
         WaveCommand::Close { wave } => {
             let summary = store.close_wave(&wave)?;
             println!(
@@ -51,6 +92,54 @@ pub fn run(database: &str, command: WaveCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The folder of the QR codes beside the letters: `letters.qr/` for `letters.csv`.
+fn qr_folder(out: &Path) -> PathBuf {
+    out.with_extension("qr")
+}
+
+/// Writes the mail-merge file and one QR code per letter (SVG, named by row number).
+fn write_letters(letters: &[Letter], out: &Path, public_url: &str) -> anyhow::Result<()> {
+    let folder = qr_folder(out);
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let mut writer =
+        csv::Writer::from_path(out).with_context(|| format!("cannot write {}", out.display()))?;
+    writer.write_record(["ref", "language", "code", "address", "link", "qr"])?;
+    let base = public_url.trim_end_matches('/');
+    let address = format!("{base}/code");
+    for (idx, letter) in letters.iter().enumerate() {
+        let code = letter.code.to_string();
+        let link = format!("{address}?code={code}&lang={}", letter.language);
+        let svg = qrcode::QrCode::new(link.as_bytes())
+            .context("making a QR code")?
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(160, 160)
+            .build();
+        let name = format!("{:05}.svg", idx + 1);
+        let path = folder.join(&name);
+        std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?;
+        let relative = format!(
+            "{}/{name}",
+            folder
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        );
+        writer.write_record([
+            letter.reference.as_str(),
+            letter.language.as_str(),
+            code.as_str(),
+            address.as_str(),
+            link.as_str(),
+            relative.as_str(),
+        ])?;
+    }
+    writer
+        .flush()
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(())
 }
 
 fn print_status(status: &WaveStatus) {
@@ -67,10 +156,20 @@ fn print_status(status: &WaveStatus) {
             .iter()
             .map(|(status, n)| format!("{status} {n}"))
             .collect();
+        let by_mode: Vec<String> = counts
+            .response_rate_by_mode
+            .iter()
+            .map(|(mode, rate)| format!("{mode} {:.1}%", 100.0 * rate))
+            .collect();
         println!(
-            "  {:<8} response rate {rate:>6}  {}",
+            "  {:<8} response rate {rate:>6}  {}{}",
             counts.site,
-            by_status.join(", ")
+            by_status.join(", "),
+            if by_mode.is_empty() {
+                String::new()
+            } else {
+                format!("; by mode: {}", by_mode.join(", "))
+            }
         );
     }
 }

@@ -13,30 +13,51 @@ pub fn page(
     switch_base: Option<&str>,
     body: Markup,
 ) -> Markup {
-    let survey_title = survey.title.get(texts.lang());
+    let languages: Vec<&str> = survey.languages.iter().map(|lang| lang.as_str()).collect();
+    frame(
+        texts,
+        survey.title.get(texts.lang()),
+        &languages,
+        heading,
+        switch_base,
+        body,
+    )
+}
+
+/// The same frame for pages that come before any survey is known (the access-code page) or
+/// that serve staff: the site's title and languages are given.
+pub fn frame(
+    texts: &Texts,
+    site_title: &str,
+    languages: &[&str],
+    heading: &str,
+    switch_base: Option<&str>,
+    body: Markup,
+) -> Markup {
+    let current = texts.lang().as_str();
     html! {
         (DOCTYPE)
-        html lang=(texts.lang().as_str()) {
+        html lang=(current) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
-                title { (heading) " – " (survey_title) }
+                title { (heading) " – " (site_title) }
                 link rel="stylesheet" href="/static/vecu.css";
             }
             body {
                 a class="skip" href="#main" { (texts.get("skip_to_content")) }
                 header {
-                    p class="survey-title" { (survey_title) }
+                    p class="survey-title" { (site_title) }
                     @if let Some(base) = switch_base {
                         nav aria-label=(texts.get("language_switch")) {
                             ul class="languages" {
-                                @for lang in &survey.languages {
+                                @for &lang in languages {
                                     li {
-                                        @if lang == texts.lang() {
-                                            span aria-current="true" lang=(lang.as_str()) { (language_name(lang.as_str())) }
+                                        @if lang == current {
+                                            span aria-current="true" lang=(lang) { (language_name(lang)) }
                                         } @else {
-                                            a href={ (base) "?lang=" (lang.as_str()) } lang=(lang.as_str()) hreflang=(lang.as_str()) { (language_name(lang.as_str())) }
+                                            a href={ (base) "?lang=" (lang) } lang=(lang) hreflang=(lang) { (language_name(lang)) }
                                         }
                                     }
                                 }

@@ -6,8 +6,24 @@ use vecu_survey::Survey;
 
 use crate::i18n::Texts;
 
+/// Where the welcome page's buttons go, and how it says that answers can be resumed.
+pub struct Actions<'a> {
+    /// `/s/{token}` for a link, `/c` for an access code: the forms post to `{base}/start` and
+    /// `{base}/optout`.
+    pub base: &'a str,
+    /// Message id of the resume sentence (same link, or the code again).
+    pub resume_text: &'a str,
+}
+
 /// The welcome page body.
-pub fn body(texts: &Texts, survey: &Survey, token: &str, csrf: &str, resuming: bool) -> Markup {
+pub fn body(
+    texts: &Texts,
+    survey: &Survey,
+    actions: &Actions<'_>,
+    csrf: &str,
+    resuming: bool,
+) -> Markup {
+    let base = actions.base;
     let lang = texts.lang();
     html! {
         @if let Some(description) = &survey.description {
@@ -19,8 +35,8 @@ pub fn body(texts: &Texts, survey: &Survey, token: &str, csrf: &str, resuming: b
         }
         h2 { (texts.get("welcome_privacy_heading")) }
         p { (texts.get("welcome_privacy")) }
-        p { (texts.get("welcome_resume")) }
-        form method="post" action={ "/s/" (token) "/start" } {
+        p { (texts.get(actions.resume_text)) }
+        form method="post" action={ (base) "/start" } {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="lang" value=(lang.as_str());
             button type="submit" class="primary" {
@@ -29,7 +45,7 @@ pub fn body(texts: &Texts, survey: &Survey, token: &str, csrf: &str, resuming: b
         }
         h2 { (texts.get("optout_heading")) }
         p { (texts.get("optout_text")) }
-        form method="post" action={ "/s/" (token) "/optout" } {
+        form method="post" action={ (base) "/optout" } {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="lang" value=(lang.as_str());
             button type="submit" class="secondary" { (texts.get("optout_button")) }

@@ -134,6 +134,7 @@ impl Caller {
         match self.0.role {
             Role::Admin | Role::Researcher => Ok(()),
             Role::PatientPartner => Err(ApiError::Forbidden("patient_partner")),
+            Role::DataEntry => Err(ApiError::Forbidden("data_entry")),
         }
     }
 }
@@ -151,6 +152,10 @@ impl FromRequest for Caller {
             .map(str::trim);
         let outcome = match (key, request.app_data::<web::Data<AppState>>()) {
             (Some(key), Some(state)) => match state.store.authenticate(key) {
+                // Data-entry keys open the data-entry pages only, never the researchers' API.
+                Ok(Some(holder)) if holder.role == Role::DataEntry => {
+                    Err(ApiError::Forbidden("data_entry"))
+                }
                 Ok(Some(holder)) => Ok(Caller(holder)),
                 Ok(None) => Err(ApiError::Unauthenticated),
                 Err(error) => Err(ApiError::Store(error)),

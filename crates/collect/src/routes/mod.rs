@@ -1,5 +1,7 @@
 //! Request handlers.
 
 pub mod api;
+pub mod code;
+pub mod entry;
 pub mod patient;
 pub mod reports;

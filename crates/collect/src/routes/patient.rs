@@ -24,7 +24,7 @@ type Page = Result<HttpResponse, PageError>;
 
 #[derive(Debug, Deserialize)]
 pub struct LangQuery {
-    lang: Option<String>,
+    pub(crate) lang: Option<String>,
     check: Option<u8>,
 }
 
@@ -34,20 +34,20 @@ pub struct TokenForm {
     lang: Option<String>,
 }
 
-fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+pub(crate) fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(markup.into_string())
 }
 
-fn redirect(to: &str) -> HttpResponse {
+pub(crate) fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
 }
 
 /// The client's address, for rate limiting only (never stored or logged).
-fn client(state: &AppState, request: &HttpRequest) -> IpAddr {
+pub(crate) fn client(state: &AppState, request: &HttpRequest) -> IpAddr {
     let forwarded = state
         .behind_proxy
         .then(|| {
@@ -63,7 +63,7 @@ fn client(state: &AppState, request: &HttpRequest) -> IpAddr {
 }
 
 /// The same page for unknown, used and expired links, in every interface language.
-fn unavailable() -> HttpResponse {
+pub(crate) fn unavailable() -> HttpResponse {
     message_in_all_languages(
         StatusCode::NOT_FOUND,
         "unavailable_heading",
@@ -71,7 +71,11 @@ fn unavailable() -> HttpResponse {
     )
 }
 
-fn message_in_all_languages(status: StatusCode, heading: &str, text: &str) -> HttpResponse {
+pub(crate) fn message_in_all_languages(
+    status: StatusCode,
+    heading: &str,
+    text: &str,
+) -> HttpResponse {
     let texts: Vec<Texts> = INTERFACE_LANGUAGES
         .iter()
         .filter_map(|code| Texts::interface(code))
@@ -91,7 +95,7 @@ fn message_in_all_languages(status: StatusCode, heading: &str, text: &str) -> Ht
 
 /// Runs store work on actix's blocking thread pool: a slow database never holds up a request
 /// worker, and with it the pages of other patients.
-async fn off_worker<T: Send + 'static>(
+pub(crate) async fn off_worker<T: Send + 'static>(
     state: &web::Data<AppState>,
     work: impl FnOnce(&AppState) -> Result<T, PageError> + Send + 'static,
 ) -> Result<T, PageError> {
@@ -140,7 +144,7 @@ async fn find<T: Send + 'static>(
     .await
 }
 
-fn too_many() -> HttpResponse {
+pub(crate) fn too_many() -> HttpResponse {
     message_in_all_languages(
         StatusCode::TOO_MANY_REQUESTS,
         "too_many_heading",
@@ -149,7 +153,7 @@ fn too_many() -> HttpResponse {
 }
 
 /// The page and answers of a saved draft (`state.store.draft`).
-fn draft_answers(
+pub(crate) fn draft_answers(
     survey: &Survey,
     draft: Option<(i64, serde_json::Value)>,
 ) -> (Option<i64>, Answers) {
@@ -164,7 +168,7 @@ fn draft_answers(
 }
 
 /// Sections shown for these answers, in order: the pages.
-fn pages(survey: &Survey, visibility: &Visibility) -> Vec<usize> {
+pub(crate) fn pages(survey: &Survey, visibility: &Visibility) -> Vec<usize> {
     (0..survey.sections.len())
         .filter(|&idx| {
             visibility.section_shown(idx)
@@ -194,7 +198,16 @@ pub async fn invitation_link(
     };
     let texts = Texts::choose(&survey, query.lang.as_deref(), Some(&invitation.language));
     let csrf = state.csrf.token(&format!("start:{token}"));
-    let body = welcome::body(&texts, &survey, &token, &csrf, resuming);
+    let body = welcome::body(
+        &texts,
+        &survey,
+        &welcome::Actions {
+            base: &format!("/s/{token}"),
+            resume_text: "welcome_resume",
+        },
+        &csrf,
+        resuming,
+    );
     let base = format!("/s/{token}");
     Ok(html(
         StatusCode::OK,
@@ -231,25 +244,35 @@ pub async fn start(
         Found::Other(_) => return Ok(unavailable()),
     };
     let texts = Texts::choose(&survey, form.lang.as_deref(), Some(&invitation.language));
-    let session = state.sessions.open(&invitation.id, texts.lang().as_str());
-    let (saved_page, answers) = draft_answers(&survey, draft);
-    let visible = pages(&survey, &survey.visibility(&answers));
-    // Resume where the patient stopped: the saved page, or the review once every page was seen.
-    let location = match saved_page.map(|page| page as usize) {
-        Some(page) if page >= survey.sections.len() => "/q/review".to_owned(),
-        Some(page) if visible.contains(&page) => format!("/q/{page}"),
-        _ => format!("/q/{}", visible.first().copied().unwrap_or_default()),
-    };
-    let cookie = Cookie::build(COOKIE, session)
+    let session = state
+        .sessions
+        .open(&invitation.id, texts.lang().as_str(), Mode::WebLink);
+    Ok(HttpResponse::SeeOther()
+        .cookie(session_cookie(&state, session))
+        .insert_header((header::LOCATION, resume_location(&survey, draft)))
+        .finish())
+}
+
+/// The session cookie: HttpOnly, SameSite=Strict, Secure when served over HTTPS.
+pub(crate) fn session_cookie(state: &AppState, session: String) -> Cookie<'static> {
+    Cookie::build(COOKIE, session)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.secure_cookies)
-        .finish();
-    Ok(HttpResponse::SeeOther()
-        .cookie(cookie)
-        .insert_header((header::LOCATION, location))
-        .finish())
+        .finish()
+}
+
+/// Where a patient resumes: the saved page, or the review once every page was seen, or the
+/// first page.
+pub(crate) fn resume_location(survey: &Survey, draft: Option<(i64, serde_json::Value)>) -> String {
+    let (saved_page, answers) = draft_answers(survey, draft);
+    let visible = pages(survey, &survey.visibility(&answers));
+    match saved_page.map(|page| page as usize) {
+        Some(page) if page >= survey.sections.len() => "/q/review".to_owned(),
+        Some(page) if visible.contains(&page) => format!("/q/{page}"),
+        _ => format!("/q/{}", visible.first().copied().unwrap_or_default()),
+    }
 }
 
 #[post("/s/{token}/optout")]
@@ -361,15 +384,15 @@ pub async fn opt_out_link(
 
 /// The session of this request and its invitation, when both are still valid, with the survey
 /// and the saved draft.
-struct Visit {
-    session_id: String,
-    session: Session,
-    invitation: Invitation,
-    survey: Arc<Survey>,
-    answers: Answers,
+pub(crate) struct Visit {
+    pub(crate) session_id: String,
+    pub(crate) session: Session,
+    pub(crate) invitation: Invitation,
+    pub(crate) survey: Arc<Survey>,
+    pub(crate) answers: Answers,
 }
 
-async fn visit(
+pub(crate) async fn visit(
     state: &web::Data<AppState>,
     request: &HttpRequest,
 ) -> Result<Option<Visit>, PageError> {
@@ -406,6 +429,24 @@ async fn visit(
     .await
 }
 
+/// The visit behind a form posted with the session's CSRF token; a forged form is refused.
+pub(crate) async fn posted_visit(
+    state: &web::Data<AppState>,
+    request: &HttpRequest,
+    csrf: &str,
+) -> Result<Option<Visit>, PageError> {
+    let Some(visit) = visit(state, request).await? else {
+        return Ok(None);
+    };
+    if !state
+        .csrf
+        .verify(&format!("session:{}", visit.session_id), csrf)
+    {
+        return Err(PageError::Forbidden);
+    }
+    Ok(Some(visit))
+}
+
 /// The visit behind a page view, with texts in the language asked for (which the session then
 /// keeps).
 async fn page_visit(
@@ -423,7 +464,7 @@ async fn page_visit(
     Ok(Some((visit, texts)))
 }
 
-fn session_expired() -> HttpResponse {
+pub(crate) fn session_expired() -> HttpResponse {
     message_in_all_languages(
         StatusCode::UNAUTHORIZED,
         "unavailable_heading",
@@ -431,7 +472,7 @@ fn session_expired() -> HttpResponse {
     )
 }
 
-fn thanks(texts: &Texts, survey: &Survey) -> HttpResponse {
+pub(crate) fn thanks(texts: &Texts, survey: &Survey) -> HttpResponse {
     let (heading, body) =
         outcome::message(texts, "thanks_heading", &["thanks_text", "thanks_close"]);
     html(
@@ -691,15 +732,9 @@ pub async fn submit(
     request: HttpRequest,
     form: web::Form<SubmitForm>,
 ) -> Page {
-    let Some(visit) = visit(&state, &request).await? else {
+    let Some(visit) = posted_visit(&state, &request, &form.csrf).await? else {
         return Ok(session_expired());
     };
-    if !state
-        .csrf
-        .verify(&format!("session:{}", visit.session_id), &form.csrf)
-    {
-        return Err(PageError::Forbidden);
-    }
     let survey = &visit.survey;
     let texts = Texts::choose(survey, None, Some(&visit.session.lang));
     let shown = survey.visibility(&visit.answers).into_shown_answers();
@@ -707,8 +742,9 @@ pub async fn submit(
         Ok(response) => {
             // Submitting twice (a double click, a retried request) stores one response.
             let invitation = visit.invitation.id.clone();
+            let mode = visit.session.mode;
             off_worker(&state, move |state| {
-                Ok(state.store.submit(&invitation, &response, Mode::WebLink)?)
+                Ok(state.store.submit(&invitation, &response, mode)?)
             })
             .await?;
             state.sessions.close(&visit.session_id);

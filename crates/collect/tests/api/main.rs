@@ -1,5 +1,7 @@
 //! The web service over real HTTP, on SQLite and on PostgreSQL.
 
+mod code;
+mod entry;
 mod helpers;
 mod mail;
 mod patient;

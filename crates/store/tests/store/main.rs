@@ -4,5 +4,6 @@ mod exports;
 mod fieldwork;
 mod frames;
 mod helpers;
+mod letters;
 mod privacy;
 mod submissions;

@@ -1,0 +1,374 @@
+//! The paper rules: how what data-entry staff type from a paper questionnaire becomes answers,
+//! the same way for every questionnaire, with every edit counted.
+//!
+//! What is typed, field by field (one field per question, one per matrix row):
+//! - nothing: no answer;
+//! - the option's number as printed beside its box (1, 2, ...), for single-choice, scale and
+//!   matrix questions; several numbers (`135` or `1 3 5`) for multiple choice; the value for
+//!   ratings and numbers; `MM/YYYY` (or `MMYYYY`) for months; the text for free text;
+//! - `m`: several boxes ticked on a question that takes one; the answer becomes missing
+//!   (rule "multiple ticks");
+//! - `u`: unreadable; the answer becomes missing (rule "unreadable").
+//!
+//! Then the routing rule: answers to questions that the patient's own earlier answers say to
+//! skip are removed (rule "routing").
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use vecu_survey::{Answers, Item, ItemKind, Survey};
+
+/// What one keyed questionnaire became.
+#[derive(Debug, Clone, Default)]
+pub struct Cleaned {
+    /// The answers kept.
+    pub answers: Answers,
+    /// Edits made by the rules: (field, rule), rule one of `multiple_ticks`, `unreadable`,
+    /// `routing_removed`.
+    pub edits: Vec<(String, &'static str)>,
+    /// Fields whose typed value is not allowed: (field, what to type instead). Nothing is
+    /// saved until there are none.
+    pub errors: Vec<(String, String)>,
+}
+
+/// The fields of a survey in paper order: (field name, question number and row letter, item).
+pub fn fields(survey: &Survey) -> Vec<(String, String, &Item)> {
+    let mut fields = Vec::new();
+    for (_, item) in survey.items() {
+        let Some(number) = survey.question_number(&item.id) else {
+            continue;
+        };
+        match &item.kind {
+            ItemKind::Matrix(matrix) => {
+                for (idx, row) in matrix.rows.iter().enumerate() {
+                    fields.push((
+                        format!("{}.{}", item.id, row.id),
+                        format!("{number}{}", crate::pages::paper::letter(idx)),
+                        item,
+                    ));
+                }
+            }
+            ItemKind::Display => {}
+            _ => fields.push((item.id.to_string(), number.to_string(), item)),
+        }
+    }
+    fields
+}
+
+/// A typed value as compared between two keyings: trimmed, lower case, inner spaces dropped.
+pub fn normalise(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Applies the paper rules to typed fields (by field name).
+pub fn clean(survey: &Survey, typed: &BTreeMap<String, String>) -> Cleaned {
+    let mut cleaned = Cleaned::default();
+    let mut json_answers: BTreeMap<String, Value> = BTreeMap::new();
+    for (field, _, item) in fields(survey) {
+        let text = typed.get(&field).map(|t| t.trim()).unwrap_or_default();
+        if text.is_empty() {
+            continue;
+        }
+        let is_text = matches!(item.kind, ItemKind::Text(_));
+        let code = normalise(text);
+        if !is_text && code == "m" {
+            cleaned.edits.push((field, "multiple_ticks"));
+            continue;
+        }
+        if !is_text && code == "u" {
+            cleaned.edits.push((field, "unreadable"));
+            continue;
+        }
+        match keyed_value(item, &field, text) {
+            Ok(value) => match &item.kind {
+                ItemKind::Matrix(_) => {
+                    let row = field
+                        .split_once('.')
+                        .map(|(_, row)| row.to_owned())
+                        .unwrap_or_default();
+                    let entry = json_answers
+                        .entry(item.id.to_string())
+                        .or_insert_with(|| json!({}));
+                    if let Some(object) = entry.as_object_mut() {
+                        object.insert(row, value);
+                    }
+                }
+                _ => {
+                    json_answers.insert(field, value);
+                }
+            },
+            Err(message) => cleaned.errors.push((field, message)),
+        }
+    }
+    let mut answers = Answers::new();
+    for (id, value) in json_answers {
+        let Some(item) = survey.item(&id) else {
+            continue;
+        };
+        match survey.parse_item_answer(item, &value) {
+            Ok(answer) => answers.insert(item.id.clone(), answer),
+            // A multiple choice with an exclusive box ticked beside others: several ticks.
+            Err(_) if matches!(item.kind, ItemKind::MultipleChoice(_)) => {
+                cleaned.edits.push((id, "multiple_ticks"))
+            }
+            Err(error) => cleaned.errors.push((id, error.message)),
+        }
+    }
+    // Routing: answers the patient's own earlier answers say to skip are removed.
+    let visibility = survey.visibility(&answers);
+    for (id, _) in answers.iter() {
+        if !visibility.item_shown(id) {
+            cleaned.edits.push((id.to_string(), "routing_removed"));
+        }
+    }
+    cleaned.answers = visibility.into_shown_answers();
+    cleaned
+}
+
+/// The JSON answer of one typed field, or what to type instead.
+fn keyed_value(item: &Item, field: &str, text: &str) -> Result<Value, String> {
+    let options_help =
+        |n: usize| format!("type 1 to {n}, m (several ticks), u (unreadable) or nothing");
+    match &item.kind {
+        ItemKind::SingleChoice(options) | ItemKind::Scale(options) => {
+            let n = options.options.len();
+            option_code(options, text).ok_or_else(|| options_help(n))
+        }
+        ItemKind::Matrix(matrix) => {
+            let n = matrix.options.options.len();
+            option_code(&matrix.options, text).ok_or_else(|| options_help(n))
+        }
+        ItemKind::MultipleChoice(options) => {
+            let n = options.options.len();
+            let parts: Vec<&str> = if n <= 9 && !text.contains([' ', ',']) {
+                text.split("").filter(|part| !part.is_empty()).collect()
+            } else {
+                text.split([' ', ','])
+                    .filter(|part| !part.is_empty())
+                    .collect()
+            };
+            let codes: Option<Vec<Value>> = parts
+                .iter()
+                .map(|part| option_code(options, part))
+                .collect();
+            codes.map(Value::Array).ok_or_else(|| {
+                format!(
+                    "type the numbers of the ticked boxes (1 to {n}), u (unreadable) or nothing"
+                )
+            })
+        }
+        ItemKind::Rating(_) => text
+            .parse::<i64>()
+            .ok()
+            .filter(|value| (0..=10).contains(value))
+            .map(Value::from)
+            .ok_or_else(|| "type the number ticked, 0 to 10, m, u or nothing".to_owned()),
+        ItemKind::Number(spec) => text
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|value| (spec.min..=spec.max).contains(value))
+            .map(Value::from)
+            .ok_or_else(|| {
+                format!(
+                    "type a number from {} to {}, u or nothing",
+                    spec.min, spec.max
+                )
+            }),
+        ItemKind::MonthYear(_) => month(text)
+            .map(Value::from)
+            .ok_or_else(|| "type the month and year as MM/YYYY, u or nothing".to_owned()),
+        ItemKind::Text(_) => Ok(Value::from(text)),
+        ItemKind::Display => Err(format!("{field} takes no answer")),
+    }
+}
+
+/// The code of the option with this printed number (1-based).
+fn option_code(options: &vecu_survey::Options, typed: &str) -> Option<Value> {
+    let number: usize = typed.trim().parse().ok()?;
+    let option = options.options.get(number.checked_sub(1)?)?;
+    Some(Value::from(option.code.as_str()))
+}
+
+/// `MM/YYYY`, `MM.YYYY`, `MM-YYYY` or `MMYYYY` as `YYYY-MM`.
+fn month(typed: &str) -> Option<String> {
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    let (month, year) = match typed.split_once(['/', '.', '-']) {
+        Some((month, year)) => (month.trim().to_owned(), year.trim().to_owned()),
+        None if digits.len() == 6 => (digits[..2].to_owned(), digits[2..].to_owned()),
+        None if digits.len() == 5 => (digits[..1].to_owned(), digits[1..].to_owned()),
+        None => return None,
+    };
+    let month: u32 = month.parse().ok()?;
+    let year: u32 = year.parse().ok()?;
+    ((1..=12).contains(&month) && year >= 1900).then(|| format!("{year:04}-{month:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> Survey {
+        let text = include_str!("../../../surveys/example.json");
+        vecu_survey::load_str(text).expect("example")
+    }
+
+    fn typed(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_rules_remove_skipped_answers_and_count_every_edit() {
+        let survey = example();
+        let fields = fields(&survey);
+        let surgery = fields
+            .iter()
+            .find(|(name, _, _)| name == "surgery")
+            .expect("surgery");
+        let ItemKind::SingleChoice(options) = &surgery.2.kind else {
+            panic!("single choice")
+        };
+        let no = options
+            .options
+            .iter()
+            .position(|option| option.code.as_str() == "no")
+            .expect("a no option")
+            + 1;
+        // "No" to surgery, yet the follow-up questions were answered; a double tick on the
+        // overall rating; an unreadable comment code is text, so kept.
+        let cleaned = clean(
+            &survey,
+            &typed(&[
+                ("surgery", &no.to_string()),
+                ("surgery_explained", "1"),
+                ("nights", "3"),
+                ("overall", "m"),
+                ("diagnosis_month", "03/2024"),
+            ]),
+        );
+        assert!(cleaned.errors.is_empty(), "{:?}", cleaned.errors);
+        let mut edits = cleaned.edits.clone();
+        edits.sort();
+        assert_eq!(
+            edits,
+            [
+                ("nights".to_owned(), "routing_removed"),
+                ("overall".to_owned(), "multiple_ticks"),
+                ("surgery_explained".to_owned(), "routing_removed"),
+            ]
+        );
+        assert_eq!(cleaned.answers.len(), 2, "surgery and the month stay");
+        assert!(survey.validate_paper_answers(cleaned.answers).is_ok());
+    }
+
+    #[test]
+    fn values_outside_the_printed_boxes_are_refused_with_what_to_type() {
+        let survey = example();
+        let cleaned = clean(
+            &survey,
+            &typed(&[
+                ("surgery", "7"),
+                ("overall", "11"),
+                ("diagnosis_month", "13/2024"),
+            ]),
+        );
+        let fields: Vec<&str> = cleaned.errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["diagnosis_month", "surgery", "overall"]);
+        assert!(cleaned.errors[1].1.starts_with("type 1 to"));
+        assert_eq!(normalise(" 1 3 5 "), "135");
+        assert_eq!(month("3.2024").as_deref(), Some("2024-03"));
+        assert_eq!(month("032024").as_deref(), Some("2024-03"));
+    }
+
+    /// What a keyer types for an answer: the printed box numbers, the value, the month.
+    fn typed_for(item: &Item, field: &str, answer: &vecu_survey::Answer) -> Option<String> {
+        use vecu_survey::Answer;
+        let position = |options: &vecu_survey::Options, code: &vecu_survey::Code| {
+            options
+                .options
+                .iter()
+                .position(|option| &option.code == code)
+                .map(|idx| (idx + 1).to_string())
+        };
+        match (&item.kind, answer) {
+            (ItemKind::SingleChoice(o) | ItemKind::Scale(o), Answer::Choice(code)) => {
+                position(o, code)
+            }
+            (ItemKind::MultipleChoice(o), Answer::Choices(codes)) => {
+                let numbers: Option<Vec<String>> = codes.iter().map(|c| position(o, c)).collect();
+                let separator = if o.options.len() > 9 { " " } else { "" };
+                numbers.map(|numbers| numbers.join(separator))
+            }
+            (ItemKind::Matrix(matrix), Answer::Matrix(rows)) => {
+                let row = field.split_once('.')?.1;
+                let code = rows.iter().find(|(id, _)| id.as_str() == row)?.1;
+                position(&matrix.options, code)
+            }
+            (_, Answer::Rating(value)) => Some(value.to_string()),
+            (_, Answer::Number(value)) => Some(value.to_string()),
+            (_, Answer::Text(text)) => Some(text.clone()),
+            (_, Answer::MonthYear { year, month }) => Some(format!("{month:02}/{year}")),
+            _ => None,
+        }
+    }
+
+    /// Simulated questionnaires of the shipped survey, typed as a keyer would, come back as
+    /// the same answers; and the keystrokes it takes, per answered question, are measured:
+    /// the access code and Enter, then per field its characters and one Tab to the next.
+    #[test]
+    fn keying_the_shipped_survey_round_trips_and_takes_few_keystrokes() {
+        let text = include_str!("../../../surveys/scape-cancer.json");
+        let survey = vecu_survey::load_str(text).expect("shipped survey");
+        let all_fields = fields(&survey);
+        let (mut keystrokes, mut answered, mut questionnaires) = (0usize, 0usize, 0usize);
+        for response in vecu_survey::simulate(&survey, 200, 7) {
+            let mut typed = BTreeMap::new();
+            for (field, _, item) in &all_fields {
+                if let Some(answer) = response.answers.get(&item.id) {
+                    if let Some(value) = typed_for(item, field, answer) {
+                        typed.insert(field.clone(), value);
+                    }
+                }
+            }
+            let cleaned = clean(&survey, &typed);
+            assert!(cleaned.errors.is_empty(), "{:?}", cleaned.errors);
+            assert!(cleaned.edits.is_empty(), "{:?}", cleaned.edits);
+            assert_eq!(cleaned.answers, response.answers);
+            // The code (13 characters) and Enter; per field its characters (free text aside:
+            // counted as one keystroke, the keyer copies words, not boxes) and a Tab; Enter.
+            keystrokes += 14;
+            keystrokes += typed
+                .iter()
+                .map(|(field, value)| {
+                    let long = all_fields
+                        .iter()
+                        .any(|(f, _, item)| f == field && matches!(item.kind, ItemKind::Text(_)));
+                    if long {
+                        1
+                    } else {
+                        value.chars().count()
+                    }
+                })
+                .sum::<usize>();
+            keystrokes += all_fields.len().saturating_sub(1) + 1;
+            answered += typed.len();
+            questionnaires += 1;
+        }
+        let per_questionnaire = keystrokes as f64 / questionnaires as f64;
+        let per_answer = keystrokes as f64 / answered as f64;
+        println!(
+            "keystrokes per questionnaire of {}: {per_questionnaire:.1} for {:.1} answered fields ({per_answer:.2} per answered field; {} fields in all)",
+            survey.id,
+            answered as f64 / questionnaires as f64,
+            all_fields.len()
+        );
+        assert!(per_answer < 3.0, "{per_answer:.2} keystrokes per answer");
+    }
+}

@@ -1,0 +1,518 @@
+//! Data entry of paper returns: staff log in with a data-entry key (or an admin key), open a
+//! questionnaire by its access code, key it on one page, and the paper rules turn it into a
+//! response of mode paper. With double entry, a second person keys it blind; it is accepted
+//! when both agree, and a third person decides where they disagree.
+
+use std::collections::BTreeMap;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use vecu_store::{AccessCode, Outcome, Role, SubmitOutcome, TokenState};
+
+use crate::form::Fields;
+use crate::pages::entry::{self, EntryView, Pass};
+use crate::paper_rules::{clean, fields, normalise};
+use crate::routes::patient::{client, html, off_worker, redirect, too_many};
+use crate::session::{StaffSession, STAFF_COOKIE};
+use crate::state::AppState;
+use crate::PageError;
+
+type Page = Result<HttpResponse, PageError>;
+
+/// The CSRF subject of the log-in form, which no session backs yet.
+const LOGIN_FORM: &str = "entry-login";
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    key: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OutcomeForm {
+    csrf: String,
+    outcome: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+fn staff(state: &AppState, request: &HttpRequest) -> Option<(String, StaffSession)> {
+    let id = request.cookie(STAFF_COOKIE)?.value().to_owned();
+    let session = state.staff.get(&id)?;
+    Some((id, session))
+}
+
+fn csrf_subject(session_id: &str) -> String {
+    format!("staff:{session_id}")
+}
+
+fn login_page(state: &AppState, failed: bool) -> HttpResponse {
+    html(
+        if failed {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::OK
+        },
+        entry::page(
+            "Log in",
+            entry::login(&state.csrf.token(LOGIN_FORM), failed),
+        ),
+    )
+}
+
+fn code_page(
+    state: &AppState,
+    (session_id, session): (&str, &StaffSession),
+    status: StatusCode,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> HttpResponse {
+    let csrf = state.csrf.token(&csrf_subject(session_id));
+    html(
+        status,
+        entry::page(
+            "Key a paper questionnaire",
+            entry::code_form(&session.name, &csrf, notice, error),
+        ),
+    )
+}
+
+/// The log-in page, or the access-code form once logged in.
+#[get("/entry")]
+pub async fn home(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<DoneQuery>,
+) -> Page {
+    let Some((id, session)) = staff(&state, &request) else {
+        return Ok(login_page(&state, false));
+    };
+    let notice = match query.done.as_deref() {
+        Some("stored") => Some("Saved: the questionnaire is stored as a paper response."),
+        Some("first") => Some("First keying saved. A second person keys it again, blind."),
+        Some("outcome") => Some("Outcome recorded."),
+        _ => None,
+    };
+    Ok(code_page(
+        &state,
+        (&id, &session),
+        StatusCode::OK,
+        notice,
+        None,
+    ))
+}
+
+#[post("/entry/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> Page {
+    if !state.csrf.verify(LOGIN_FORM, &form.csrf) {
+        return Err(PageError::Forbidden);
+    }
+    let address = client(&state, &request);
+    let key = form.key.trim().to_owned();
+    let holder = off_worker(&state, move |state| {
+        if !state.limiter.allowed(address) {
+            return Ok(Err(()));
+        }
+        let holder = state.store.authenticate(&key)?;
+        if holder.is_none() {
+            state.limiter.failed(address);
+        }
+        Ok(Ok(holder))
+    })
+    .await?;
+    match holder {
+        Err(()) => Ok(too_many()),
+        Ok(Some(holder)) if matches!(holder.role, Role::DataEntry | Role::Admin) => {
+            let session = state.staff.open(&holder.name);
+            let cookie = Cookie::build(STAFF_COOKIE, session)
+                .path("/entry")
+                .http_only(true)
+                .same_site(SameSite::Strict)
+                .secure(state.secure_cookies)
+                .finish();
+            Ok(HttpResponse::SeeOther()
+                .cookie(cookie)
+                .insert_header((header::LOCATION, "/entry"))
+                .finish())
+        }
+        Ok(_) => Ok(login_page(&state, true)),
+    }
+}
+
+/// Opens a questionnaire by its access code.
+#[post("/entry/code")]
+pub async fn open_code(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<CodeForm>,
+) -> Page {
+    let Some((id, session)) = staff(&state, &request) else {
+        return Ok(login_page(&state, false));
+    };
+    if !state.csrf.verify(&csrf_subject(&id), &form.csrf) {
+        return Err(PageError::Forbidden);
+    }
+    let unprocessable = |message: &str| {
+        Ok(code_page(
+            &state,
+            (&id, &session),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(message),
+        ))
+    };
+    let Ok(code) = AccessCode::parse(&form.code) else {
+        return unprocessable("This is not an access code: check it against the questionnaire.");
+    };
+    let found = off_worker(&state, move |state| Ok(state.store.lookup_code(&code)?)).await?;
+    match found {
+        TokenState::Usable(invitation) => {
+            state.staff.set_current(&id, Some(invitation.id));
+            Ok(redirect("/entry/form"))
+        }
+        TokenState::Submitted => unprocessable(
+            "This questionnaire was already answered (online or on paper): file it as a duplicate, it is not keyed.",
+        ),
+        TokenState::OptedOut => {
+            unprocessable("This patient opted out or the return was recorded without answers.")
+        }
+        TokenState::Expired => unprocessable("The wave of this code is not open."),
+        TokenState::Unknown => unprocessable("No questionnaire has this code."),
+    }
+}
+
+/// What is saved of a questionnaire so far, to choose the form.
+struct Keyings {
+    first: Option<BTreeMap<String, String>>,
+    second: Option<BTreeMap<String, String>>,
+}
+
+fn typed_fields(entry: &Value) -> BTreeMap<String, String> {
+    entry
+        .get("fields")
+        .and_then(Value::as_object)
+        .map(|object| {
+            object
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn keyings(state: &web::Data<AppState>, invitation: &str) -> Result<Keyings, PageError> {
+    let invitation = invitation.to_owned();
+    let entries = off_worker(state, move |state| {
+        Ok(state.store.paper_entries(&invitation)?)
+    })
+    .await?;
+    let pass = |wanted: u8| {
+        entries
+            .iter()
+            .find(|(pass, _)| *pass == wanted)
+            .map(|(_, entry)| typed_fields(entry))
+    };
+    Ok(Keyings {
+        first: pass(1),
+        second: pass(2),
+    })
+}
+
+/// Fields where two keyings differ, with both values.
+fn disagreements(
+    first: &BTreeMap<String, String>,
+    second: &BTreeMap<String, String>,
+) -> BTreeMap<String, (String, String)> {
+    let names: std::collections::BTreeSet<&String> = first.keys().chain(second.keys()).collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let a = first.get(name).cloned().unwrap_or_default();
+            let b = second.get(name).cloned().unwrap_or_default();
+            (normalise(&a) != normalise(&b)).then(|| (name.clone(), (a, b)))
+        })
+        .collect()
+}
+
+fn pass_for(state: &AppState, keyings: &Keyings) -> Pass {
+    match (&keyings.first, &keyings.second) {
+        (None, _) => Pass::First,
+        (Some(_), None) if state.double_entry => Pass::Second,
+        (Some(_), Some(_)) => Pass::Decision,
+        (Some(_), None) => Pass::First,
+    }
+}
+
+#[get("/entry/form")]
+pub async fn show_form(state: web::Data<AppState>, request: HttpRequest) -> Page {
+    let Some((id, session)) = staff(&state, &request) else {
+        return Ok(login_page(&state, false));
+    };
+    let Some(invitation) = session.current else {
+        return Ok(redirect("/entry"));
+    };
+    let keyings = keyings(&state, &invitation).await?;
+    let pass = pass_for(&state, &keyings);
+    let disagreeing = match (&keyings.first, &keyings.second) {
+        (Some(first), Some(second)) => disagreements(first, second),
+        _ => BTreeMap::new(),
+    };
+    render_form(
+        &state,
+        &id,
+        &invitation,
+        pass,
+        &BTreeMap::new(),
+        &[],
+        &disagreeing,
+    )
+    .await
+}
+
+async fn render_form(
+    state: &web::Data<AppState>,
+    session_id: &str,
+    invitation: &str,
+    pass: Pass,
+    typed: &BTreeMap<String, String>,
+    errors: &[(String, String)],
+    disagreeing: &BTreeMap<String, (String, String)>,
+) -> Page {
+    let invitation = invitation.to_owned();
+    let survey = off_worker(state, move |state| {
+        let invitation = state.store.invitation(&invitation)?;
+        state.survey(&invitation.survey_hash)
+    })
+    .await?;
+    let csrf = state.csrf.token(&csrf_subject(session_id));
+    let title = match pass {
+        Pass::First => "Key the questionnaire",
+        Pass::Second => "Key the questionnaire again",
+        Pass::Decision => "Decide where the keyings disagree",
+    };
+    let view = EntryView {
+        survey: &survey,
+        csrf: &csrf,
+        pass,
+        typed,
+        errors,
+        disagreements: disagreeing,
+    };
+    Ok(html(
+        if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        },
+        entry::page(title, entry::questionnaire(&view)),
+    ))
+}
+
+#[post("/entry/form")]
+pub async fn save_form(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<Fields>,
+) -> Page {
+    let Some((id, session)) = staff(&state, &request) else {
+        return Ok(login_page(&state, false));
+    };
+    let field = |name: &str| {
+        form.iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    if !state
+        .csrf
+        .verify(&csrf_subject(&id), field("csrf").unwrap_or_default())
+    {
+        return Err(PageError::Forbidden);
+    }
+    let Some(invitation) = session.current.clone() else {
+        return Ok(redirect("/entry"));
+    };
+    let keyings = keyings(&state, &invitation).await?;
+    let pass = pass_for(&state, &keyings);
+    if field("pass") != Some(&pass.number().to_string()) {
+        // Someone else keyed this questionnaire meanwhile: show the form that is due now.
+        return Ok(redirect("/entry/form"));
+    }
+    let survey = {
+        let invitation = invitation.clone();
+        off_worker(&state, move |state| {
+            let invitation = state.store.invitation(&invitation)?;
+            state.survey(&invitation.survey_hash)
+        })
+        .await?
+    };
+    let names: Vec<String> = fields(&survey)
+        .into_iter()
+        .map(|(name, _, _)| name)
+        .collect();
+    let typed: BTreeMap<String, String> = form
+        .iter()
+        .filter(|(key, value)| names.contains(key) && !value.trim().is_empty())
+        .map(|(key, value)| (key.clone(), value.trim().to_owned()))
+        .collect();
+    // The fields of the response: as typed, or, for a decision, the agreed ones and the decisions.
+    let (final_fields, agreement) = match (pass, &keyings.first, &keyings.second) {
+        (Pass::Second, Some(first), _) => (typed.clone(), Some(agreement(first, &typed))),
+        (Pass::Decision, Some(first), Some(second)) => {
+            let disagreeing = disagreements(first, second);
+            let mut decided = first.clone();
+            for name in disagreeing.keys() {
+                match typed.get(name) {
+                    Some(value) => decided.insert(name.clone(), value.clone()),
+                    None => decided.remove(name),
+                };
+            }
+            (decided, Some(agreement(first, second)))
+        }
+        _ => (typed.clone(), None),
+    };
+    let cleaned = clean(&survey, &final_fields);
+    if !cleaned.errors.is_empty() {
+        let disagreeing = match (&keyings.first, &keyings.second) {
+            (Some(first), Some(second)) => disagreements(first, second),
+            _ => BTreeMap::new(),
+        };
+        return render_form(
+            &state,
+            &id,
+            &invitation,
+            pass,
+            &typed,
+            &cleaned.errors,
+            &disagreeing,
+        )
+        .await;
+    }
+    let entry = json!({ "fields": typed });
+    let done = match (pass, &agreement) {
+        // Double entry: the first keying waits for the second.
+        (Pass::First, _) if state.double_entry => {
+            let invitation = invitation.clone();
+            off_worker(&state, move |state| {
+                Ok(state.store.save_paper_entry(&invitation, 1, &entry)?)
+            })
+            .await?;
+            "first"
+        }
+        // The second keying disagrees somewhere: kept for a third person's decision.
+        (Pass::Second, Some(agreement)) if agreement.iter().any(|(_, agreed)| !agreed) => {
+            let invitation = invitation.clone();
+            off_worker(&state, move |state| {
+                Ok(state.store.save_paper_entry(&invitation, 2, &entry)?)
+            })
+            .await?;
+            return Ok(redirect("/entry/form"));
+        }
+        _ => {
+            let response = survey
+                .validate_paper_answers(cleaned.answers.clone())
+                .map_err(|errors| {
+                    PageError::Store(vecu_store::StoreError::Corrupt(errors.to_string()))
+                })?;
+            let counts = counts(&cleaned.edits, agreement.as_deref());
+            let invitation = invitation.clone();
+            let submitted = off_worker(&state, move |state| {
+                Ok(state.store.submit_paper(&invitation, &response, &counts)?)
+            })
+            .await?;
+            if submitted == SubmitOutcome::AlreadySubmitted {
+                state.staff.set_current(&id, None);
+                return Ok(code_page(
+                    &state,
+                    (&id, &session),
+                    StatusCode::CONFLICT,
+                    None,
+                    Some("This questionnaire was answered meanwhile: it is not stored twice."),
+                ));
+            }
+            "stored"
+        }
+    };
+    state.staff.set_current(&id, None);
+    Ok(redirect(&format!("/entry?done={done}")))
+}
+
+/// Per field keyed in either pass: whether both keyings agree.
+fn agreement(
+    first: &BTreeMap<String, String>,
+    second: &BTreeMap<String, String>,
+) -> Vec<(String, bool)> {
+    let names: std::collections::BTreeSet<&String> = first.keys().chain(second.keys()).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let a = first.get(name).map(|v| normalise(v)).unwrap_or_default();
+            let b = second.get(name).map(|v| normalise(v)).unwrap_or_default();
+            (name.clone(), a == b)
+        })
+        .collect()
+}
+
+/// The paper counts of one accepted questionnaire: every rule's edit, the agreement of double
+/// entry per field, and the questionnaire itself (edited or not).
+fn counts(
+    edits: &[(String, &'static str)],
+    agreement: Option<&[(String, bool)]>,
+) -> Vec<(String, String)> {
+    let mut counts: Vec<(String, String)> = edits
+        .iter()
+        .map(|(field, rule)| (field.clone(), (*rule).to_owned()))
+        .collect();
+    for (field, agreed) in agreement.unwrap_or_default() {
+        let kind = if *agreed {
+            "double_agree"
+        } else {
+            "double_disagree"
+        };
+        counts.push((field.clone(), kind.to_owned()));
+    }
+    counts.push(("*".to_owned(), "questionnaires".to_owned()));
+    if !edits.is_empty() {
+        counts.push(("*".to_owned(), "questionnaires_edited".to_owned()));
+    }
+    counts
+}
+
+/// A return without answers: blank, undelivered, deceased or refused.
+#[post("/entry/outcome")]
+pub async fn record_outcome(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<OutcomeForm>,
+) -> Page {
+    let Some((id, session)) = staff(&state, &request) else {
+        return Ok(login_page(&state, false));
+    };
+    if !state.csrf.verify(&csrf_subject(&id), &form.csrf) {
+        return Err(PageError::Forbidden);
+    }
+    let (Some(invitation), Some(outcome)) = (session.current, Outcome::parse(&form.outcome)) else {
+        return Ok(redirect("/entry"));
+    };
+    off_worker(&state, move |state| {
+        Ok(state.store.record_outcome(&invitation, outcome)?)
+    })
+    .await?;
+    state.staff.set_current(&id, None);
+    Ok(redirect("/entry?done=outcome"))
+}
