@@ -27,5 +27,7 @@ server=$!
 # Screenshots of every page checked stay as artifacts beside the build.
 shots="${A11Y_SCREENSHOTS:-$target/a11y-screenshots}"
 mkdir -p "$shots"
-node check.mjs "$link" "$shots" "$keyboard_link"
+# Keys for the co-authors' pages (a researcher starts a report, a patient partner reads it).
+key() { "$target/debug/vecu" --database "$work/a11y.db" admin create-key --role "$1" --name "a11y $1" 2>/dev/null; }
+node check.mjs "$link" "$shots" "$keyboard_link" "$(key researcher)" "$(key patient-partner)"
 echo "screenshots: $shots" >&2

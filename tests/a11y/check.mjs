@@ -7,7 +7,7 @@
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 
-const [link, out, keyboardLink] = process.argv.slice(2);
+const [link, out, keyboardLink, researcherKey, partnerKey] = process.argv.slice(2);
 if (!keyboardLink) throw new Error('usage: node check.mjs LINK SCREENSHOT_DIR SECOND_LINK');
 const messages = JSON.parse(readFileSync(new URL('../../crates/collect/src/messages.json', import.meta.url), 'utf8'));
 const axeSource = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
@@ -20,16 +20,16 @@ const page = await browser.newPage({ viewport: { width: 360, height: 740 }, bypa
 let checked = 0;
 let violations = 0;
 
-async function check(name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
+async function check(name, target = page) {
+  await target.evaluate(axeSource);
+  const result = await target.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
   for (const v of result.violations) {
     violations += 1;
     console.log(`${name}: ${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
   }
   checked += 1;
   console.log(`${name}: ${result.violations.length} violations, ${result.passes.length} rules passed`);
-  await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
+  await target.screenshot({ path: `${out}/${name}.png`, fullPage: true });
 }
 
 await page.goto(link);
@@ -142,6 +142,31 @@ const lang = await kb.evaluate(() => document.documentElement.lang);
 const heading = await kb.evaluate(() => document.querySelector('h1') && document.querySelector('h1').textContent);
 if (heading !== messages.thanks_heading[lang]) throw new Error(`no thank-you page after sending: ${heading} (${kb.url()})`);
 console.log(`keyboard: ${pages} pages answered and sent with the keyboard alone; the thank-you page says "${heading}"`);
+// The co-authors' pages: a researcher starts a report through the API, a patient partner signs
+// in with their key and opens it.
+if (researcherKey && partnerKey) {
+  const base = new URL(link).origin;
+  const api = async (path, key, body) => {
+    const response = await fetch(base + path, {
+      method: body ? 'POST' : 'GET',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const waves = await api('/api/v1/waves', researcherKey);
+  const { id } = await api(`/api/v1/waves/${waves[0].id}/reports`, researcherKey, { title: 'Rapport de démonstration', lang: 'fr', threshold: 1 });
+  await api(`/api/v1/reports/${id}/blocks`, researcherKey, { finding: 'summary', kind: 'summary', text: 'Les patients ont répondu. Voici ce qu’ils disent.' });
+  const team = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
+  await team.goto(`${base}/team`);
+  await check('team-sign-in', team);
+  await team.fill('#key', partnerKey);
+  await Promise.all([team.waitForURL('**/team/reports'), team.press('#key', 'Enter')]);
+  await check('team-reports', team);
+  await team.goto(`${base}/team/reports/${id}`);
+  await check('team-report', team);
+}
 await browser.close();
 console.log(`accessibility: ${checked - (violations ? 1 : 0)} passed, ${violations ? 1 : 0} failed (${checked} pages, ${violations} violations)`);
 process.exit(violations ? 1 : 0);

@@ -8,7 +8,7 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{get, web, App, HttpResponse, HttpServer};
 
-use crate::routes::{api, code, entry, patient, reports};
+use crate::routes::{api, code, entry, patient, reports, team};
 use crate::state::AppState;
 
 /// Settings of the web service.
@@ -59,6 +59,7 @@ impl Application {
         let mut state = AppState::new(store, config.secure_cookies, config.behind_proxy, mailer);
         state.double_entry = config.double_entry;
         let state = web::Data::new(state);
+        let team_sessions = web::Data::new(team::TeamSessions::default());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -94,6 +95,17 @@ impl Application {
                 .service(reports::comment_item)
                 .service(reports::answer_item_comment)
                 .service(reports::item_comments)
+                .app_data(team_sessions.clone())
+                .service(team::sign_in_page)
+                .service(team::sign_in)
+                .service(team::sign_out)
+                .service(team::reports)
+                .service(team::download)
+                .service(team::report_page)
+                .service(team::add_block)
+                .service(team::comment)
+                .service(team::mark)
+                .service(team::decide)
                 .service(patient::invitation_link)
                 .service(patient::start)
                 .service(patient::opt_out)

@@ -14,7 +14,7 @@ mod words;
 
 pub use document::{ContributionLine, Document, Methods, TextBlock};
 pub use finding::{findings, Figure, Finding, FindingKind};
-pub use render::{contributions_csv, to_html, to_markdown};
+pub use render::{accessible_svg, contributions_csv, to_html, to_markdown};
 
 /// How the report names post-stratification by site, in `lang`.
 pub fn post_stratified_by_site(lang: &str) -> &'static str {

@@ -150,7 +150,7 @@ fn block_html(lang: &str, block: &TextBlock) -> Markup {
 }
 
 /// An SVG chart made accessible: a role and a name for screen readers.
-fn accessible_svg(svg: &str, name: &str) -> String {
+pub fn accessible_svg(svg: &str, name: &str) -> String {
     let escaped = name
         .replace('&', "&amp;")
         .replace('"', "&quot;")

@@ -24,6 +24,19 @@ pub fn page(
     )
 }
 
+/// The `head` of every page: UTF-8, phone viewport, no referrer, the one stylesheet.
+pub fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="referrer" content="no-referrer";
+            title { (title) }
+            link rel="stylesheet" href="/static/vecu.css";
+        }
+    }
+}
+
 /// The same frame for pages that come before any survey is known (the access-code page) or
 /// that serve staff: the site's title and languages are given.
 pub fn frame(
@@ -38,13 +51,7 @@ pub fn frame(
     html! {
         (DOCTYPE)
         html lang=(current) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
-                title { (heading) " – " (site_title) }
-                link rel="stylesheet" href="/static/vecu.css";
-            }
+            (head(&format!("{heading} – {site_title}")))
             body {
                 a class="skip" href="#main" { (texts.get("skip_to_content")) }
                 header {

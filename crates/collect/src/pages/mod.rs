@@ -7,4 +7,5 @@ pub mod outcome;
 pub mod paper;
 pub mod question;
 pub mod review;
+pub mod team;
 pub mod welcome;

@@ -5,3 +5,4 @@ pub mod code;
 pub mod entry;
 pub mod patient;
 pub mod reports;
+pub mod team;

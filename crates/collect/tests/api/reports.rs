@@ -6,11 +6,12 @@ use awc::http::Method;
 use serde_json::{json, Value};
 use vecu_store::{Backend, Role};
 
-use crate::helpers::{api, on_both_backends, spawn_app, TestApp};
+use crate::helpers::{api, on_both_backends, spawn_app, Browser, TestApp};
 
 on_both_backends!(
     a_researcher_and_a_partner_co_write_and_publish_a_report,
-    co_design_comments_are_answered_and_kept_with_the_survey_version
+    co_design_comments_are_answered_and_kept_with_the_survey_version,
+    partners_sign_in_and_write_on_the_team_pages
 );
 
 struct Keys {
@@ -432,4 +433,123 @@ async fn co_design_comments_are_answered_and_kept_with_the_survey_version(backen
     assert_eq!(body[0]["author"], "Claire Partner");
     assert_eq!(body[0]["answered_by"], "Dr Ana Researcher");
     assert_eq!(body[0]["resolved"], true);
+}
+
+async fn partners_sign_in_and_write_on_the_team_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    answer_every_invitation(&app);
+    let keys = keys(&app);
+    let (_, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/waves/{}/reports", app.wave),
+        &keys.researcher,
+        Some(json!({ "title": "Rapport d'équipe", "lang": "fr", "threshold": 3 })),
+    )
+    .await;
+    let report = body["id"].as_str().expect("report id").to_owned();
+
+    let mut browser = Browser::new(&app);
+    let page = browser.get("/team").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(r#"<label for="key">"#),
+        "the key field has a label"
+    );
+    // A wrong key: the same page, said plainly, no session.
+    let refused = browser
+        .post(
+            "/team/login",
+            &[("csrf", &page.csrf()), ("key", "vecu_wrong")],
+        )
+        .await;
+    assert_eq!(refused.status, 401);
+    assert!(refused.body.contains("Cette clé n'est pas valable"));
+    assert!(browser.cookie.is_none());
+    let signed_in = browser
+        .post(
+            "/team/login",
+            &[("csrf", &page.csrf()), ("key", &keys.partner)],
+        )
+        .await;
+    assert_eq!(
+        (signed_in.status, signed_in.location.as_deref()),
+        (303, Some("/team/reports"))
+    );
+    let cookie = signed_in
+        .headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+
+    let list = browser.get("/team/reports").await;
+    assert!(
+        list.body.contains(&format!("/team/reports/{report}")),
+        "the report is listed"
+    );
+    let path = format!("/team/reports/{report}");
+    let page = browser.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Important pour les patients"),
+        "partners get the priority form"
+    );
+    let csrf = page.csrf();
+    let written = browser
+        .post(
+            &format!("{path}/blocks"),
+            &[
+                ("csrf", &csrf),
+                ("finding", "item:overall"),
+                ("kind", "for_patients"),
+                ("text", "Une note de 9 ou 10 reste rare."),
+                ("back", "item-overall"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (written.status, written.location),
+        (303, Some(format!("{path}#item-overall")))
+    );
+    let marked = browser
+        .post(
+            &format!("{path}/marks"),
+            &[
+                ("csrf", &csrf),
+                ("finding", "item:overall"),
+                ("important", "yes"),
+                ("priority", "1"),
+                ("back", "item-overall"),
+            ],
+        )
+        .await;
+    assert_eq!(marked.status, 303);
+    let page = browser.get(&path).await;
+    assert!(page.body.contains("Une note de 9 ou 10 reste rare."));
+    assert!(
+        page.body.contains("par Claire Partner (patient partner)"),
+        "authorship shown"
+    );
+    // A partner cannot publish; the refusal says why. A forged form is refused.
+    let publish = browser
+        .post(&format!("{path}/publish"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(publish.status, 403);
+    assert!(
+        publish.body.contains("researchers publish"),
+        "{}",
+        publish.body
+    );
+    let forged = browser
+        .post(&format!("{path}/approve"), &[("csrf", "forged")])
+        .await;
+    assert_eq!(forged.status, 403);
+    let stored = app.store.report(&report).expect("report");
+    assert_eq!(stored.marks.len(), 1);
+    assert_eq!(stored.blocks[0].author, "Claire Partner");
 }

@@ -1,0 +1,324 @@
+//! Pages for the report's co-authors (researchers and patient partners): sign in with one's
+//! key, read the findings, write and comment, mark priorities, approve. No JavaScript; every
+//! action is a small form that comes back to the same place in the page.
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use vecu_report::{Document, Finding, TextBlock};
+use vecu_store::Role;
+
+/// Words of the team pages in the report's language.
+pub fn word(lang: &str, key: &str) -> &'static str {
+    let [fr, de, it, en] = match key {
+        "sign_in" => ["Se connecter", "Anmelden", "Accedi", "Sign in"],
+        "key" => ["Votre clé d'accès", "Ihr Zugangsschlüssel", "La sua chiave di accesso", "Your access key"],
+        "key_hint" => [
+            "La clé commence par vecu_. Elle vous a été remise par l'équipe de recherche.",
+            "Der Schlüssel beginnt mit vecu_. Sie haben ihn vom Forschungsteam erhalten.",
+            "La chiave inizia con vecu_. Le è stata data dal gruppo di ricerca.",
+            "The key starts with vecu_. The research team gave it to you.",
+        ],
+        "bad_key" => [
+            "Cette clé n'est pas valable. Vérifiez-la et réessayez.",
+            "Dieser Schlüssel ist nicht gültig. Prüfen Sie ihn und versuchen Sie es erneut.",
+            "Questa chiave non è valida. La verifichi e riprovi.",
+            "This key is not valid. Check it and try again.",
+        ],
+        "reports" => ["Rapports", "Berichte", "Rapporti", "Reports"],
+        "no_reports" => ["Aucun rapport pour l'instant.", "Noch keine Berichte.", "Ancora nessun rapporto.", "No reports yet."],
+        "signed_in_as" => ["Connecté·e :", "Angemeldet:", "Connesso/a:", "Signed in:"],
+        "sign_out" => ["Se déconnecter", "Abmelden", "Esci", "Sign out"],
+        "state" => ["État du rapport :", "Stand des Berichts:", "Stato del rapporto:", "Report state:"],
+        "add_text" => ["Ajouter un texte", "Text hinzufügen", "Aggiungi un testo", "Add a text"],
+        "kind" => ["Type de texte", "Art des Textes", "Tipo di testo", "Kind of text"],
+        "text" => ["Texte", "Text", "Testo", "Text"],
+        "save" => ["Enregistrer", "Speichern", "Salva", "Save"],
+        "comment" => ["Commenter ce texte", "Diesen Text kommentieren", "Commenta questo testo", "Comment on this text"],
+        "send_comment" => ["Envoyer le commentaire", "Kommentar senden", "Invia il commento", "Send comment"],
+        "important" => [
+            "Important pour les patients",
+            "Wichtig für Patientinnen und Patienten",
+            "Importante per i pazienti",
+            "Important to patients",
+        ],
+        "priority" => ["Rang de priorité (1 = le plus important)", "Priorität (1 = am wichtigsten)", "Priorità (1 = la più importante)", "Priority rank (1 = most important)"],
+        "save_mark" => ["Enregistrer mon choix", "Meine Wahl speichern", "Salva la mia scelta", "Save my choice"],
+        "review" => ["Envoyer en relecture", "Zur Durchsicht senden", "Invia in revisione", "Send for review"],
+        "approve" => ["J'approuve ce rapport tel qu'il est", "Ich gebe diesen Bericht so frei", "Approvo questo rapporto così com'è", "I approve this report as it is"],
+        "publish" => ["Publier", "Veröffentlichen", "Pubblica", "Publish"],
+        "decisions" => ["Relecture et publication", "Durchsicht und Veröffentlichung", "Revisione e pubblicazione", "Review and publication"],
+        "rule" => [
+            "Publier demande l'accord d'au moins un chercheur et d'un patient partenaire. Toute modification après accord renvoie le rapport en relecture.",
+            "Die Veröffentlichung braucht die Freigabe mindestens einer Forscherin oder eines Forschers und eines Patientenpartners. Jede Änderung nach der Freigabe schickt den Bericht zurück in die Durchsicht.",
+            "La pubblicazione richiede l'approvazione di almeno un ricercatore e di un paziente partner. Ogni modifica dopo l'approvazione rimanda il rapporto in revisione.",
+            "Publishing needs the approval of at least one researcher and one patient partner. Any change after approval sends the report back to review.",
+        ],
+        "download" => ["Télécharger le rapport (HTML)", "Bericht herunterladen (HTML)", "Scarica il rapporto (HTML)", "Download the report (HTML)"],
+        "problem" => ["Cela n'a pas pu être fait", "Das ging nicht", "Non è stato possibile", "That could not be done"],
+        "back" => ["Retour au rapport", "Zurück zum Bericht", "Torna al rapporto", "Back to the report"],
+        "interpretation" => ["Interprétation", "Interpretation", "Interpretazione", "Interpretation"],
+        "for_patients" => ["Ce que cela signifie pour les patients", "Was das für Patientinnen und Patienten bedeutet", "Cosa significa per i pazienti", "What this means for patients"],
+        "action" => ["Action recommandée", "Empfohlene Massnahme", "Azione raccomandata", "Recommended action"],
+        "summary" => ["Résumé en langage simple", "Zusammenfassung in einfacher Sprache", "Sintesi in linguaggio semplice", "Plain-language summary"],
+        "by" => ["par", "von", "di", "by"],
+        _ => ["", "", "", ""],
+    };
+    match lang {
+        "fr" => fr,
+        "de" => de,
+        "it" => it,
+        _ => en,
+    }
+}
+
+fn frame(lang: &str, title: &str, who: Option<(&str, Role)>, csrf: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang) {
+            (super::layout::head(title))
+            body {
+                a class="skip" href="#main" { "↓ " (title) }
+                @if let Some((name, role)) = who {
+                    header {
+                        p {
+                            (word(lang, "signed_in_as")) " " strong { (name) } " (" (role.as_str().replace('_', " ")) ")"
+                        }
+                        form method="post" action="/team/logout" {
+                            input type="hidden" name="csrf" value=(csrf);
+                            button type="submit" class="secondary" { (word(lang, "sign_out")) }
+                        }
+                    }
+                }
+                main id="main" tabindex="-1" {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+/// The sign-in page.
+pub fn sign_in(lang: &str, csrf: &str, failed: bool) -> Markup {
+    frame(
+        lang,
+        word(lang, "sign_in"),
+        None,
+        csrf,
+        html! {
+            @if failed {
+                div class="error-summary" role="alert" tabindex="-1" {
+                    p { (word(lang, "bad_key")) }
+                }
+            }
+            form method="post" action="/team/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                div class="field" {
+                    label for="key" { (word(lang, "key")) }
+                    p class="hint" id="key-hint" { (word(lang, "key_hint")) }
+                    input type="password" id="key" name="key" autocomplete="off" spellcheck="false"
+                        aria-describedby="key-hint" required;
+                }
+                button type="submit" { (word(lang, "sign_in")) }
+            }
+        },
+    )
+}
+
+/// The list of reports, by wave.
+pub fn report_list(
+    lang: &str,
+    who: (&str, Role),
+    csrf: &str,
+    reports: &[(String, String, String)],
+) -> Markup {
+    frame(
+        lang,
+        word(lang, "reports"),
+        Some(who),
+        csrf,
+        html! {
+            @if reports.is_empty() { p { (word(lang, "no_reports")) } }
+            ul {
+                @for (id, title, state) in reports {
+                    li { a href={ "/team/reports/" (id) } { (title) } " — " (state) }
+                }
+            }
+        },
+    )
+}
+
+fn anchor(id: &str) -> String {
+    id.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+fn block_view(lang: &str, id_base: &str, report: &str, csrf: &str, block: &TextBlock) -> Markup {
+    let comment_id = format!("comment-{}", block.id);
+    html! {
+        div class={ "block " (block.role) } {
+            h3 { (word(lang, block.kind.as_str())) }
+            @for paragraph in block.text.split("\n\n") { p { (paragraph) } }
+            p class="hint" {
+                (word(lang, "by")) " " (block.author) " (" (block.role.replace('_', " ")) "), " (block.date)
+                @if block.version > 1 { " · v" (block.version) }
+            }
+            @if !block.comments.is_empty() {
+                ul class="comments" {
+                    @for (author, role, date, text) in &block.comments {
+                        li { (text) " — " (author) " (" (role.replace('_', " ")) "), " (date) }
+                    }
+                }
+            }
+            form method="post" action={ "/team/reports/" (report) "/blocks/" (block.id) "/comments" } {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="back" value=(id_base);
+                div class="field" {
+                    label for=(comment_id) { (word(lang, "comment")) }
+                    textarea id=(comment_id) name="text" rows="2" required {}
+                }
+                button type="submit" class="secondary" { (word(lang, "send_comment")) }
+            }
+        }
+    }
+}
+
+fn finding_view(
+    lang: &str,
+    document: &Document,
+    report: &str,
+    csrf: &str,
+    role: Role,
+    name: &str,
+    finding: &Finding,
+) -> Markup {
+    let id = anchor(&finding.id);
+    let blocks: Vec<&TextBlock> = document
+        .blocks
+        .iter()
+        .filter(|b| b.finding == finding.id)
+        .collect();
+    let mine = document
+        .marks
+        .iter()
+        .find(|(f, author, _, _)| *f == finding.id && author == name);
+    let kinds: &[&str] = if finding.id == "summary" {
+        &["summary"]
+    } else {
+        &["interpretation", "for_patients", "action"]
+    };
+    html! {
+        section id=(id) aria-labelledby={ (id) "-title" } {
+            h2 id={ (id) "-title" } { (finding.title) }
+            @if let Some(svg) = &finding.chart_svg {
+                figure {
+                    (PreEscaped(vecu_report::accessible_svg(svg, &finding.title)))
+                }
+            }
+            @if !finding.figures.is_empty() {
+                table {
+                    tbody {
+                        @for figure in &finding.figures {
+                            tr {
+                                th scope="row" { (figure.label) }
+                                td { @if figure.suppressed.is_empty() { (figure.value) } @else { (figure.suppressed) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @for block in blocks { (block_view(lang, &id, report, csrf, block)) }
+            details {
+                summary { (word(lang, "add_text")) }
+                form method="post" action={ "/team/reports/" (report) "/blocks" } {
+                    input type="hidden" name="csrf" value=(csrf);
+                    input type="hidden" name="finding" value=(finding.id);
+                    input type="hidden" name="back" value=(id);
+                    div class="field" {
+                        label for={ (id) "-kind" } { (word(lang, "kind")) }
+                        select id={ (id) "-kind" } name="kind" {
+                            @for kind in kinds { option value=(kind) { (word(lang, kind)) } }
+                        }
+                    }
+                    div class="field" {
+                        label for={ (id) "-text" } { (word(lang, "text")) }
+                        textarea id={ (id) "-text" } name="text" rows="4" required {}
+                    }
+                    button type="submit" { (word(lang, "save")) }
+                }
+            }
+            @if role == Role::PatientPartner && finding.id != "summary" {
+                form method="post" action={ "/team/reports/" (report) "/marks" } class="mark" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    input type="hidden" name="finding" value=(finding.id);
+                    input type="hidden" name="back" value=(id);
+                    div class="field" {
+                        input type="checkbox" id={ (id) "-important" } name="important" value="yes" checked[mine.is_some_and(|m| m.2)];
+                        label for={ (id) "-important" } { (word(lang, "important")) }
+                    }
+                    div class="field" {
+                        label for={ (id) "-priority" } { (word(lang, "priority")) }
+                        input type="number" id={ (id) "-priority" } name="priority" min="1" max="99" inputmode="numeric"
+                            value=[mine.and_then(|m| m.3)];
+                    }
+                    button type="submit" class="secondary" { (word(lang, "save_mark")) }
+                }
+            }
+        }
+    }
+}
+
+/// A report with forms to write, comment, mark and decide.
+#[allow(clippy::too_many_arguments)]
+pub fn report_page(document: &Document, report: &str, who: (&str, Role), csrf: &str) -> Markup {
+    let lang = document.lang.as_str();
+    let summary = Finding {
+        id: "summary".to_owned(),
+        kind: vecu_report::FindingKind::Domain,
+        title: word(lang, "summary").to_owned(),
+        figures: Vec::new(),
+        chart_svg: None,
+        draft: String::new(),
+    };
+    frame(
+        lang,
+        &document.title,
+        Some(who),
+        csrf,
+        html! {
+            p { (word(lang, "state")) " " strong { (document.state) } }
+            p { a href={ "/team/reports/" (report) "/report.html" } { (word(lang, "download")) } }
+            (finding_view(lang, document, report, csrf, who.1, who.0, &summary))
+            @for finding in &document.findings {
+                (finding_view(lang, document, report, csrf, who.1, who.0, finding))
+            }
+            section id="decisions" aria-labelledby="decisions-title" {
+                h2 id="decisions-title" { (word(lang, "decisions")) }
+                p { (word(lang, "rule")) }
+                ul {
+                    @for (name, role, date) in &document.approvals { li { (name) " (" (role.replace('_', " ")) "), " (date) } }
+                }
+                @for action in ["review", "approve", "publish"] {
+                    form method="post" action={ "/team/reports/" (report) "/" (action) } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        button type="submit" { (word(lang, action)) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// A refused action, said plainly, with the way back.
+pub fn problem(lang: &str, who: (&str, Role), csrf: &str, message: &str, back: &str) -> Markup {
+    frame(
+        lang,
+        word(lang, "problem"),
+        Some(who),
+        csrf,
+        html! {
+            div class="error-summary" role="alert" { p { (message) } }
+            p { a href=(back) { (word(lang, "back")) } }
+        },
+    )
+}
