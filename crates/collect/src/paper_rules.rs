@@ -31,28 +31,107 @@ pub struct Cleaned {
     pub errors: Vec<(String, String)>,
 }
 
-/// The fields of a survey in paper order: (field name, question number and row letter, item).
-pub fn fields(survey: &Survey) -> Vec<(String, String, &Item)> {
+/// One field of the data-entry page: a question, or a row of a matrix.
+#[derive(Debug, Clone)]
+pub struct Field<'a> {
+    /// Form name: the item id, or `item.row` for a matrix row.
+    pub name: String,
+    /// As printed: the question number, and the row letter of a matrix (`12b`).
+    pub label: String,
+    /// The question.
+    pub item: &'a Item,
+    /// The section (page) it is in.
+    pub section: usize,
+    /// Answered with one character (at most nine boxes): keyed in its section's line.
+    pub in_line: bool,
+}
+
+/// The fields of a survey in paper order.
+pub fn fields(survey: &Survey) -> Vec<Field<'_>> {
+    let one_character = |options: &vecu_survey::Options| options.options.len() <= 9;
     let mut fields = Vec::new();
-    for (_, item) in survey.items() {
+    for (section, item) in survey.items() {
         let Some(number) = survey.question_number(&item.id) else {
             continue;
         };
         match &item.kind {
             ItemKind::Matrix(matrix) => {
                 for (idx, row) in matrix.rows.iter().enumerate() {
-                    fields.push((
-                        format!("{}.{}", item.id, row.id),
-                        format!("{number}{}", crate::pages::paper::letter(idx)),
+                    fields.push(Field {
+                        name: format!("{}.{}", item.id, row.id),
+                        label: format!("{number}{}", crate::pages::paper::letter(idx)),
                         item,
-                    ));
+                        section,
+                        in_line: one_character(&matrix.options),
+                    });
                 }
             }
             ItemKind::Display => {}
-            _ => fields.push((item.id.to_string(), number.to_string(), item)),
+            kind => fields.push(Field {
+                name: item.id.to_string(),
+                label: number.to_string(),
+                item,
+                section,
+                in_line: matches!(kind, ItemKind::SingleChoice(o) | ItemKind::Scale(o) if one_character(o)),
+            }),
         }
     }
     fields
+}
+
+/// The form name of a section's line.
+pub fn line_name(section: usize) -> String {
+    format!("line.{section}")
+}
+
+/// Spreads each section's line over its one-character fields, in paper order: one character
+/// per field (`.` for a blank box, spaces ignored, the rest of the line blank when it ends
+/// early). Returns the fields typed and the lines that hold too many characters.
+pub fn expand_lines(
+    survey: &Survey,
+    lines: &BTreeMap<usize, String>,
+) -> (BTreeMap<String, String>, Vec<(String, String)>) {
+    let all = fields(survey);
+    let mut typed = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (&section, line) in lines {
+        let in_line: Vec<&Field> = all
+            .iter()
+            .filter(|field| field.section == section && field.in_line)
+            .collect();
+        let characters: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if characters.len() > in_line.len() {
+            errors.push((
+                line_name(section),
+                format!(
+                    "{} characters for {} questions: one character per question, . for a blank",
+                    characters.len(),
+                    in_line.len()
+                ),
+            ));
+            continue;
+        }
+        for (field, character) in in_line.iter().zip(characters) {
+            if character != '.' {
+                typed.insert(field.name.clone(), character.to_string());
+            }
+        }
+    }
+    (typed, errors)
+}
+
+/// A section's line as typed, rebuilt from the fields (to show it again after an error).
+pub fn line_text(fields: &[&Field<'_>], typed: &BTreeMap<String, String>) -> String {
+    let text: String = fields
+        .iter()
+        .map(|field| {
+            typed
+                .get(&field.name)
+                .and_then(|value| value.chars().next())
+                .unwrap_or('.')
+        })
+        .collect();
+    text.trim_end_matches('.').to_owned()
 }
 
 /// A typed value as compared between two keyings: trimmed, lower case, inner spaces dropped.
@@ -68,7 +147,10 @@ pub fn normalise(typed: &str) -> String {
 pub fn clean(survey: &Survey, typed: &BTreeMap<String, String>) -> Cleaned {
     let mut cleaned = Cleaned::default();
     let mut json_answers: BTreeMap<String, Value> = BTreeMap::new();
-    for (field, _, item) in fields(survey) {
+    for Field {
+        name: field, item, ..
+    } in fields(survey)
+    {
         let text = typed.get(&field).map(|t| t.trim()).unwrap_or_default();
         if text.is_empty() {
             continue;
@@ -230,9 +312,9 @@ mod tests {
         let fields = fields(&survey);
         let surgery = fields
             .iter()
-            .find(|(name, _, _)| name == "surgery")
+            .find(|field| field.name == "surgery")
             .expect("surgery");
-        let ItemKind::SingleChoice(options) = &surgery.2.kind else {
+        let ItemKind::SingleChoice(options) = &surgery.item.kind else {
             panic!("single choice")
         };
         let no = options
@@ -327,48 +409,77 @@ mod tests {
         let text = include_str!("../../../surveys/scape-cancer.json");
         let survey = vecu_survey::load_str(text).expect("shipped survey");
         let all_fields = fields(&survey);
+        let sections: std::collections::BTreeSet<usize> = all_fields
+            .iter()
+            .filter(|field| field.in_line)
+            .map(|field| field.section)
+            .collect();
         let (mut keystrokes, mut answered, mut questionnaires) = (0usize, 0usize, 0usize);
         for response in vecu_survey::simulate(&survey, 200, 7) {
             let mut typed = BTreeMap::new();
-            for (field, _, item) in &all_fields {
-                if let Some(answer) = response.answers.get(&item.id) {
-                    if let Some(value) = typed_for(item, field, answer) {
-                        typed.insert(field.clone(), value);
+            for field in &all_fields {
+                if let Some(answer) = response.answers.get(&field.item.id) {
+                    if let Some(value) = typed_for(field.item, &field.name, answer) {
+                        typed.insert(field.name.clone(), value);
                     }
                 }
             }
-            let cleaned = clean(&survey, &typed);
+            // What the keyer types: each section's line, the other fields one by one.
+            let mut lines = BTreeMap::new();
+            for &section in &sections {
+                let in_line: Vec<&Field> = all_fields
+                    .iter()
+                    .filter(|field| field.section == section && field.in_line)
+                    .collect();
+                lines.insert(section, line_text(&in_line, &typed));
+            }
+            let (from_lines, errors) = expand_lines(&survey, &lines);
+            assert!(errors.is_empty(), "{errors:?}");
+            let mut keyed: BTreeMap<String, String> = typed
+                .iter()
+                .filter(|(name, _)| all_fields.iter().any(|f| &f.name == *name && !f.in_line))
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect();
+            keyed.extend(from_lines);
+            let cleaned = clean(&survey, &keyed);
             assert!(cleaned.errors.is_empty(), "{:?}", cleaned.errors);
             assert!(cleaned.edits.is_empty(), "{:?}", cleaned.edits);
             assert_eq!(cleaned.answers, response.answers);
-            // The code (13 characters) and Enter; per field its characters (free text aside:
-            // counted as one keystroke, the keyer copies words, not boxes) and a Tab; Enter.
+            // The code (13 characters) and Enter; each line's characters and a Tab; each other
+            // field's characters (free text counted as one: the keyer copies words, not boxes)
+            // and a Tab; Enter to save.
             keystrokes += 14;
-            keystrokes += typed
-                .iter()
-                .map(|(field, value)| {
-                    let long = all_fields
-                        .iter()
-                        .any(|(f, _, item)| f == field && matches!(item.kind, ItemKind::Text(_)));
-                    if long {
+            keystrokes += lines
+                .values()
+                .map(|line| line.chars().count() + 1)
+                .sum::<usize>();
+            for field in all_fields.iter().filter(|field| !field.in_line) {
+                let value = keyed.get(&field.name).map_or(0, |value| {
+                    if matches!(field.item.kind, ItemKind::Text(_)) {
                         1
                     } else {
                         value.chars().count()
                     }
-                })
-                .sum::<usize>();
-            keystrokes += all_fields.len().saturating_sub(1) + 1;
+                });
+                keystrokes += value + 1;
+            }
+            keystrokes += 1;
             answered += typed.len();
             questionnaires += 1;
         }
         let per_questionnaire = keystrokes as f64 / questionnaires as f64;
         let per_answer = keystrokes as f64 / answered as f64;
+        let without_code = (keystrokes - 14 * questionnaires) as f64 / answered as f64;
         println!(
-            "keystrokes per questionnaire of {}: {per_questionnaire:.1} for {:.1} answered fields ({per_answer:.2} per answered field; {} fields in all)",
+            "keystrokes per questionnaire of {}: {per_questionnaire:.1} for {:.1} answered fields ({per_answer:.2} per answered field, {without_code:.2} without typing the code; {} fields in all, {} in lines)",
             survey.id,
             answered as f64 / questionnaires as f64,
-            all_fields.len()
+            all_fields.len(),
+            all_fields.iter().filter(|field| field.in_line).count()
         );
-        assert!(per_answer < 3.0, "{per_answer:.2} keystrokes per answer");
+        assert!(
+            without_code < 2.0,
+            "{without_code:.2} keystrokes per answer"
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use maud::{html, Markup, DOCTYPE};
 use vecu_survey::{ItemKind, Survey};
 
-use crate::paper_rules::fields;
+use crate::paper_rules::{fields, line_name, line_text, Field};
 
 /// A staff page: English, the same stylesheet as the patient pages.
 pub fn page(title: &str, body: Markup) -> Markup {
@@ -110,19 +110,53 @@ pub struct EntryView<'a> {
     pub disagreements: &'a BTreeMap<String, (String, String)>,
 }
 
-/// The questionnaire on one page: one row per question (or matrix row), paper order.
+/// The questionnaire on one page, in paper order. Keying (passes 1 and 2): one line per part
+/// for the questions answered with one character (the box numbers in a row, `.` for a blank),
+/// and a field for each other question. Deciding: a field per disagreeing answer.
 pub fn questionnaire(view: &EntryView<'_>) -> Markup {
+    let all = fields(view.survey);
+    let deciding = view.pass == Pass::Decision;
+    let error_of = |name: &str| {
+        view.errors
+            .iter()
+            .filter(|(field, _)| field == name)
+            .map(|(_, message)| message.as_str())
+            .collect::<Vec<_>>()
+    };
+    // What each row of the form is: a line of a part, or one field.
+    enum Row<'a> {
+        Line(usize, Vec<&'a Field<'a>>),
+        One(&'a Field<'a>),
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    for field in &all {
+        if deciding {
+            if view.disagreements.contains_key(&field.name) {
+                rows.push(Row::One(field));
+            }
+        } else if field.in_line {
+            match rows
+                .iter_mut()
+                .find(|row| matches!(row, Row::Line(section, _) if *section == field.section))
+            {
+                Some(Row::Line(_, members)) => members.push(field),
+                _ => rows.push(Row::Line(field.section, vec![field])),
+            }
+        } else {
+            rows.push(Row::One(field));
+        }
+    }
+    // Errors on fields of a line are shown on the line.
+    let line_of = |name: &str| {
+        all.iter()
+            .find(|field| field.name == name && field.in_line && !deciding)
+            .map(|field| line_name(field.section))
+    };
     let lang = view.survey.default_language();
-    let rows: Vec<_> = fields(view.survey)
-        .into_iter()
-        .filter(|(field, _, _)| {
-            view.pass != Pass::Decision || view.disagreements.contains_key(field)
-        })
-        .collect();
     html! {
         p {
             @match view.pass {
-                Pass::First => "Type each answer as the number beside the ticked box; m for several ticks, u for unreadable, nothing when blank. Enter saves.",
+                Pass::First => "Each part has a line: type the number beside the ticked box of each question in turn, . for a blank, m for several ticks, u for unreadable. Other questions have their own field. Tab moves on, Enter saves.",
                 Pass::Second => "Second keying (double entry): type the questionnaire again without looking at the first keying.",
                 Pass::Decision => "The two keyings disagree on these answers. Look at the paper and type the right value.",
             }
@@ -132,7 +166,8 @@ pub fn questionnaire(view: &EntryView<'_>) -> Markup {
                 h2 id="error-summary-title" { "Check these answers" }
                 ul {
                     @for (field, message) in view.errors {
-                        li { a href={ "#f-" (field) } { (field) ": " (message) } }
+                        @let target = line_of(field).unwrap_or_else(|| field.clone());
+                        li { a href={ "#f-" (target) } { (label_of(&all, field)) ": " (message) } }
                     }
                 }
             }
@@ -145,7 +180,7 @@ pub fn questionnaire(view: &EntryView<'_>) -> Markup {
                     tr {
                         th scope="col" { "Q" }
                         th scope="col" { "Question and boxes" }
-                        @if view.pass == Pass::Decision {
+                        @if deciding {
                             th scope="col" { "1st" }
                             th scope="col" { "2nd" }
                         }
@@ -153,30 +188,59 @@ pub fn questionnaire(view: &EntryView<'_>) -> Markup {
                     }
                 }
                 tbody {
-                    @for (idx, (field, number, item)) in rows.iter().enumerate() {
-                        @let error = view.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m);
-                        @let id = format!("f-{field}");
-                        tr class=[error.map(|_| "has-error")] {
-                            th scope="row" { label for=(id) { (number) } }
-                            td {
-                                span class="entry-text" { (short(item.text.get(lang))) }
-                                " "
-                                span class="hint" id={ (id) "-hint" } { (boxes(item, lang)) }
-                                @if let Some(error) = error {
-                                    " " span class="error" id={ (id) "-error" } { (error) }
+                    @for (idx, row) in rows.iter().enumerate() {
+                        @match row {
+                            Row::Line(section, members) => {
+                                @let name = line_name(*section);
+                                @let id = format!("f-{name}");
+                                @let errors: Vec<String> = members.iter().flat_map(|field| error_of(&field.name).into_iter().map(|m| format!("{}: {m}", field.label))).chain(error_of(&name).into_iter().map(str::to_owned)).collect();
+                                tr class=[(!errors.is_empty()).then_some("has-error")] {
+                                    th scope="row" { label for=(id) { "Part " (section + 1) } }
+                                    td {
+                                        span class="entry-text" { (view.survey.sections[*section].title.get(lang)) }
+                                        " "
+                                        span class="hint" id={ (id) "-hint" } {
+                                            "Questions " (members.iter().map(|field| field.label.as_str()).collect::<Vec<_>>().join(" "))
+                                        }
+                                        @if !errors.is_empty() {
+                                            " " span class="error" id={ (id) "-error" } { (errors.join("; ")) }
+                                        }
+                                    }
+                                    td {
+                                        input type="text" id=(id) name=(name) size=(members.len().max(8)) autocomplete="off" spellcheck="false"
+                                            value=(line_text(members, view.typed))
+                                            autofocus[idx == 0]
+                                            aria-describedby={ (id) "-hint" @if !errors.is_empty() { " " (id) "-error" } }
+                                            aria-invalid=[(!errors.is_empty()).then_some("true")];
+                                    }
                                 }
                             }
-                            @if view.pass == Pass::Decision {
-                                @let (first, second) = view.disagreements.get(field.as_str()).cloned().unwrap_or_default();
-                                td { (first) }
-                                td { (second) }
-                            }
-                            td {
-                                input type="text" id=(id) name=(field) size="6" autocomplete="off" spellcheck="false"
-                                    value=(view.typed.get(field.as_str()).map(String::as_str).unwrap_or_default())
-                                    autofocus[idx == 0]
-                                    aria-describedby={ (id) "-hint" @if error.is_some() { " " (id) "-error" } }
-                                    aria-invalid=[error.map(|_| "true")];
+                            Row::One(field) => {
+                                @let errors = error_of(&field.name);
+                                @let id = format!("f-{}", field.name);
+                                tr class=[(!errors.is_empty()).then_some("has-error")] {
+                                    th scope="row" { label for=(id) { (field.label) } }
+                                    td {
+                                        span class="entry-text" { (short(field.item.text.get(lang))) }
+                                        " "
+                                        span class="hint" id={ (id) "-hint" } { (boxes(field.item, lang)) }
+                                        @if !errors.is_empty() {
+                                            " " span class="error" id={ (id) "-error" } { (errors.join("; ")) }
+                                        }
+                                    }
+                                    @if deciding {
+                                        @let (first, second) = view.disagreements.get(field.name.as_str()).cloned().unwrap_or_default();
+                                        td { (first) }
+                                        td { (second) }
+                                    }
+                                    td {
+                                        input type="text" id=(id) name=(field.name) size="6" autocomplete="off" spellcheck="false"
+                                            value=(view.typed.get(field.name.as_str()).map(String::as_str).unwrap_or_default())
+                                            autofocus[idx == 0]
+                                            aria-describedby={ (id) "-hint" @if !errors.is_empty() { " " (id) "-error" } }
+                                            aria-invalid=[(!errors.is_empty()).then_some("true")];
+                                    }
+                                }
                             }
                         }
                     }
@@ -195,6 +259,13 @@ pub fn questionnaire(view: &EntryView<'_>) -> Markup {
             }
         }
     }
+}
+
+/// The printed label of a field (`12b`), or the name of a line.
+fn label_of(all: &[Field<'_>], name: &str) -> String {
+    all.iter()
+        .find(|field| field.name == name)
+        .map_or_else(|| name.to_owned(), |field| field.label.clone())
 }
 
 /// The question's first words, so that a row fits one line.

@@ -14,7 +14,7 @@ use vecu_store::{AccessCode, Outcome, Role, SubmitOutcome, TokenState};
 
 use crate::form::Fields;
 use crate::pages::entry::{self, EntryView, Pass};
-use crate::paper_rules::{clean, fields, normalise};
+use crate::paper_rules::{clean, expand_lines, fields, normalise};
 use crate::routes::patient::{client, html, off_worker, redirect, too_many};
 use crate::session::{StaffSession, STAFF_COOKIE};
 use crate::state::AppState;
@@ -363,13 +363,23 @@ pub async fn save_form(
     };
     let names: Vec<String> = fields(&survey)
         .into_iter()
-        .map(|(name, _, _)| name)
+        .map(|field| field.name)
         .collect();
-    let typed: BTreeMap<String, String> = form
+    let mut typed: BTreeMap<String, String> = form
         .iter()
         .filter(|(key, value)| names.contains(key) && !value.trim().is_empty())
         .map(|(key, value)| (key.clone(), value.trim().to_owned()))
         .collect();
+    // Each part's line spreads over its one-character questions.
+    let lines: BTreeMap<usize, String> = form
+        .iter()
+        .filter_map(|(key, value)| {
+            let section = key.strip_prefix("line.")?.parse().ok()?;
+            Some((section, value.clone()))
+        })
+        .collect();
+    let (from_lines, line_errors) = expand_lines(&survey, &lines);
+    typed.extend(from_lines);
     // The fields of the response: as typed, or, for a decision, the agreed ones and the decisions.
     let (final_fields, agreement) = match (pass, &keyings.first, &keyings.second) {
         (Pass::Second, Some(first), _) => (typed.clone(), Some(agreement(first, &typed))),
@@ -386,7 +396,8 @@ pub async fn save_form(
         }
         _ => (typed.clone(), None),
     };
-    let cleaned = clean(&survey, &final_fields);
+    let mut cleaned = clean(&survey, &final_fields);
+    cleaned.errors.extend(line_errors);
     if !cleaned.errors.is_empty() {
         let disagreeing = match (&keyings.first, &keyings.second) {
             (Some(first), Some(second)) => disagreements(first, second),

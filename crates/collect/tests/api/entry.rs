@@ -104,20 +104,34 @@ async fn paper_returns_are_keyed_with_the_paper_rules(backend: Backend) {
         // Every 5th: "no" to surgery, yet the surgery questions answered (routing error);
         // every 7th: two boxes ticked on the overall rating.
         let routing_error = idx % 5 == 0;
-        let fields: Vec<(&str, &str)> = vec![
+        let mut fields: Vec<(&str, &str)> = vec![
             ("diagnosis_month", "03/2024"),
-            ("surgery", if routing_error { "2" } else { "1" }),
-            ("surgery_explained", "1"),
             ("nights", "4"),
             ("support_from", "12"),
-            ("staff.doctors", "1"),
-            ("staff.nurses", "2"),
             ("overall", if idx % 7 == 0 { "m" } else { "9" }),
         ];
+        if idx % 2 == 0 {
+            // Field by field.
+            fields.extend([
+                ("surgery", if routing_error { "2" } else { "1" }),
+                ("surgery_explained", "1"),
+                ("staff.doctors", "1"),
+                ("staff.nurses", "2"),
+            ]);
+        } else {
+            // One line per part: surgery and surgery_explained; then the matrix rows.
+            fields.extend([
+                ("line.0", if routing_error { "2 1" } else { "11" }),
+                ("line.1", "12"),
+            ]);
+        }
         assert_eq!(key(&mut browser, &letter.code, &fields).await, 303, "{idx}");
     }
-    // A value outside the printed boxes is refused with what to type, and nothing is stored.
+    // A value outside the printed boxes is refused with what to type, and nothing is stored;
+    // so is a line with more characters than its part has questions.
     let status = key(&mut browser, &letters[50].code, &[("surgery", "3")]).await;
+    assert_eq!(status, 422);
+    let status = key(&mut browser, &letters[50].code, &[("line.1", "1234")]).await;
     assert_eq!(status, 422);
     // A code already keyed is a duplicate.
     let home = browser.get("/entry").await;
