@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use vecu_survey::{Codebook, ColumnSource, Lang, ScoringRole, Survey};
 
 use super::funnel::{FunnelChart, FunnelPoint};
-use super::palette::{BLUE, GREY, INK, SKY, VERMILLION};
+use super::palette::{BLUE, GREY, INK, ORANGE, SKY, VERMILLION};
 use super::rows::{Mark, Row, RowChart, Segment};
 use super::words::{word, Word};
 use super::{render_svg, save, Chart, DrawResult};
@@ -175,7 +175,8 @@ struct Labels {
 struct ColumnLabel {
     text: String,
     section: String,
-    roles: BTreeMap<String, ScoringRole>,
+    /// Scoring role of each answer code, in the definition's order.
+    roles: Vec<(String, ScoringRole)>,
 }
 
 impl Labels {
@@ -349,76 +350,68 @@ fn distribution(
             continue;
         };
         let options = table.select(column, OVERALL, "pct_option");
-        let (positive, neutral, problem, hidden) = if options.is_empty() {
+        let mark = if options.is_empty() {
             // Ratings: their own % positive and % problem.
             let positive = table.find(column, OVERALL, "all", "pct_positive");
             let problem = table.find(column, OVERALL, "all", "pct_problem");
             match (positive, problem) {
                 (Some(p), Some(q)) if p.is_shown() && q.is_shown() => {
                     let (p, q) = (p.estimate.unwrap_or(0.0), q.estimate.unwrap_or(0.0));
-                    (p, (100.0 - p - q).max(0.0), q, None)
+                    diverging(&[
+                        (ScoringRole::Negative, q, true),
+                        (ScoringRole::Neutral, (100.0 - p - q).max(0.0), true),
+                        (ScoringRole::Positive, p, true),
+                    ])
                 }
-                (Some(p), _) if !p.is_shown() => (0.0, 0.0, 0.0, Some(hidden_reason(labels, p))),
+                (Some(p), _) if !p.is_shown() => Mark::Hidden(hidden_reason(labels, p)),
                 _ => continue,
             }
         } else {
             if !label
                 .roles
-                .values()
-                .any(|role| *role == ScoringRole::Positive)
+                .iter()
+                .any(|(_, role)| *role == ScoringRole::Positive)
             {
                 continue;
             }
             if let Some(row) = options.iter().find(|row| !row.is_shown()) {
-                (0.0, 0.0, 0.0, Some(hidden_reason(labels, row)))
+                Mark::Hidden(hidden_reason(labels, row))
             } else {
-                let mut shares = [0.0; 3];
-                for row in &options {
-                    let role = row.option.as_ref().and_then(|code| label.roles.get(code));
-                    let slot = match role {
-                        Some(ScoringRole::Positive) => 0,
-                        Some(ScoringRole::Neutral) => 1,
-                        Some(ScoringRole::Negative) => 2,
-                        _ => continue,
-                    };
-                    shares[slot] += row.estimate.unwrap_or(0.0);
-                }
-                let applicable: f64 = shares.iter().sum();
-                if applicable <= 0.0 {
+                // Each applicable answer, in the definition's order: the first positive answer
+                // and the last problem answer are the strongest.
+                let share_of = |code: &str| {
+                    options
+                        .iter()
+                        .find(|row| row.option.as_deref() == Some(code))
+                        .and_then(|row| row.estimate)
+                        .unwrap_or(0.0)
+                };
+                let applicable: Vec<(ScoringRole, f64)> = label
+                    .roles
+                    .iter()
+                    .filter(|(_, role)| *role != ScoringRole::NotApplicable)
+                    .map(|(code, role)| (*role, share_of(code)))
+                    .collect();
+                let total: f64 = applicable.iter().map(|(_, share)| share).sum();
+                if total <= 0.0 {
                     continue;
                 }
-                let [p, n, q] = shares.map(|share| share / applicable * 100.0);
-                (p, n, q, None)
-            }
-        };
-        let mark = match hidden {
-            Some(reason) => Mark::Hidden(reason),
-            None => {
-                let half = neutral / 2.0;
-                let percent = |value: f64| format!("{value:.0}%");
-                Mark::Stacked(vec![
-                    Segment {
-                        from: -half - problem,
-                        to: -half,
-                        colour: VERMILLION,
-                        text_colour: WHITE_TEXT,
-                        text: percent(problem),
-                    },
-                    Segment {
-                        from: -half,
-                        to: half,
-                        colour: GREY,
-                        text_colour: INK,
-                        text: percent(neutral),
-                    },
-                    Segment {
-                        from: half,
-                        to: half + positive,
-                        colour: BLUE,
-                        text_colour: WHITE_TEXT,
-                        text: percent(positive),
-                    },
-                ])
+                let first_positive = applicable
+                    .iter()
+                    .position(|(role, _)| *role == ScoringRole::Positive);
+                let last_negative = applicable
+                    .iter()
+                    .rposition(|(role, _)| *role == ScoringRole::Negative);
+                let answers: Vec<(ScoringRole, f64, bool)> = applicable
+                    .iter()
+                    .enumerate()
+                    .map(|(index, (role, share))| {
+                        let strongest =
+                            Some(index) == first_positive || Some(index) == last_negative;
+                        (*role, share / total * 100.0, strongest)
+                    })
+                    .collect();
+                diverging(&answers)
             }
         };
         rows.push(Row {
@@ -439,12 +432,67 @@ fn distribution(
         reference: None,
         legend: vec![
             (VERMILLION, labels.word(Word::Problem).to_owned()),
+            (ORANGE, labels.word(Word::ProblemPartly).to_owned()),
             (GREY, labels.word(Word::Neutral).to_owned()),
+            (SKY, labels.word(Word::PositivePartly).to_owned()),
             (BLUE, labels.word(Word::Positive).to_owned()),
         ],
         rows,
         decimals: 0,
     })
+}
+
+/// A diverging bar: problem answers to the left of zero (the strongest farthest), neutral ones
+/// across it, positive ones to the right (the strongest farthest). `answers` are (role, share,
+/// strongest) in the definition's order.
+fn diverging(answers: &[(ScoringRole, f64, bool)]) -> Mark {
+    let neutral: f64 = answers
+        .iter()
+        .filter(|(role, _, _)| *role == ScoringRole::Neutral)
+        .map(|(_, share, _)| share)
+        .sum();
+    let segment = |from: f64, to: f64, role: ScoringRole, strongest: bool| {
+        let (colour, text_colour) = match (role, strongest) {
+            (ScoringRole::Positive, true) => (BLUE, WHITE_TEXT),
+            (ScoringRole::Positive, false) => (SKY, INK),
+            (ScoringRole::Negative, true) => (VERMILLION, WHITE_TEXT),
+            (ScoringRole::Negative, false) => (ORANGE, INK),
+            _ => (GREY, INK),
+        };
+        Segment {
+            from,
+            to,
+            colour,
+            text_colour,
+            text: format!("{:.0}%", (to - from).abs()),
+        }
+    };
+    let mut segments = vec![segment(
+        -neutral / 2.0,
+        neutral / 2.0,
+        ScoringRole::Neutral,
+        false,
+    )];
+    // Problems in the definition's order run from mild to strong: outward to the left.
+    let mut left = -neutral / 2.0;
+    for (role, share, strongest) in answers
+        .iter()
+        .filter(|(role, _, _)| *role == ScoringRole::Negative)
+    {
+        segments.push(segment(left - share, left, *role, *strongest));
+        left -= share;
+    }
+    // Positive answers run from strong to mild: lay them from the mildest outward.
+    let mut right = neutral / 2.0;
+    for (role, share, strongest) in answers
+        .iter()
+        .rev()
+        .filter(|(role, _, _)| *role == ScoringRole::Positive)
+    {
+        segments.push(segment(right, right + share, *role, *strongest));
+        right += share;
+    }
+    Mark::Stacked(segments)
 }
 
 const WHITE_TEXT: plotters::style::RGBColor = plotters::style::RGBColor(0xFF, 0xFF, 0xFF);

@@ -4,8 +4,10 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Word {
     Positive,
+    PositivePartly,
     Neutral,
     Problem,
+    ProblemPartly,
     AllSites,
     NotShown,
     AdjustedFor,
@@ -34,6 +36,18 @@ pub(crate) fn word(lang: &str, word: Word) -> &'static str {
     let [fr, de, it, en] = match word {
         Positive => ["Positif", "Positiv", "Positivo", "Positive"],
         Neutral => ["Neutre", "Neutral", "Neutro", "Neutral"],
+        PositivePartly => [
+            "Plutôt positif",
+            "Eher positiv",
+            "Piuttosto positivo",
+            "Partly positive",
+        ],
+        ProblemPartly => [
+            "Problème en partie",
+            "Teilweise ein Problem",
+            "In parte un problema",
+            "Partly a problem",
+        ],
         Problem => ["Problème", "Problem", "Problema", "Problem"],
         AllSites => [
             "Tous les sites",
