@@ -182,3 +182,37 @@ fn weights_reproduce_the_invited_sample() {
         respondents / total,
     );
 }
+
+#[test]
+fn charts_are_drawn_in_every_language_from_the_suppressed_results() {
+    let survey = survey();
+    let data = read_responses(&survey, &fixtures().join("responses.csv")).expect("responses load");
+    let analysis =
+        analyse(&survey, &data, &Options::default(), None, &mut |_, _| {}).expect("analysis");
+    for (lang, words) in [
+        ("fr", "Le diagnostic vous a-t-il été expliqué"),
+        ("de", "Wurde Ihnen die Diagnose"),
+        ("it", "diagnosi"),
+        ("en", "diagnosis"),
+    ] {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let files =
+            vecu_analysis::write_charts(&survey, &analysis, lang, dir.path(), &mut |_, _| {})
+                .expect("charts are drawn");
+        assert!(files.len() > 100, "{lang}: {} files", files.len());
+        for file in &files {
+            assert!(
+                std::fs::metadata(file).expect("written").len() > 1000,
+                "{}",
+                file.display()
+            );
+        }
+        let svg =
+            std::fs::read_to_string(dir.path().join("sites_diagnosis_words_pct_positive.svg"))
+                .expect("the site comparison of question 6");
+        assert!(
+            svg.contains(words),
+            "{lang}: the question is labelled in its language"
+        );
+    }
+}

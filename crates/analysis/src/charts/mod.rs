@@ -228,6 +228,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn wrapped_labels_fit_their_column_and_keep_punctuation_with_its_word() {
+        register_font().expect("the embedded font loads");
+        let label = "4. L'entretien a-t-il eu lieu dans un endroit où vous pouviez parler \
+                     tranquillement, sans que d'autres personnes vous entendent ?";
+        let lines = wrap(label, 14, 360, 3);
+        assert!(lines.len() >= 2);
+        for line in &lines {
+            assert!(text_width(line, 14) <= 360, "{line:?} is too wide");
+            assert!(
+                !line.starts_with('?'),
+                "a line never starts with the question mark"
+            );
+        }
+        // Too long for three lines: cut with an ellipsis, still within the width.
+        let long = label.repeat(4);
+        let cut = wrap(&long, 14, 360, 3);
+        assert_eq!(cut.len(), 3);
+        assert!(cut[2].ends_with('…') && text_width(&cut[2], 14) <= 360);
+    }
+
+    #[test]
     fn ticks_are_round_and_cover_the_range() {
         assert_eq!(ticks(0.0, 100.0, 5), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
         assert_eq!(ticks(-10.0, 10.0, 4), [-10.0, -5.0, 0.0, 5.0, 10.0]);
