@@ -3,11 +3,13 @@
 // a page showing errors, the review, and the page that sending an incomplete questionnaire
 // brings back (the first missing answer, marked). Then a second patient fills the whole
 // questionnaire with the keyboard alone and sends it.
+// Then the access-code page and the data-entry pages.
 // Usage: node check.mjs http://127.0.0.1:PORT/s/TOKEN SCREENSHOT_DIR http://127.0.0.1:PORT/s/TOKEN2
+//        [RESEARCHER_KEY PARTNER_KEY DATA_ENTRY_KEY ACCESS_CODE]
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 
-const [link, out, keyboardLink, researcherKey, partnerKey] = process.argv.slice(2);
+const [link, out, keyboardLink, researcherKey, partnerKey, entryKey, letterCode] = process.argv.slice(2);
 if (!keyboardLink) throw new Error('usage: node check.mjs LINK SCREENSHOT_DIR SECOND_LINK');
 const messages = JSON.parse(readFileSync(new URL('../../crates/collect/src/messages.json', import.meta.url), 'utf8'));
 const axeSource = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
@@ -166,6 +168,43 @@ if (researcherKey && partnerKey) {
   await check('team-reports', team);
   await team.goto(`${base}/team/reports/${id}`);
   await check('team-report', team);
+}
+// Code mode: the access-code page printed on letters (a typing error, then the code typed with
+// the keyboard alone), and the data-entry pages (log-in, code, the questionnaire, its errors).
+if (entryKey && letterCode) {
+  const origin = new URL(link).origin;
+  await page.goto(`${origin}/code`);
+  await check('code');
+  const swapped = letterCode.replace(/-/g, '').replace(/^(.)(.)/, (all, a, b) => (a === b ? all : b + a));
+  await page.fill('#code', swapped);
+  await Promise.all([page.waitForEvent('framenavigated'), page.click('button.primary')]);
+  await page.waitForLoadState();
+  await check('code-error');
+  await page.goto(`${origin}/code?lang=de`);
+  for (let step = 0; step < 20 && (await page.evaluate(() => document.activeElement && document.activeElement.id)) !== 'code'; step += 1) {
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.type(letterCode.toLowerCase().replace(/-/g, ' '));
+  await Promise.all([page.waitForEvent('framenavigated'), page.keyboard.press('Enter')]);
+  await page.waitForLoadState();
+  if (new URL(page.url()).pathname !== '/c/welcome') throw new Error(`the typed code did not open the questionnaire: ${page.url()}`);
+  await check('code-welcome');
+  console.log('keyboard: the access code typed in lower case with spaces opened the questionnaire');
+  await page.goto(`${origin}/entry`);
+  await check('entry-login');
+  await page.fill('#key', entryKey);
+  await Promise.all([page.waitForEvent('framenavigated'), page.click('button.primary')]);
+  await page.waitForLoadState();
+  await check('entry-code');
+  await page.fill('#code', letterCode);
+  await Promise.all([page.waitForEvent('framenavigated'), page.click('button.primary')]);
+  await page.waitForLoadState();
+  await check('entry-form');
+  await page.fill('table.entry input[type=text] >> nth=0', '9999999');
+  await Promise.all([page.waitForEvent('framenavigated'), page.keyboard.press('Enter')]);
+  await page.waitForLoadState();
+  if (!(await page.$('.error-summary'))) throw new Error('the data-entry page took a line longer than its part');
+  await check('entry-form-errors');
 }
 await browser.close();
 console.log(`accessibility: ${checked - (violations ? 1 : 0)} passed, ${violations ? 1 : 0} failed (${checked} pages, ${violations} violations)`);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use maud::{html, Markup, DOCTYPE};
 use vecu_survey::{ItemKind, Survey};
 
+use crate::pages::layout;
 use crate::paper_rules::{fields, line_name, line_text, Field};
 
 /// A staff page: English, the same stylesheet as the patient pages.
@@ -14,13 +15,7 @@ pub fn page(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
-                title { (title) " – vecu data entry" }
-                link rel="stylesheet" href="/static/vecu.css";
-            }
+            (layout::head(&format!("{title} – vecu data entry")))
             body {
                 a class="skip" href="#main" { "Skip to the form" }
                 header { p class="survey-title" { "vecu data entry" } }
