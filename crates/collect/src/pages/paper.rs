@@ -39,14 +39,20 @@ pub fn questionnaire(survey: &Survey, lang: &str, large: bool) -> String {
                 }
                 @for (section_idx, section) in survey.sections.iter().enumerate() {
                     section class="section" {
-                        h2 { (section.title.get(&lang)) }
-                        @if let Some(condition) = &section.show_if {
-                            p class="routing" { (only_if(survey, &texts, "paper_section_only_if", condition)) }
+                        // The heading stays on the page of the part's first question.
+                        div class="section-start" {
+                            h2 { (section.title.get(&lang)) }
+                            @if let Some(condition) = &section.show_if {
+                                p class="routing" { (only_if(survey, &texts, "paper_section_only_if", condition)) }
+                            }
+                            @if let Some(intro) = &section.intro {
+                                p class="intro" { (intro.get(&lang)) }
+                            }
+                            @if let Some(first) = section.items.first() {
+                                (question(survey, &texts, (section_idx, 0), first))
+                            }
                         }
-                        @if let Some(intro) = &section.intro {
-                            p class="intro" { (intro.get(&lang)) }
-                        }
-                        @for (item_idx, item) in section.items.iter().enumerate() {
+                        @for (item_idx, item) in section.items.iter().enumerate().skip(1) {
                             (question(survey, &texts, (section_idx, item_idx), item))
                         }
                     }

@@ -183,6 +183,15 @@ pub async fn open_code(
     let found = off_worker(&state, move |state| Ok(state.store.lookup_code(&code)?)).await?;
     match found {
         TokenState::Usable(invitation) => {
+            if keyings(&state, &invitation.id)
+                .await?
+                .keyers
+                .contains(&session.name)
+            {
+                return unprocessable(
+                    "You have keyed this questionnaire already: double entry needs another person.",
+                );
+            }
             state.staff.set_current(&id, Some(invitation.id));
             Ok(redirect("/entry/form"))
         }
@@ -201,6 +210,8 @@ pub async fn open_code(
 struct Keyings {
     first: Option<BTreeMap<String, String>>,
     second: Option<BTreeMap<String, String>>,
+    /// Who keyed them: each keying, and the decision, is someone else's.
+    keyers: Vec<String>,
 }
 
 fn typed_fields(entry: &Value) -> BTreeMap<String, String> {
@@ -231,6 +242,10 @@ async fn keyings(state: &web::Data<AppState>, invitation: &str) -> Result<Keying
     Ok(Keyings {
         first: pass(1),
         second: pass(2),
+        keyers: entries
+            .iter()
+            .filter_map(|(_, entry)| Some(entry.get("by")?.as_str()?.to_owned()))
+            .collect(),
     })
 }
 
@@ -414,7 +429,7 @@ pub async fn save_form(
         )
         .await;
     }
-    let entry = json!({ "fields": typed });
+    let entry = json!({ "fields": typed, "by": session.name });
     let done = match (pass, &agreement) {
         // Double entry: the first keying waits for the second.
         (Pass::First, _) if state.double_entry => {

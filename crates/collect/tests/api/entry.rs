@@ -243,6 +243,16 @@ async fn double_entry_stores_what_two_keyings_agree_on(backend: Backend) {
         5,
         "only agreeing questionnaires are stored"
     );
+    // The decision is a third person's: neither keyer may take it.
+    let home = first.get("/entry").await;
+    let own = first
+        .post(
+            "/entry/code",
+            &[("csrf", &home.csrf()), ("code", letters[1].code.as_str())],
+        )
+        .await;
+    assert_eq!(own.status, 422);
+    assert!(own.body.contains("another person"));
     for letter in letters[..10].iter().skip(1).step_by(2) {
         let home = third.get("/entry").await;
         third
