@@ -11,6 +11,7 @@ use vecu_survey::Survey;
 
 use crate::helpers::{cycling, example, responses, TestDb};
 use crate::on_both_backends;
+use crate::privacy::{ranks, spearman};
 
 on_both_backends!(
     a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind,
@@ -71,6 +72,8 @@ fn a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind(backend: Ba
     assert_eq!(sealed_refs.len(), N, "each ref is sealed");
 
     let answers = responses(&survey, 100, 5);
+    // Response ids in the order they were submitted, to look for that order in the tables.
+    let mut submitted: Vec<String> = Vec::new();
     // 50 online by code, typed sloppily.
     for (letter, response) in letters[..50].iter().zip(&answers[..50]) {
         let code = AccessCode::parse(&typed_sloppily(&letter.code)).expect("forgiving entry");
@@ -79,10 +82,12 @@ fn a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind(backend: Ba
         };
         assert_eq!(invitation.language, letter.language);
         store.record_opened(&invitation.id).expect("opened");
-        assert!(matches!(
-            store.submit(&invitation.id, response, Mode::WebCode),
-            Ok(SubmitOutcome::Submitted(_))
-        ));
+        let Ok(SubmitOutcome::Submitted(id)) =
+            store.submit(&invitation.id, response, Mode::WebCode)
+        else {
+            panic!("submitted")
+        };
+        submitted.push(id);
         assert_eq!(
             store.lookup_code(&code).expect("lookup"),
             TokenState::Submitted
@@ -103,9 +108,13 @@ fn a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind(backend: Ba
             vec![(1, entry)]
         );
         let counts = vec![("surgery".to_owned(), "routing_removed".to_owned())];
-        store
+        let SubmitOutcome::Submitted(id) = store
             .submit_paper(&invitation.id, response, &counts)
-            .expect("paper submitted");
+            .expect("paper submitted")
+        else {
+            panic!("submitted")
+        };
+        submitted.push(id);
         assert!(store
             .paper_entries(&invitation.id)
             .expect("entries")
@@ -253,6 +262,24 @@ fn a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind(backend: Ba
     assert_eq!(
         store.lookup_code(&letters[500].code).expect("lookup"),
         TokenState::Unknown
+    );
+    // The table's order says nothing about the order of submission (codes and paper alike):
+    // SQLite keeps rows by random id, PostgreSQL's heap was mixed at close.
+    let rows = store.raw_rows("responses").expect("responses");
+    let position: std::collections::HashMap<&String, usize> = submitted
+        .iter()
+        .enumerate()
+        .map(|(idx, id)| (id, idx))
+        .collect();
+    let order: Vec<usize> = rows
+        .iter()
+        .filter_map(|row| row.iter().find_map(|cell| position.get(cell).copied()))
+        .collect();
+    assert_eq!(order.len(), 100);
+    let rho = spearman(&ranks(&order), &(0..order.len()).collect::<Vec<_>>());
+    assert!(
+        rho.abs() < 0.35,
+        "row order follows submission order (rho = {rho:.3})"
     );
     let after = store.wave_status(&wave).expect("status after close");
     assert_eq!(after.overall.by_status, status.overall.by_status);

@@ -11,7 +11,7 @@ on_both_backends!(
 );
 
 /// Spearman's rank correlation of two sequences of distinct ranks.
-fn spearman(a: &[usize], b: &[usize]) -> f64 {
+pub(crate) fn spearman(a: &[usize], b: &[usize]) -> f64 {
     let n = a.len() as f64;
     let d2: f64 = a
         .iter()
@@ -21,7 +21,7 @@ fn spearman(a: &[usize], b: &[usize]) -> f64 {
     1.0 - 6.0 * d2 / (n * (n * n - 1.0))
 }
 
-fn ranks<T: Ord + Clone>(values: &[T]) -> Vec<usize> {
+pub(crate) fn ranks<T: Ord + Clone>(values: &[T]) -> Vec<usize> {
     let mut sorted: Vec<T> = values.to_vec();
     sorted.sort();
     values
