@@ -9,7 +9,8 @@ use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::letter::count_label;
 use crate::schema::{
-    contact_events, contacts, drafts, invitations, paper_entries, responses, wave_counts, waves,
+    contact_events, contacts, drafts, invitations, paper_counts, paper_entries, responses,
+    wave_counts, waves,
 };
 use crate::secret::random_id;
 use crate::{audit, calendar, Store, WaveId};
@@ -82,6 +83,11 @@ pub struct WaveStatus {
     pub sites: Vec<SiteCounts>,
     /// Responses stored.
     pub responses: i64,
+    /// Paper returns keyed: what the paper rules changed and how double entry agreed, by item
+    /// and kind (`routing_removed`, `multiple_ticks`, `unreadable`, `double_agree`,
+    /// `double_disagree`); item `*` counts questionnaires (`questionnaires`,
+    /// `questionnaires_edited`). Empty when nothing was keyed.
+    pub paper: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
 /// What closing a wave erased and kept.
@@ -194,11 +200,20 @@ impl Store {
                 *counts.responses_by_mode.entry(mode.clone()).or_default() += 1;
             }
         }
+        let mut paper: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+        let counted: Vec<(String, String, i64)> = paper_counts::table
+            .filter(paper_counts::wave_id.eq(wave))
+            .select((paper_counts::item, paper_counts::kind, paper_counts::n))
+            .load(&mut connection)?;
+        for (item, kind, n) in counted {
+            paper.entry(item).or_default().insert(kind, n);
+        }
         Ok(WaveStatus {
             wave: info,
             overall: overall.finish(),
             sites: sites.into_values().map(SiteCounts::finish).collect(),
             responses,
+            paper,
         })
     }
 

@@ -142,6 +142,39 @@ fn write_letters(letters: &[Letter], out: &Path, public_url: &str) -> anyhow::Re
     Ok(())
 }
 
+/// What the paper rules changed and how double entry agreed, item by item.
+fn print_paper(
+    paper: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, i64>>,
+) {
+    let count = |item: &str, kind: &str| {
+        paper
+            .get(item)
+            .and_then(|kinds| kinds.get(kind))
+            .copied()
+            .unwrap_or_default()
+    };
+    println!(
+        "  paper: {} questionnaires keyed, {} changed by the paper rules",
+        count("*", "questionnaires"),
+        count("*", "questionnaires_edited")
+    );
+    for (item, kinds) in paper.iter().filter(|(item, _)| item.as_str() != "*") {
+        let mut parts: Vec<String> = ["routing_removed", "multiple_ticks", "unreadable"]
+            .iter()
+            .filter_map(|kind| kinds.get(*kind).map(|n| format!("{kind} {n}")))
+            .collect();
+        let (agree, disagree) = (count(item, "double_agree"), count(item, "double_disagree"));
+        if agree + disagree > 0 {
+            parts.push(format!(
+                "double entry agreed {:.1}% ({agree} of {})",
+                100.0 * agree as f64 / (agree + disagree) as f64,
+                agree + disagree
+            ));
+        }
+        println!("    {item}: {}", parts.join(", "));
+    }
+}
+
 fn print_status(status: &WaveStatus) {
     println!(
         "wave {} ({}), {}; {} responses",
@@ -171,5 +204,8 @@ fn print_status(status: &WaveStatus) {
                 format!("; by mode: {}", by_mode.join(", "))
             }
         );
+    }
+    if !status.paper.is_empty() {
+        print_paper(&status.paper);
     }
 }

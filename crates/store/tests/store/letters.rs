@@ -190,6 +190,10 @@ fn a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind(backend: Ba
         store.paper_counts(&wave).expect("counts"),
         vec![("surgery".to_owned(), "routing_removed".to_owned(), 50)]
     );
+    assert_eq!(
+        status.paper["surgery"],
+        BTreeMap::from([("routing_removed".to_owned(), 50)])
+    );
 
     // The wide export says how each response came.
     let export = store
