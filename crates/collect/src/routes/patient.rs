@@ -645,7 +645,9 @@ pub async fn save_page(
             .find(|&&page| page < section_idx)
             .copied()
             .unwrap_or(section_idx);
-        save(previous).await?;
+        if let Some(ended) = saved(save(previous).await)? {
+            return Ok(ended);
+        }
         return Ok(redirect(&format!("/q/{previous}")));
     }
     let added = section.items.iter().any(|item| {
@@ -667,7 +669,9 @@ pub async fn save_page(
     if !errors.is_empty() || added {
         let order = |id: &str| section.items.iter().position(|item| item.id.as_str() == id);
         errors.sort_by_key(|error| order(&error.item));
-        save(section_idx).await?;
+        if let Some(ended) = saved(save(section_idx).await)? {
+            return Ok(ended);
+        }
         return Ok(render_page(
             &state,
             &visit,
@@ -680,13 +684,29 @@ pub async fn save_page(
     }
     match visible.iter().find(|&&page| page > section_idx) {
         Some(&next) => {
-            save(next).await?;
+            if let Some(ended) = saved(save(next).await)? {
+                return Ok(ended);
+            }
             Ok(redirect(&format!("/q/{next}")))
         }
         None => {
-            save(survey.sections.len()).await?;
+            if let Some(ended) = saved(save(survey.sections.len()).await)? {
+                return Ok(ended);
+            }
             Ok(redirect("/q/review"))
         }
+    }
+}
+
+/// A draft that can no longer be saved because the questionnaire was sent or refused from another
+/// tab in the meantime ends this session, as the next page view would.
+fn saved(result: Result<(), PageError>) -> Result<Option<HttpResponse>, PageError> {
+    match result {
+        Ok(()) => Ok(None),
+        Err(PageError::Store(vecu_store::StoreError::InvitationState { .. })) => {
+            Ok(Some(session_expired()))
+        }
+        Err(error) => Err(error),
     }
 }
 
@@ -765,5 +785,25 @@ pub async fn submit(
                 .unwrap_or_default();
             Ok(redirect(&format!("/q/{section}?check=1")))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_refused_because_the_questionnaire_was_sent_meanwhile_ends_the_session() {
+        let sent = PageError::Store(vecu_store::StoreError::InvitationState {
+            status: "submitted".to_owned(),
+            action: "saving a draft",
+        });
+        let ended = saved(Err(sent)).expect("not an error page");
+        assert_eq!(
+            ended.map(|response| response.status()),
+            Some(StatusCode::UNAUTHORIZED)
+        );
+        assert!(matches!(saved(Ok(())), Ok(None)));
+        assert!(saved(Err(PageError::NotFound)).is_err());
     }
 }

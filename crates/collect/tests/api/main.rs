@@ -3,6 +3,7 @@
 mod code;
 mod entry;
 mod helpers;
+mod logs;
 mod mail;
 mod patient;
 mod reports;
