@@ -38,6 +38,8 @@ pub struct Invitation {
     pub language: String,
     /// The survey version of the wave.
     pub survey_hash: String,
+    /// The wave keys paper returns twice (double data entry).
+    pub double_entry: bool,
 }
 
 /// What a token leads to. The web service answers every state but `Usable` with the same page.
@@ -374,9 +376,9 @@ pub(crate) fn load_invitation(connection: &mut AnyConnection, id: &str) -> Resul
         .optional()?;
     let (id, wave, status, language) =
         row.ok_or_else(|| StoreError::InvitationNotFound(id.to_owned()))?;
-    let survey_hash = waves::table
+    let (survey_hash, double_entry) = waves::table
         .find(&wave)
-        .select(waves::survey_hash)
+        .select((waves::survey_hash, waves::double_entry))
         .first(connection)?;
     Ok(Invitation {
         id,
@@ -384,5 +386,6 @@ pub(crate) fn load_invitation(connection: &mut AnyConnection, id: &str) -> Resul
         status,
         language,
         survey_hash,
+        double_entry,
     })
 }

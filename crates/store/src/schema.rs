@@ -20,6 +20,7 @@ diesel::table! {
         created_on -> Text,
         opened_on -> Nullable<Text>,
         closed_on -> Nullable<Text>,
+        double_entry -> Bool,
     }
 }
 

@@ -32,6 +32,8 @@ pub struct WaveInfo {
     pub opened_on: Option<String>,
     /// Closing date.
     pub closed_on: Option<String>,
+    /// Paper returns are keyed twice, blind, and stored when both keyings agree.
+    pub double_entry: bool,
 }
 
 /// Invitation counts of one site (or of the whole wave) by status, and the response rate.
@@ -161,6 +163,37 @@ impl Store {
                 "wave_opened",
                 Some(wave),
                 "",
+            )
+        })
+    }
+
+    /// Turns double data entry of paper returns on or off for a wave that is not closed. A
+    /// questionnaire whose first keying is already saved is finished the double way even when
+    /// double entry is turned off meanwhile.
+    pub fn set_double_entry(&self, wave: &str, on: bool) -> Result<()> {
+        let mut connection = self.connection()?;
+        connection.transaction(|connection| {
+            let changed = diesel::update(
+                waves::table
+                    .find(wave)
+                    .filter(waves::status.eq_any(["draft", "open"])),
+            )
+            .set(waves::double_entry.eq(on))
+            .execute(connection)?;
+            if changed == 0 {
+                return Err(wrong_state(
+                    connection,
+                    wave,
+                    "changing double entry",
+                    "draft or open",
+                )?);
+            }
+            audit::record(
+                connection,
+                &self.config.actor,
+                "wave_double_entry",
+                Some(wave),
+                if on { "on" } else { "off" },
             )
         })
     }
@@ -312,6 +345,7 @@ fn wave_columns() -> (
     waves::created_on,
     waves::opened_on,
     waves::closed_on,
+    waves::double_entry,
 ) {
     (
         waves::id,
@@ -321,6 +355,7 @@ fn wave_columns() -> (
         waves::created_on,
         waves::opened_on,
         waves::closed_on,
+        waves::double_entry,
     )
 }
 

@@ -10,7 +10,8 @@ on_both_backends!(
     survey_versions_are_immutable,
     a_valid_frame_is_imported_whole,
     a_bad_frame_is_refused_whole_with_every_problem,
-    waves_move_from_draft_to_open
+    waves_move_from_draft_to_open,
+    double_entry_is_a_property_of_the_wave
 );
 
 fn migrations_revert_and_reapply(backend: Backend) {
@@ -154,6 +155,63 @@ fn waves_move_from_draft_to_open(backend: Backend) {
         Err(StoreError::WaveNotFound(_))
     ));
     assert_eq!(store.waves().expect("list")[0].status, "open");
+}
+
+fn double_entry_is_a_property_of_the_wave(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (survey, text) = example();
+    let hash = store.add_survey(&survey, &text).expect("stored");
+    let single = store.create_wave(&hash, "single").expect("wave");
+    let double = store.create_wave(&hash, "double").expect("wave");
+    assert!(
+        !store.wave(&double).expect("wave").double_entry,
+        "off by default"
+    );
+    store.set_double_entry(&double, true).expect("set in draft");
+    let frame = "ref,language,site,age_band,sex\nR-1,fr,H1,70+,F\n";
+    let letters = |wave: &str| {
+        store
+            .import_letter_frame(wave, frame.as_bytes())
+            .expect("letters")
+            .1
+    };
+    let (single_letters, double_letters) = (letters(&single), letters(&double));
+    store.open_wave(&single).expect("opens");
+    store.open_wave(&double).expect("opens");
+    let double_entry_of =
+        |letter: &vecu_store::Letter| match store.lookup_code(&letter.code).expect("lookup") {
+            vecu_store::TokenState::Usable(invitation) => invitation.double_entry,
+            other => panic!("the code is usable: {other:?}"),
+        };
+    assert!(
+        double_entry_of(&double_letters[0]),
+        "the invitation says so"
+    );
+    assert!(!double_entry_of(&single_letters[0]));
+    let listed: Vec<(String, bool)> = store
+        .waves()
+        .expect("list")
+        .into_iter()
+        .map(|wave| (wave.name, wave.double_entry))
+        .collect();
+    assert!(listed.contains(&("double".to_owned(), true)));
+    assert!(listed.contains(&("single".to_owned(), false)));
+    // Changed while open, refused once closed.
+    store
+        .set_double_entry(&double, false)
+        .expect("set while open");
+    assert!(!double_entry_of(&double_letters[0]));
+    store.close_wave(&single).expect("closes");
+    let refused = store.set_double_entry(&single, true);
+    assert!(
+        matches!(&refused, Err(StoreError::WaveState { status, .. }) if status == "closed"),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        store.set_double_entry("nope", true),
+        Err(StoreError::WaveNotFound(_))
+    ));
 }
 
 on_both_backends!(api_keys_are_stored_hashed_and_can_be_revoked);
