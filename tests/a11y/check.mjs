@@ -168,6 +168,10 @@ if (researcherKey && partnerKey) {
   await check('team-reports', team);
   await team.goto(`${base}/team/reports/${id}`);
   await check('team-report', team);
+  await team.goto(`${base}/team/surveys`);
+  await check('team-surveys', team);
+  await Promise.all([team.waitForURL('**/team/surveys/*'), team.click('main ul a')]);
+  await check('team-codesign', team);
 }
 // Code mode: the access-code page printed on letters (a typing error, then the code typed with
 // the keyboard alone), and the data-entry pages (log-in, code, the questionnaire, its errors).

@@ -61,4 +61,12 @@ impl Store {
             message: error.to_string(),
         })
     }
+
+    /// Every stored survey version: (hash, survey id, version), by id and version.
+    pub fn surveys(&self) -> Result<Vec<(String, String, String)>> {
+        Ok(surveys::table
+            .select((surveys::hash, surveys::survey_id, surveys::version))
+            .order((surveys::survey_id, surveys::version))
+            .load(&mut self.connection()?)?)
+    }
 }

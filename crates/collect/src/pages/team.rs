@@ -60,6 +60,26 @@ pub fn word(lang: &str, key: &str) -> &'static str {
         "action" => ["Action recommandée", "Empfohlene Massnahme", "Azione raccomandata", "Recommended action"],
         "summary" => ["Résumé en langage simple", "Zusammenfassung in einfacher Sprache", "Sintesi in linguaggio semplice", "Plain-language summary"],
         "by" => ["par", "von", "di", "by"],
+        "edit" => ["Modifier mon texte", "Meinen Text ändern", "Modifica il mio testo", "Edit my text"],
+        "codesign" => [
+            "Co-conception du questionnaire",
+            "Gemeinsame Gestaltung des Fragebogens",
+            "Co-progettazione del questionario",
+            "Questionnaire co-design",
+        ],
+        "codesign_intro" => [
+            "Commentez les questions avant l'enquête : la formulation, les réponses proposées, ce qui manque. L'équipe de recherche répond à chaque commentaire.",
+            "Kommentieren Sie die Fragen vor der Befragung: Formulierung, Antwortmöglichkeiten, was fehlt. Das Forschungsteam beantwortet jeden Kommentar.",
+            "Commenti le domande prima dell'indagine: la formulazione, le risposte proposte, ciò che manca. Il gruppo di ricerca risponde a ogni commento.",
+            "Comment on the questions before the survey: wording, answer options, what is missing. The research team answers every comment.",
+        ],
+        "comment_item" => ["Commenter cette question", "Diese Frage kommentieren", "Commenta questa domanda", "Comment on this question"],
+        "answer" => ["Réponse de l'équipe", "Antwort des Teams", "Risposta del gruppo", "The team's answer"],
+        "resolve" => ["Clore ce commentaire", "Diesen Kommentar abschliessen", "Chiudi questo commento", "Close this comment"],
+        "send_answer" => ["Envoyer la réponse", "Antwort senden", "Invia la risposta", "Send the answer"],
+        "resolved" => ["clos", "abgeschlossen", "chiuso", "closed"],
+        "open" => ["ouvert", "offen", "aperto", "open"],
+        "language" => ["Langue", "Sprache", "Lingua", "Language"],
         _ => ["", "", "", ""],
     };
     match lang {
@@ -79,6 +99,12 @@ fn frame(lang: &str, title: &str, who: Option<(&str, Role)>, csrf: &str, body: M
                 a class="skip" href="#main" { "↓ " (title) }
                 @if let Some((name, role)) = who {
                     header {
+                        nav aria-label=(word(lang, "language")) {
+                            ul class="languages" {
+                                li { a href="/team/reports" { (word(lang, "reports")) } }
+                                li { a href="/team/surveys" { (word(lang, "codesign")) } }
+                            }
+                        }
                         p {
                             (word(lang, "signed_in_as")) " " strong { (name) } " (" (role.as_str().replace('_', " ")) ")"
                         }
@@ -153,8 +179,17 @@ fn anchor(id: &str) -> String {
         .collect()
 }
 
-fn block_view(lang: &str, id_base: &str, report: &str, csrf: &str, block: &TextBlock) -> Markup {
+fn block_view(
+    lang: &str,
+    id_base: &str,
+    report: &str,
+    csrf: &str,
+    who: (&str, Role),
+    block: &TextBlock,
+) -> Markup {
     let comment_id = format!("comment-{}", block.id);
+    let edit_id = format!("edit-{}", block.id);
+    let mine = block.author == who.0 && block.role == who.1.as_str();
     html! {
         div class={ "block " (block.role) } {
             h3 { (word(lang, block.kind.as_str())) }
@@ -167,6 +202,20 @@ fn block_view(lang: &str, id_base: &str, report: &str, csrf: &str, block: &TextB
                 ul class="comments" {
                     @for (author, role, date, text) in &block.comments {
                         li { (text) " — " (author) " (" (role.replace('_', " ")) "), " (date) }
+                    }
+                }
+            }
+            @if mine {
+                details {
+                    summary { (word(lang, "edit")) }
+                    form method="post" action={ "/team/reports/" (report) "/blocks/" (block.id) } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="back" value=(id_base);
+                        div class="field" {
+                            label for=(edit_id) { (word(lang, "text")) }
+                            textarea id=(edit_id) name="text" rows="4" required { (block.text) }
+                        }
+                        button type="submit" { (word(lang, "save")) }
                     }
                 }
             }
@@ -227,7 +276,7 @@ fn finding_view(
                     }
                 }
             }
-            @for block in blocks { (block_view(lang, &id, report, csrf, block)) }
+            @for block in blocks { (block_view(lang, &id, report, csrf, (name, role), block)) }
             details {
                 summary { (word(lang, "add_text")) }
                 form method="post" action={ "/team/reports/" (report) "/blocks" } {
@@ -302,6 +351,109 @@ pub fn report_page(document: &Document, report: &str, who: (&str, Role), csrf: &
                     form method="post" action={ "/team/reports/" (report) "/" (action) } {
                         input type="hidden" name="csrf" value=(csrf);
                         button type="submit" { (word(lang, action)) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The survey versions partners can comment on.
+pub fn survey_list(
+    lang: &str,
+    who: (&str, Role),
+    csrf: &str,
+    surveys: &[(String, String)],
+) -> Markup {
+    frame(
+        lang,
+        word(lang, "codesign"),
+        Some(who),
+        csrf,
+        html! {
+            p { (word(lang, "codesign_intro")) }
+            ul {
+                @for (hash, title) in surveys {
+                    li { a href={ "/team/surveys/" (hash) } { (title) } }
+                }
+            }
+        },
+    )
+}
+
+/// Every question of a survey version with its co-design comments and the forms to add one or,
+/// for researchers, to answer and close one.
+pub fn codesign_page(
+    lang: &str,
+    who: (&str, Role),
+    csrf: &str,
+    survey: &vecu_survey::Survey,
+    hash: &str,
+    comments: &[vecu_store::ItemComment],
+) -> Markup {
+    let text_lang = vecu_survey::Lang::parse(lang)
+        .filter(|l| survey.languages.contains(l))
+        .unwrap_or_else(|| survey.default_language().clone());
+    let researcher = matches!(who.1, Role::Researcher | Role::Admin);
+    let title = format!(
+        "{} — {}",
+        word(lang, "codesign"),
+        survey.title.get(&text_lang)
+    );
+    frame(
+        lang,
+        &title,
+        Some(who),
+        csrf,
+        html! {
+            p { (word(lang, "codesign_intro")) }
+            @for section in &survey.sections {
+                h2 { (section.title.get(&text_lang)) }
+                @for item in section.items.iter().filter(|item| item.kind != vecu_survey::ItemKind::Display) {
+                    @let anchor = format!("item-{}", item.id);
+                    section id=(anchor) aria-labelledby={ (anchor) "-title" } {
+                        h3 id={ (anchor) "-title" } {
+                            @if let Some(number) = survey.question_number(&item.id) { (number) ". " }
+                            (item.text.get(&text_lang))
+                        }
+                        ul class="comments" {
+                            @for comment in comments.iter().filter(|c| c.item == item.id.as_str()) {
+                                li {
+                                    (comment.text) " — " (comment.author) " (" (comment.role.replace('_', " ")) "), "
+                                    (comment.at.get(..10).unwrap_or(&comment.at))
+                                    " · " (if comment.resolved { word(lang, "resolved") } else { word(lang, "open") })
+                                    @if let Some(answer) = &comment.answer {
+                                        p { strong { (word(lang, "answer")) ": " } (answer)
+                                            @if let Some(by) = &comment.answered_by { " — " (by) } }
+                                    }
+                                    @if researcher && !comment.resolved {
+                                        @let field = format!("answer-{}", comment.id);
+                                        form method="post" action={ "/team/item-comments/" (comment.id) "/answer" } {
+                                            input type="hidden" name="csrf" value=(csrf);
+                                            input type="hidden" name="back" value={ (hash) "#" (anchor) };
+                                            div class="field" {
+                                                label for=(field) { (word(lang, "answer")) }
+                                                textarea id=(field) name="answer" rows="2" required {}
+                                            }
+                                            div class="field" {
+                                                input type="checkbox" id={ (field) "-resolve" } name="resolve" value="yes";
+                                                label for={ (field) "-resolve" } { (word(lang, "resolve")) }
+                                            }
+                                            button type="submit" class="secondary" { (word(lang, "send_answer")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        @let field = format!("{anchor}-comment");
+                        form method="post" action={ "/team/surveys/" (hash) "/items/" (item.id) "/comments" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            div class="field" {
+                                label for=(field) { (word(lang, "comment_item")) }
+                                textarea id=(field) name="text" rows="2" required {}
+                            }
+                            button type="submit" class="secondary" { (word(lang, "send_comment")) }
+                        }
                     }
                 }
             }

@@ -21,37 +21,50 @@ use crate::state::AppState;
 
 const COOKIE: &str = "vecu_team";
 const IDLE: Duration = Duration::from_secs(8 * 60 * 60);
-/// Pages before sign-in speak the first language of Swiss cancer surveys.
+/// Pages before sign-in speak French unless another language is chosen.
 const SIGN_IN_LANG: &str = "fr";
+
+/// A supported language, or French.
+fn language(asked: Option<&str>) -> &'static str {
+    ["fr", "de", "it", "en"]
+        .into_iter()
+        .find(|lang| Some(*lang) == asked)
+        .unwrap_or(SIGN_IN_LANG)
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
 
 /// Signed-in co-authors by session id.
 #[derive(Default)]
-pub struct TeamSessions(Mutex<HashMap<String, (ApiKey, Instant)>>);
+pub struct TeamSessions(Mutex<HashMap<String, (ApiKey, String, Instant)>>);
 
 impl TeamSessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (ApiKey, Instant)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (ApiKey, String, Instant)>> {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn open(&self, key: ApiKey) -> String {
+    fn open(&self, key: ApiKey, lang: &str) -> String {
         let mut bytes = [0u8; 16];
         rand::rng().fill_bytes(&mut bytes);
         let id: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
         let mut sessions = self.lock();
-        sessions.retain(|_, (_, seen)| seen.elapsed() < IDLE);
-        sessions.insert(id.clone(), (key, Instant::now()));
+        sessions.retain(|_, (_, _, seen)| seen.elapsed() < IDLE);
+        sessions.insert(id.clone(), (key, lang.to_owned(), Instant::now()));
         id
     }
 
-    fn get(&self, id: &str) -> Option<ApiKey> {
+    fn get(&self, id: &str) -> Option<(ApiKey, String)> {
         let mut sessions = self.lock();
-        let (key, seen) = sessions
+        let (key, lang, seen) = sessions
             .get_mut(id)
-            .filter(|(_, seen)| seen.elapsed() < IDLE)?;
+            .filter(|(_, _, seen)| seen.elapsed() < IDLE)?;
         *seen = Instant::now();
-        Some(key.clone())
+        Some((key.clone(), lang.clone()))
     }
 }
 
@@ -59,12 +72,14 @@ impl TeamSessions {
 struct Member {
     key: ApiKey,
     session: String,
+    /// Language of the pages that are not a report's (chosen at sign-in).
+    lang: String,
 }
 
 fn member(request: &HttpRequest, sessions: &TeamSessions) -> Option<Member> {
     let session = request.cookie(COOKIE)?.value().to_owned();
-    let key = sessions.get(&session)?;
-    Some(Member { key, session })
+    let (key, lang) = sessions.get(&session)?;
+    Some(Member { key, session, lang })
 }
 
 fn html(status: StatusCode, markup: Markup) -> HttpResponse {
@@ -94,18 +109,23 @@ pub async fn sign_in_page(
     request: HttpRequest,
     state: web::Data<AppState>,
     sessions: web::Data<TeamSessions>,
+    query: web::Query<LangQuery>,
 ) -> HttpResponse {
     if member(&request, &sessions).is_some() {
         return see_other("/team/reports");
     }
     let csrf = state.csrf.token("team-sign-in");
-    html(StatusCode::OK, team::sign_in(SIGN_IN_LANG, &csrf, false))
+    html(
+        StatusCode::OK,
+        team::sign_in(language(query.lang.as_deref()), &csrf, false),
+    )
 }
 
 #[derive(Deserialize)]
 pub struct SignIn {
     csrf: String,
     key: String,
+    lang: Option<String>,
 }
 
 /// Signs in with an API key; failures are rate limited per client address.
@@ -117,17 +137,15 @@ pub async fn sign_in(
     form: web::Form<SignIn>,
 ) -> HttpResponse {
     let csrf = state.csrf.token("team-sign-in");
+    let lang = language(form.lang.as_deref());
     if !state.csrf.verify("team-sign-in", &form.csrf) {
-        return html(
-            StatusCode::FORBIDDEN,
-            team::sign_in(SIGN_IN_LANG, &csrf, true),
-        );
+        return html(StatusCode::FORBIDDEN, team::sign_in(lang, &csrf, true));
     }
     let address = client(&state, &request);
     if !state.limiter.allowed(address) {
         return html(
             StatusCode::TOO_MANY_REQUESTS,
-            team::sign_in(SIGN_IN_LANG, &csrf, true),
+            team::sign_in(lang, &csrf, true),
         );
     }
     let key = form.key.trim().to_owned();
@@ -135,12 +153,9 @@ pub async fn sign_in(
     let holder = web::block(move || store.authenticate(&key)).await;
     let Ok(Ok(Some(holder))) = holder else {
         state.limiter.failed(address);
-        return html(
-            StatusCode::UNAUTHORIZED,
-            team::sign_in(SIGN_IN_LANG, &csrf, true),
-        );
+        return html(StatusCode::UNAUTHORIZED, team::sign_in(lang, &csrf, true));
     };
-    let session = sessions.open(holder);
+    let session = sessions.open(holder, lang);
     let cookie = Cookie::build(COOKIE, session)
         .path("/team")
         .http_only(true)
@@ -207,13 +222,13 @@ pub async fn reports(
         Ok(listed) => html(
             StatusCode::OK,
             team::report_list(
-                SIGN_IN_LANG,
+                &member.lang,
                 (&member.key.name, member.key.role),
                 &csrf,
                 &listed,
             ),
         ),
-        Err(error) => refused(&member, &state, SIGN_IN_LANG, &error, "/team/reports"),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
     }
 }
 
@@ -279,7 +294,7 @@ pub async fn report_page(
                 team::report_page(&document, &id, (&member.key.name, member.key.role), &csrf),
             )
         }
-        Err(error) => refused(&member, &state, SIGN_IN_LANG, &error, "/team/reports"),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
     }
 }
 
@@ -309,7 +324,7 @@ pub async fn download(
                 "attachment; filename=\"report.html\"",
             ))
             .body(vecu_report::to_html(&document)),
-        Err(error) => refused(&member, &state, SIGN_IN_LANG, &error, "/team/reports"),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
     }
 }
 
@@ -339,7 +354,43 @@ pub struct MarkForm {
 }
 
 /// Runs a store action for a signed-in member with a valid CSRF token, then goes back to
-/// `anchor` in the report page; refusals are shown plainly.
+/// `page`; refusals are shown plainly, in `lang` (a report's, or the member's).
+#[allow(clippy::too_many_arguments)]
+async fn act_at(
+    request: &HttpRequest,
+    state: web::Data<AppState>,
+    sessions: &TeamSessions,
+    page: String,
+    lang: Option<String>,
+    csrf: &str,
+    anchor: &str,
+    action: impl FnOnce(&vecu_store::Store, &ApiKey) -> Result<(), StoreError> + Send + 'static,
+) -> HttpResponse {
+    let Some(member) = member(request, sessions) else {
+        return see_other("/team");
+    };
+    let lang = lang.unwrap_or_else(|| member.lang.clone());
+    if !state.csrf.verify(&member.session, csrf) {
+        let error = reporting::ReportingError::Store(StoreError::NotAllowed(
+            "the form had expired; reload the page and try again".to_owned(),
+        ));
+        return refused(&member, &state, &lang, &error, &page);
+    }
+    let store = state.store.clone();
+    let key = member.key.clone();
+    match blocking(move || Ok(action(&store, &key)?)).await {
+        Ok(()) => {
+            let anchor: String = anchor
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            see_other(&format!("{page}#{anchor}"))
+        }
+        Err(error) => refused(&member, &state, &lang, &error, &page),
+    }
+}
+
+/// [`act_at`] on a report: back to the report page, refusals in the report's language.
 async fn act(
     request: &HttpRequest,
     state: web::Data<AppState>,
@@ -349,35 +400,24 @@ async fn act(
     anchor: &str,
     action: impl FnOnce(&vecu_store::Store, &ApiKey, &str) -> Result<(), StoreError> + Send + 'static,
 ) -> HttpResponse {
-    let Some(member) = member(request, sessions) else {
-        return see_other("/team");
-    };
-    let page = format!("/team/reports/{report}");
-    if !state.csrf.verify(&member.session, csrf) {
-        let error = reporting::ReportingError::Store(StoreError::NotAllowed(
-            "the form had expired; reload the page and try again".to_owned(),
-        ));
-        return refused(&member, &state, SIGN_IN_LANG, &error, &page);
-    }
     let store = state.store.clone();
-    let key = member.key.clone();
-    let lang_store = state.store.clone();
-    let lang_report = report.clone();
-    let lang = web::block(move || lang_store.report(&lang_report).map(|r| r.lang))
+    let wanted = report.clone();
+    let lang = web::block(move || store.report(&wanted).map(|r| r.lang))
         .await
         .ok()
-        .and_then(Result::ok)
-        .unwrap_or_else(|| SIGN_IN_LANG.to_owned());
-    match blocking(move || Ok(action(&store, &key, &report)?)).await {
-        Ok(()) => {
-            let anchor: String = anchor
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect();
-            see_other(&format!("{page}#{anchor}"))
-        }
-        Err(error) => refused(&member, &state, &lang, &error, &page),
-    }
+        .and_then(Result::ok);
+    let page = format!("/team/reports/{report}");
+    act_at(
+        request,
+        state,
+        sessions,
+        page,
+        lang,
+        csrf,
+        anchor,
+        move |store, key| action(store, key, &report),
+    )
+    .await
 }
 
 /// Adds a text block.
@@ -409,7 +449,7 @@ pub async fn add_block(
 
 /// Comments on a block.
 #[post("/team/reports/{report}/blocks/{block}/comments")]
-pub async fn comment(
+pub async fn comment_on_block(
     request: HttpRequest,
     state: web::Data<AppState>,
     sessions: web::Data<TeamSessions>,
@@ -483,6 +523,174 @@ pub async fn decide(
             "approve" => store.approve_report(key, report).map(|_| ()),
             _ => store.publish_report(key, report),
         },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    csrf: String,
+    text: String,
+    back: String,
+}
+
+/// Edits one's own block (the store keeps the earlier text).
+#[post("/team/reports/{report}/blocks/{block}")]
+pub async fn edit_block(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    sessions: web::Data<TeamSessions>,
+    path: web::Path<(String, String)>,
+    form: web::Form<EditForm>,
+) -> HttpResponse {
+    let (report, block) = path.into_inner();
+    let form = form.into_inner();
+    let text = form.text;
+    act(
+        &request,
+        state,
+        &sessions,
+        report,
+        &form.csrf,
+        &form.back,
+        move |store, key, report| store.edit_block(key, report, &block, &text),
+    )
+    .await
+}
+
+/// The survey versions open to co-design comments.
+#[get("/team/surveys")]
+pub async fn surveys(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    sessions: web::Data<TeamSessions>,
+) -> HttpResponse {
+    let Some(member) = member(&request, &sessions) else {
+        return see_other("/team");
+    };
+    let store = state.store.clone();
+    let listed = blocking(move || {
+        Ok(store
+            .surveys()?
+            .into_iter()
+            .map(|(hash, id, version)| (hash, format!("{id} {version}")))
+            .collect::<Vec<_>>())
+    })
+    .await;
+    let csrf = state.csrf.token(&member.session);
+    match listed {
+        Ok(listed) => html(
+            StatusCode::OK,
+            team::survey_list(
+                &member.lang,
+                (&member.key.name, member.key.role),
+                &csrf,
+                &listed,
+            ),
+        ),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/surveys"),
+    }
+}
+
+/// One survey version's questions with their co-design comments.
+#[get("/team/surveys/{survey}")]
+pub async fn survey_page(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    sessions: web::Data<TeamSessions>,
+    survey: web::Path<String>,
+) -> HttpResponse {
+    let Some(member) = member(&request, &sessions) else {
+        return see_other("/team");
+    };
+    let store = state.store.clone();
+    let hash = survey.into_inner();
+    let wanted = hash.clone();
+    let loaded =
+        blocking(move || Ok((store.survey(&wanted)?, store.item_comments(&wanted)?))).await;
+    let csrf = state.csrf.token(&member.session);
+    match loaded {
+        Ok((survey, comments)) => html(
+            StatusCode::OK,
+            team::codesign_page(
+                &member.lang,
+                (&member.key.name, member.key.role),
+                &csrf,
+                &survey,
+                &hash,
+                &comments,
+            ),
+        ),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/surveys"),
+    }
+}
+
+/// Comments on a question of a survey version.
+#[post("/team/surveys/{survey}/items/{item}/comments")]
+pub async fn comment_item(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    sessions: web::Data<TeamSessions>,
+    path: web::Path<(String, String)>,
+    form: web::Form<CommentForm2>,
+) -> HttpResponse {
+    let (survey, item) = path.into_inner();
+    let form = form.into_inner();
+    let page = format!("/team/surveys/{survey}");
+    let anchor = format!("item-{item}");
+    let text = form.text;
+    act_at(
+        &request,
+        state,
+        &sessions,
+        page,
+        None,
+        &form.csrf,
+        &anchor,
+        move |store, key| store.comment_item(key, &survey, &item, &text).map(|_| ()),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm2 {
+    csrf: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    csrf: String,
+    answer: String,
+    resolve: Option<String>,
+    /// `<survey hash>#<anchor>`.
+    back: String,
+}
+
+/// A researcher answers a co-design comment, and may close it.
+#[post("/team/item-comments/{comment}/answer")]
+pub async fn answer_item_comment(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    sessions: web::Data<TeamSessions>,
+    path: web::Path<String>,
+    form: web::Form<AnswerForm>,
+) -> HttpResponse {
+    let form = form.into_inner();
+    let (survey, anchor) = form.back.split_once('#').unwrap_or((&form.back, ""));
+    let survey: String = survey.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+    let page = format!("/team/surveys/{survey}");
+    let comment = path.into_inner();
+    let (answer, resolve) = (form.answer.clone(), form.resolve.is_some());
+    act_at(
+        &request,
+        state,
+        &sessions,
+        page,
+        None,
+        &form.csrf,
+        anchor,
+        move |store, key| store.answer_item_comment(key, &comment, &answer, resolve),
     )
     .await
 }

@@ -549,7 +549,83 @@ async fn partners_sign_in_and_write_on_the_team_pages(backend: Backend) {
         .post(&format!("{path}/approve"), &[("csrf", "forged")])
         .await;
     assert_eq!(forged.status, 403);
+    // Editing one's own block keeps the earlier text in its history.
+    let block = app.store.report(&report).expect("report").blocks[0]
+        .id
+        .clone();
+    let edited = browser
+        .post(
+            &format!("{path}/blocks/{block}"),
+            &[
+                ("csrf", &csrf),
+                (
+                    "text",
+                    "Une note de 9 ou 10 reste rare, surtout au site H1.",
+                ),
+                ("back", "item-overall"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, 303);
     let stored = app.store.report(&report).expect("report");
     assert_eq!(stored.marks.len(), 1);
     assert_eq!(stored.blocks[0].author, "Claire Partner");
+    assert_eq!(stored.blocks[0].version, 2);
+    assert_eq!(
+        stored.blocks[0].history[0].text,
+        "Une note de 9 ou 10 reste rare."
+    );
+
+    // Co-design on the pages: the partner comments on a question, a researcher answers and closes.
+    let surveys = browser.get("/team/surveys").await;
+    let hash = app.store.wave(&app.wave).expect("wave").survey_hash;
+    assert!(surveys.body.contains(&format!("/team/surveys/{hash}")));
+    let questions = browser.get(&format!("/team/surveys/{hash}")).await;
+    assert!(questions.body.contains("Commenter cette question"));
+    let sent = browser
+        .post(
+            &format!("/team/surveys/{hash}/items/surgery_explained/comments"),
+            &[
+                ("csrf", &questions.csrf()),
+                ("text", "Qui explique : le chirurgien ?"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    let comment = app.store.item_comments(&hash).expect("comments")[0]
+        .id
+        .clone();
+    let mut researcher = Browser::new(&app);
+    let form = researcher.get("/team?lang=de").await;
+    assert!(form.body.contains(r#"<html lang="de">"#) && form.body.contains("Anmelden"));
+    let signed_in = researcher
+        .post(
+            "/team/login",
+            &[
+                ("csrf", &form.csrf()),
+                ("key", &keys.researcher),
+                ("lang", "de"),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303);
+    let page = researcher.get(&format!("/team/surveys/{hash}")).await;
+    assert!(
+        page.body.contains("Antwort des Teams"),
+        "researchers get the answer form, in German"
+    );
+    let answered = researcher
+        .post(
+            &format!("/team/item-comments/{comment}/answer"),
+            &[
+                ("csrf", &page.csrf()),
+                ("answer", "Das Behandlungsteam."),
+                ("resolve", "yes"),
+                ("back", &format!("{hash}#item-surgery_explained")),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, 303);
+    let closed = &app.store.item_comments(&hash).expect("comments")[0];
+    assert!(closed.resolved && closed.answered_by.as_deref() == Some("Dr Ana Researcher"));
 }
