@@ -338,7 +338,7 @@ pub struct BlockForm {
 }
 
 #[derive(Deserialize)]
-pub struct CommentForm {
+pub struct TextForm {
     csrf: String,
     text: String,
     back: String,
@@ -454,7 +454,7 @@ pub async fn comment_on_block(
     state: web::Data<AppState>,
     sessions: web::Data<TeamSessions>,
     path: web::Path<(String, String)>,
-    form: web::Form<CommentForm>,
+    form: web::Form<TextForm>,
 ) -> HttpResponse {
     let (report, block) = path.into_inner();
     let form = form.into_inner();
@@ -527,13 +527,6 @@ pub async fn decide(
     .await
 }
 
-#[derive(Deserialize)]
-pub struct EditForm {
-    csrf: String,
-    text: String,
-    back: String,
-}
-
 /// Edits one's own block (the store keeps the earlier text).
 #[post("/team/reports/{report}/blocks/{block}")]
 pub async fn edit_block(
@@ -541,7 +534,7 @@ pub async fn edit_block(
     state: web::Data<AppState>,
     sessions: web::Data<TeamSessions>,
     path: web::Path<(String, String)>,
-    form: web::Form<EditForm>,
+    form: web::Form<TextForm>,
 ) -> HttpResponse {
     let (report, block) = path.into_inner();
     let form = form.into_inner();
