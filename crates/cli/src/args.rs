@@ -137,10 +137,6 @@ pub struct ServeArgs {
     /// Behind a reverse proxy that sets X-Forwarded-For: rate-limit by the address it reports.
     #[arg(long, env = "VECU_BEHIND_PROXY")]
     pub behind_proxy: bool,
-    /// Double data entry of paper questionnaires on the /entry pages: a second person keys
-    /// each one blind; it is stored when both agree, a third person decides otherwise.
-    #[arg(long, env = "VECU_DOUBLE_ENTRY")]
-    pub double_entry: bool,
     /// Where invitations and reminders go: smtp://host:25 (a relay without TLS),
     /// smtps://user@host:465 (TLS), smtp://user@host:587?tls=starttls (STARTTLS) or
     /// file:///directory (one .eml file per message). The SMTP password comes from
@@ -162,6 +158,13 @@ pub struct ServeArgs {
     pub demo: Option<usize>,
 }
 
+/// On or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum WaveCommand {
     /// Store the survey (if new) and create a wave of it; prints the wave id.
@@ -172,6 +175,18 @@ pub enum WaveCommand {
         /// A name for people ("SCAPE 2027").
         #[arg(long, default_value = "wave")]
         name: String,
+        /// Key each paper return twice, blind, on the /entry pages: it is stored when both
+        /// keyings agree, and a third person decides where they disagree.
+        #[arg(long)]
+        double_entry: bool,
+    },
+    /// Turn double data entry of paper returns on or off for a wave that is not closed.
+    /// Questionnaires whose first keying is saved are finished the double way either way.
+    DoubleEntry {
+        #[arg(long)]
+        wave: String,
+        #[arg(value_enum)]
+        setting: Switch,
     },
     /// Import the sample frame (CSV: email, language, one column per frame variable).
     /// Needs VECU_ENCRYPTION_KEY.

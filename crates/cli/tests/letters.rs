@@ -178,3 +178,69 @@ fn the_paper_questionnaire_is_printed_in_each_language() {
     );
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn double_entry_is_a_setting_of_each_wave() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let key = vecu_store::EncryptionKey::generate_base64();
+    let create = |extra: &[&str]| {
+        let mut args = vec!["wave", "create", "--survey"];
+        let path = survey("example.json");
+        args.push(&path);
+        args.extend_from_slice(extra);
+        ok(vecu(dir.path(), &key, &args)).trim().to_owned()
+    };
+    let double = create(&["--double-entry", "--name", "double"]);
+    let single = create(&["--name", "single"]);
+    let status = |wave: &str| ok(vecu(dir.path(), &key, &["wave", "status", "--wave", wave]));
+    assert!(
+        status(&double).contains("double data entry"),
+        "{}",
+        status(&double)
+    );
+    assert!(!status(&single).contains("double data entry"));
+    let switched = ok(vecu(
+        dir.path(),
+        &key,
+        &["wave", "double-entry", "--wave", &double, "off"],
+    ));
+    assert!(switched.contains("keyed once"), "{switched}");
+    assert!(!status(&double).contains("double data entry"));
+    let unclear = vecu(
+        dir.path(),
+        &key,
+        &["wave", "double-entry", "--wave", &double, "maybe"],
+    );
+    assert_eq!(unclear.status.code(), Some(2));
+    ok(vecu(dir.path(), &key, &["wave", "open", "--wave", &single]));
+    ok(vecu(
+        dir.path(),
+        &key,
+        &["wave", "double-entry", "--wave", &single, "on"],
+    ));
+    assert!(status(&single).contains("double data entry"));
+    ok(vecu(
+        dir.path(),
+        &key,
+        &["wave", "close", "--wave", &single],
+    ));
+    let closed = vecu(
+        dir.path(),
+        &key,
+        &["wave", "double-entry", "--wave", &single, "off"],
+    );
+    assert_eq!(closed.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&closed.stderr);
+    assert!(
+        err.contains("is closed") && err.contains("draft or open"),
+        "{err}"
+    );
+    // No longer a setting of the service: the option and the settings key are refused.
+    let option = vecu(dir.path(), &key, &["serve", "--double-entry"]);
+    assert_eq!(option.status.code(), Some(2));
+    std::fs::write(dir.path().join("vecu.toml"), "double_entry = true\n").expect("settings");
+    let file = vecu(dir.path(), &key, &["serve", "--config", "vecu.toml"]);
+    assert_eq!(file.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&file.stderr);
+    assert!(err.contains("vecu wave double-entry"), "{err}");
+}

@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use vecu_survey::{Answers, Item, ItemKind, Survey};
 
+use crate::i18n::Texts;
+
 /// What one keyed questionnaire became.
 #[derive(Debug, Clone, Default)]
 pub struct Cleaned {
@@ -28,7 +30,57 @@ pub struct Cleaned {
     pub edits: Vec<(String, &'static str)>,
     /// Fields whose typed value is not allowed: (field, what to type instead). Nothing is
     /// saved until there are none.
-    pub errors: Vec<(String, String)>,
+    pub errors: Vec<(String, Problem)>,
+}
+
+/// Why a typed value is not allowed, said in the staff's language by `message`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// A part's line holds more characters than the part has questions.
+    LineTooLong { typed: usize, questions: usize },
+    /// Not a box number of a question that takes one box.
+    Option { boxes: usize },
+    /// Not box numbers of a question that takes several.
+    Options { boxes: usize },
+    /// Not a rating from 0 to 10.
+    Rating,
+    /// Not a number in the question's range.
+    Number { min: f64, max: f64 },
+    /// Not a month and year.
+    Month,
+    /// A text without a question (nothing to key).
+    NoAnswer,
+    /// The survey refused the answer (its own message).
+    Survey(String),
+}
+
+impl Problem {
+    /// What to type instead, in the language of `texts`.
+    pub fn message(&self, texts: &Texts) -> String {
+        match self {
+            Problem::LineTooLong { typed, questions } => texts.fill(
+                "entry_error_line",
+                &[
+                    ("typed", &typed.to_string()),
+                    ("questions", &questions.to_string()),
+                ],
+            ),
+            Problem::Option { boxes } => {
+                texts.fill("entry_error_option", &[("n", &boxes.to_string())])
+            }
+            Problem::Options { boxes } => {
+                texts.fill("entry_error_options", &[("n", &boxes.to_string())])
+            }
+            Problem::Rating => texts.get("entry_error_rating"),
+            Problem::Number { min, max } => texts.fill(
+                "entry_error_number",
+                &[("min", &min.to_string()), ("max", &max.to_string())],
+            ),
+            Problem::Month => texts.get("entry_error_month"),
+            Problem::NoAnswer => texts.get("entry_error_no_answer"),
+            Problem::Survey(message) => message.clone(),
+        }
+    }
 }
 
 /// One field of the data-entry page: a question, or a row of a matrix.
@@ -90,7 +142,7 @@ pub fn line_name(section: usize) -> String {
 pub fn expand_lines(
     survey: &Survey,
     lines: &BTreeMap<usize, String>,
-) -> (BTreeMap<String, String>, Vec<(String, String)>) {
+) -> (BTreeMap<String, String>, Vec<(String, Problem)>) {
     let all = fields(survey);
     let mut typed = BTreeMap::new();
     let mut errors = Vec::new();
@@ -103,11 +155,10 @@ pub fn expand_lines(
         if characters.len() > in_line.len() {
             errors.push((
                 line_name(section),
-                format!(
-                    "{} characters for {} questions: one character per question, . for a blank",
-                    characters.len(),
-                    in_line.len()
-                ),
+                Problem::LineTooLong {
+                    typed: characters.len(),
+                    questions: in_line.len(),
+                },
             ));
             continue;
         }
@@ -165,7 +216,7 @@ pub fn clean(survey: &Survey, typed: &BTreeMap<String, String>) -> Cleaned {
             cleaned.edits.push((field, "unreadable"));
             continue;
         }
-        match keyed_value(item, &field, text) {
+        match keyed_value(item, text) {
             Ok(value) => match &item.kind {
                 ItemKind::Matrix(_) => {
                     let row = field
@@ -197,7 +248,7 @@ pub fn clean(survey: &Survey, typed: &BTreeMap<String, String>) -> Cleaned {
             Err(_) if matches!(item.kind, ItemKind::MultipleChoice(_)) => {
                 cleaned.edits.push((id, "multiple_ticks"))
             }
-            Err(error) => cleaned.errors.push((id, error.message)),
+            Err(error) => cleaned.errors.push((id, Problem::Survey(error.message))),
         }
     }
     // Routing: answers the patient's own earlier answers say to skip are removed.
@@ -212,18 +263,15 @@ pub fn clean(survey: &Survey, typed: &BTreeMap<String, String>) -> Cleaned {
 }
 
 /// The JSON answer of one typed field, or what to type instead.
-fn keyed_value(item: &Item, field: &str, text: &str) -> Result<Value, String> {
-    let options_help =
-        |n: usize| format!("type 1 to {n}, m (several ticks), u (unreadable) or nothing");
+fn keyed_value(item: &Item, text: &str) -> Result<Value, Problem> {
     match &item.kind {
-        ItemKind::SingleChoice(options) | ItemKind::Scale(options) => {
-            let n = options.options.len();
-            option_code(options, text).ok_or_else(|| options_help(n))
-        }
-        ItemKind::Matrix(matrix) => {
-            let n = matrix.options.options.len();
-            option_code(&matrix.options, text).ok_or_else(|| options_help(n))
-        }
+        ItemKind::SingleChoice(options) | ItemKind::Scale(options) => option_code(options, text)
+            .ok_or(Problem::Option {
+                boxes: options.options.len(),
+            }),
+        ItemKind::Matrix(matrix) => option_code(&matrix.options, text).ok_or(Problem::Option {
+            boxes: matrix.options.options.len(),
+        }),
         ItemKind::MultipleChoice(options) => {
             let n = options.options.len();
             let parts: Vec<&str> = if n <= 9 && !text.contains([' ', ',']) {
@@ -237,35 +285,27 @@ fn keyed_value(item: &Item, field: &str, text: &str) -> Result<Value, String> {
                 .iter()
                 .map(|part| option_code(options, part))
                 .collect();
-            codes.map(Value::Array).ok_or_else(|| {
-                format!(
-                    "type the numbers of the ticked boxes (1 to {n}), u (unreadable) or nothing"
-                )
-            })
+            codes.map(Value::Array).ok_or(Problem::Options { boxes: n })
         }
         ItemKind::Rating(_) => text
             .parse::<i64>()
             .ok()
             .filter(|value| (0..=10).contains(value))
             .map(Value::from)
-            .ok_or_else(|| "type the number ticked, 0 to 10, m, u or nothing".to_owned()),
+            .ok_or(Problem::Rating),
         ItemKind::Number(spec) => text
             .replace(',', ".")
             .parse::<f64>()
             .ok()
             .filter(|value| (spec.min..=spec.max).contains(value))
             .map(Value::from)
-            .ok_or_else(|| {
-                format!(
-                    "type a number from {} to {}, u or nothing",
-                    spec.min, spec.max
-                )
+            .ok_or(Problem::Number {
+                min: spec.min,
+                max: spec.max,
             }),
-        ItemKind::MonthYear(_) => month(text)
-            .map(Value::from)
-            .ok_or_else(|| "type the month and year as MM/YYYY, u or nothing".to_owned()),
+        ItemKind::MonthYear(_) => month(text).map(Value::from).ok_or(Problem::Month),
         ItemKind::Text(_) => Ok(Value::from(text)),
-        ItemKind::Display => Err(format!("{field} takes no answer")),
+        ItemKind::Display => Err(Problem::NoAnswer),
     }
 }
 
@@ -363,7 +403,19 @@ mod tests {
         );
         let fields: Vec<&str> = cleaned.errors.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(fields, ["diagnosis_month", "surgery", "overall"]);
-        assert!(cleaned.errors[1].1.starts_with("type 1 to"));
+        assert_eq!(cleaned.errors[1].1, Problem::Option { boxes: 2 });
+        let said = |lang: &str| {
+            cleaned.errors[1]
+                .1
+                .message(&Texts::interface(lang).expect("an interface language"))
+        };
+        assert!(said("en").starts_with("type 1 to 2"), "{}", said("en"));
+        assert!(
+            said("de").starts_with("Tippen Sie 1 bis 2"),
+            "{}",
+            said("de")
+        );
+        assert!(said("fr").starts_with("tapez 1 à 2"), "{}", said("fr"));
         assert_eq!(normalise(" 1 3 5 "), "135");
         assert_eq!(month("3.2024").as_deref(), Some("2024-03"));
         assert_eq!(month("032024").as_deref(), Some("2024-03"));

@@ -34,6 +34,9 @@ pub struct Session {
 pub struct StaffSession {
     pub name: String,
     pub current: Option<String>,
+    /// The language of the pages, once chosen (log-in form or language switch); until then
+    /// the survey's first language.
+    pub lang: Option<String>,
 }
 
 /// Sessions of one kind by id, each ending after `IDLE` without a request.
@@ -109,12 +112,18 @@ impl Sessions {
 }
 
 impl StaffSessions {
-    /// Opens a session for a key holder.
-    pub fn open(&self, name: &str) -> String {
+    /// Opens a session for a key holder, in the language chosen on the log-in page if any.
+    pub fn open(&self, name: &str, lang: Option<&str>) -> String {
         self.start(StaffSession {
             name: name.to_owned(),
             current: None,
+            lang: lang.map(str::to_owned),
         })
+    }
+
+    /// Remembers the language of the pages.
+    pub fn set_lang(&self, id: &str, lang: &str) {
+        self.update(id, |session| session.lang = Some(lang.to_owned()));
     }
 
     /// Sets (or clears) the questionnaire being keyed.

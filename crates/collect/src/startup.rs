@@ -23,8 +23,6 @@ pub struct ServeConfig {
     pub behind_proxy: bool,
     /// Mail for invitations and reminders; without it the API refuses to send.
     pub mail: Option<crate::MailSettings>,
-    /// Double data entry of paper questionnaires: two blind keyings must agree.
-    pub double_entry: bool,
 }
 
 impl Default for ServeConfig {
@@ -34,7 +32,6 @@ impl Default for ServeConfig {
             secure_cookies: false,
             behind_proxy: false,
             mail: None,
-            double_entry: false,
         }
     }
 }
@@ -56,8 +53,7 @@ impl Application {
             .map(crate::Mailer::new)
             .transpose()
             .map_err(std::io::Error::other)?;
-        let mut state = AppState::new(store, config.secure_cookies, config.behind_proxy, mailer);
-        state.double_entry = config.double_entry;
+        let state = AppState::new(store, config.secure_cookies, config.behind_proxy, mailer);
         let state = web::Data::new(state);
         let team_sessions = web::Data::new(team::TeamSessions::default());
         let server = HttpServer::new(move || {

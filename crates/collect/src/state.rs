@@ -16,8 +16,6 @@ pub struct AppState {
     pub sessions: Sessions,
     /// Data-entry staff.
     pub staff: StaffSessions,
-    /// Paper questionnaires are keyed twice, blind, and accepted when both keyings agree.
-    pub double_entry: bool,
     pub csrf: Csrf,
     pub limiter: LookupLimiter,
     pub secure_cookies: bool,
@@ -38,7 +36,6 @@ impl AppState {
             store,
             sessions: Sessions::default(),
             staff: StaffSessions::default(),
-            double_entry: false,
             csrf: Csrf::new(),
             limiter: LookupLimiter::default(),
             secure_cookies,

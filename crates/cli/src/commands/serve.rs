@@ -22,8 +22,8 @@ struct FileSettings {
     public_url: Option<String>,
     secure_cookies: Option<bool>,
     behind_proxy: Option<bool>,
-    /// Paper questionnaires are keyed twice, blind.
-    double_entry: Option<bool>,
+    /// Refused: double data entry is a setting of each wave (`vecu wave double-entry`).
+    double_entry: Option<serde::de::IgnoredAny>,
     /// A file holding the encryption key (base64), readable by vecu only.
     encryption_key_file: Option<std::path::PathBuf>,
     mail: Option<MailFileSettings>,
@@ -55,6 +55,12 @@ fn read_settings(path: &std::path::Path) -> anyhow::Result<FileSettings> {
     {
         anyhow::bail!(
             "{}: [mail] password is not read from the settings file: put the SMTP password in a file readable by vecu only, named by password_file, or in VECU_SMTP_PASSWORD",
+            path.display()
+        );
+    }
+    if settings.double_entry.is_some() {
+        anyhow::bail!(
+            "{}: double_entry is no longer a setting of the service but of each wave: remove it and run `vecu wave double-entry --wave ID on` (or create the wave with `vecu wave create --double-entry`)",
             path.display()
         );
     }
@@ -131,7 +137,6 @@ pub fn run(database: Option<&str>, args: ServeArgs) -> anyhow::Result<ExitCode> 
         secure_cookies: args.secure_cookies || file.secure_cookies.unwrap_or(false),
         behind_proxy: args.behind_proxy || file.behind_proxy.unwrap_or(false),
         mail,
-        double_entry: args.double_entry || file.double_entry.unwrap_or(false),
     };
     let links = match args.demo {
         Some(patients) => demo_wave(&store, patients)?,

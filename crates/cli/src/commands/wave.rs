@@ -7,17 +7,40 @@ use anyhow::Context;
 use vecu_store::{Letter, WaveStatus};
 
 use super::{open_store, survey::load_with_text};
-use crate::args::WaveCommand;
+use crate::args::{Switch, WaveCommand};
 
 pub fn run(database: &str, command: WaveCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(database)?;
     match command {
-        WaveCommand::Create { survey, name } => {
+        WaveCommand::Create {
+            survey,
+            name,
+            double_entry,
+        } => {
             let (loaded, text) = load_with_text(&survey)?;
             let hash = store.add_survey(&loaded, &text)?;
             let wave = store.create_wave(&hash, &name)?;
+            if double_entry {
+                store.set_double_entry(&wave, true)?;
+            }
             println!("{wave}");
-            eprintln!("created wave {wave} of survey {} version {} (status draft); next: vecu wave import-frame --wave {wave} FRAME.csv", loaded.id, loaded.version);
+            let keying = if double_entry {
+                ", paper returns keyed twice"
+            } else {
+                ""
+            };
+            eprintln!("created wave {wave} of survey {} version {} (status draft{keying}); next: vecu wave import-frame --wave {wave} FRAME.csv", loaded.id, loaded.version);
+        }
+        WaveCommand::DoubleEntry { wave, setting } => {
+            let on = setting == Switch::On;
+            store.set_double_entry(&wave, on)?;
+            if on {
+                println!(
+                    "wave {wave}: each paper return is keyed twice, blind, on the /entry pages"
+                );
+            } else {
+                println!("wave {wave}: paper returns are keyed once (questionnaires with a first keying saved are finished the double way)");
+            }
         }
         WaveCommand::ImportFrame { wave, file } => {
             let csv = std::fs::File::open(&file)
@@ -177,8 +200,16 @@ fn print_paper(
 
 fn print_status(status: &WaveStatus) {
     println!(
-        "wave {} ({}), {}; {} responses",
-        status.wave.id, status.wave.name, status.wave.status, status.responses
+        "wave {} ({}), {}; {} responses{}",
+        status.wave.id,
+        status.wave.name,
+        status.wave.status,
+        status.responses,
+        if status.wave.double_entry {
+            "; double data entry"
+        } else {
+            ""
+        }
     );
     for counts in std::iter::once(&status.overall).chain(&status.sites) {
         let rate = counts

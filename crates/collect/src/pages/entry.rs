@@ -1,24 +1,31 @@
 //! Data-entry pages for staff keying paper questionnaires: log in with a data-entry key, type
 //! the access code, then the whole questionnaire on one compact page in paper order, one
-//! field per question (option numbers as printed), Enter to save.
+//! field per question (option numbers as printed), Enter to save. Every page speaks fr, de,
+//! it and en, with a language switch in its header.
 
 use std::collections::BTreeMap;
 
 use maud::{html, Markup, DOCTYPE};
 use vecu_survey::{ItemKind, Survey};
 
+use crate::i18n::{Texts, INTERFACE_LANGUAGES};
 use crate::pages::layout;
 use crate::paper_rules::{fields, line_name, line_text, Field};
 
-/// A staff page: English, the same stylesheet as the patient pages.
-pub fn page(title: &str, body: Markup) -> Markup {
+/// A staff page in the language of `texts`, the same stylesheet as the patient pages; the
+/// language switch points to `switch_base`.
+pub fn page(texts: &Texts, title: &str, switch_base: &str, body: Markup) -> Markup {
+    let site_title = texts.get("entry_site_title");
     html! {
         (DOCTYPE)
-        html lang="en" {
-            (layout::head(&format!("{title} – vecu data entry")))
+        html lang=(texts.lang().as_str()) {
+            (layout::head(&format!("{title} – {site_title}")))
             body {
-                a class="skip" href="#main" { "Skip to the form" }
-                header { p class="survey-title" { "vecu data entry" } }
+                a class="skip" href="#main" { (texts.get("entry_skip")) }
+                header {
+                    p class="survey-title" { (site_title) }
+                    (layout::language_switch(texts, &INTERFACE_LANGUAGES, switch_base))
+                }
                 main id="main" tabindex="-1" {
                     h1 { (title) }
                     (body)
@@ -28,37 +35,47 @@ pub fn page(title: &str, body: Markup) -> Markup {
     }
 }
 
-/// The log-in form: a data-entry key.
-pub fn login(csrf: &str, failed: bool) -> Markup {
+/// The log-in form: a data-entry key; `remember`: the language was asked for, and the session
+/// keeps it.
+pub fn login(texts: &Texts, csrf: &str, remember: bool, failed: bool) -> Markup {
     html! {
         @if failed {
             div class="error-summary" role="alert" aria-labelledby="error-summary-title" {
-                h2 id="error-summary-title" { "There is a problem" }
-                ul { li { a href="#key" { "This key is not a valid data-entry key." } } }
+                h2 id="error-summary-title" { (texts.get("error_summary_heading")) }
+                ul { li { a href="#key" { (texts.get("entry_login_failed")) } } }
             }
         }
         form method="post" action="/entry/login" {
             input type="hidden" name="csrf" value=(csrf);
+            @if remember {
+                input type="hidden" name="lang" value=(texts.lang().as_str());
+            }
             div class="question" {
-                label for="key" { "Data-entry key" }
+                label for="key" { (texts.get("entry_key_label")) }
                 input type="password" id="key" name="key" autocomplete="current-password" size="50";
             }
-            div class="actions" { button type="submit" class="primary" { "Log in" } }
+            div class="actions" { button type="submit" class="primary" { (texts.get("entry_login_button")) } }
         }
     }
 }
 
 /// The access-code form, with what happened to the previous questionnaire.
-pub fn code_form(who: &str, csrf: &str, notice: Option<&str>, error: Option<&str>) -> Markup {
+pub fn code_form(
+    texts: &Texts,
+    who: &str,
+    csrf: &str,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> Markup {
     html! {
-        p { "Keying as " (who) "." }
+        p { (texts.fill("entry_keying_as", &[("name", who)])) }
         @if let Some(notice) = notice {
             p class="notice" role="status" { (notice) }
         }
         form method="post" action="/entry/code" {
             input type="hidden" name="csrf" value=(csrf);
             div class={ "question" @if error.is_some() { " has-error" } } {
-                label for="code" { "Access code on the questionnaire" }
+                label for="code" { (texts.get("entry_code_label")) }
                 @if let Some(error) = error {
                     p class="error" id="code-error" { (error) }
                 }
@@ -66,7 +83,7 @@ pub fn code_form(who: &str, csrf: &str, notice: Option<&str>, error: Option<&str
                     autofocus size="20" aria-describedby=[error.map(|_| "code-error")]
                     aria-invalid=[error.map(|_| "true")];
             }
-            div class="actions" { button type="submit" class="primary" { "Open" } }
+            div class="actions" { button type="submit" class="primary" { (texts.get("entry_open_button")) } }
         }
     }
 }
@@ -83,6 +100,15 @@ pub enum Pass {
 }
 
 impl Pass {
+    /// The message id of the form's heading.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Pass::First => "entry_form_first_heading",
+            Pass::Second => "entry_form_second_heading",
+            Pass::Decision => "entry_form_decision_heading",
+        }
+    }
+
     pub fn number(self) -> u8 {
         match self {
             Pass::First => 1,
@@ -94,12 +120,13 @@ impl Pass {
 
 /// What the questionnaire form shows.
 pub struct EntryView<'a> {
+    pub texts: &'a Texts,
     pub survey: &'a Survey,
     pub csrf: &'a str,
     pub pass: Pass,
     /// Values typed so far (after an error) or, for a decision, nothing.
     pub typed: &'a BTreeMap<String, String>,
-    /// Field errors.
+    /// Field errors, said in the staff's language.
     pub errors: &'a [(String, String)],
     /// For a decision: the two keyings of each disagreeing field.
     pub disagreements: &'a BTreeMap<String, (String, String)>,
@@ -147,18 +174,23 @@ pub fn questionnaire(view: &EntryView<'_>) -> Markup {
             .find(|field| field.name == name && field.in_line && !deciding)
             .map(|field| line_name(field.section))
     };
-    let lang = view.survey.default_language();
+    let texts = view.texts;
+    // The survey's texts in the staff's language when the survey has it, else in its first.
+    let lang = view
+        .survey
+        .language(texts.lang().as_str())
+        .unwrap_or_else(|| view.survey.default_language());
     html! {
         p {
-            @match view.pass {
-                Pass::First => "Each part has a line: type the number beside the ticked box of each question in turn, . for a blank, m for several ticks, u for unreadable. Other questions have their own field. Tab moves on, Enter saves.",
-                Pass::Second => "Second keying (double entry): type the questionnaire again without looking at the first keying.",
-                Pass::Decision => "The two keyings disagree on these answers. Look at the paper and type the right value.",
-            }
+            (texts.get(match view.pass {
+                Pass::First => "entry_form_first_help",
+                Pass::Second => "entry_form_second_help",
+                Pass::Decision => "entry_form_decision_help",
+            }))
         }
         @if !view.errors.is_empty() {
             div class="error-summary" role="alert" aria-labelledby="error-summary-title" {
-                h2 id="error-summary-title" { "Check these answers" }
+                h2 id="error-summary-title" { (texts.get("entry_errors_heading")) }
                 ul {
                     @for (field, message) in view.errors {
                         @let target = line_of(field).unwrap_or_else(|| field.clone());
@@ -173,13 +205,13 @@ pub fn questionnaire(view: &EntryView<'_>) -> Markup {
             table class="entry" {
                 thead {
                     tr {
-                        th scope="col" { "Q" }
-                        th scope="col" { "Question and boxes" }
+                        th scope="col" { (texts.get("entry_column_number")) }
+                        th scope="col" { (texts.get("entry_column_question")) }
                         @if deciding {
-                            th scope="col" { "1st" }
-                            th scope="col" { "2nd" }
+                            th scope="col" { (texts.get("entry_column_first")) }
+                            th scope="col" { (texts.get("entry_column_second")) }
                         }
-                        th scope="col" { "Answer" }
+                        th scope="col" { (texts.get("entry_column_answer")) }
                     }
                 }
                 tbody {
@@ -190,12 +222,12 @@ pub fn questionnaire(view: &EntryView<'_>) -> Markup {
                                 @let id = format!("f-{name}");
                                 @let errors: Vec<String> = members.iter().flat_map(|field| error_of(&field.name).into_iter().map(|m| format!("{}: {m}", field.label))).chain(error_of(&name).into_iter().map(str::to_owned)).collect();
                                 tr class=[(!errors.is_empty()).then_some("has-error")] {
-                                    th scope="row" { label for=(id) { "Part " (section + 1) } }
+                                    th scope="row" { label for=(id) { (texts.fill("entry_part", &[("n", &(section + 1).to_string())])) } }
                                     td {
                                         span class="entry-text" { (view.survey.sections[*section].title.get(lang)) }
                                         " "
                                         span class="hint" id={ (id) "-hint" } {
-                                            "Questions " (members.iter().map(|field| field.label.as_str()).collect::<Vec<_>>().join(" "))
+                                            (texts.fill("entry_questions", &[("numbers", &members.iter().map(|field| field.label.as_str()).collect::<Vec<_>>().join(" "))]))
                                         }
                                         @if !errors.is_empty() {
                                             " " span class="error" id={ (id) "-error" } { (errors.join("; ")) }
@@ -218,7 +250,7 @@ pub fn questionnaire(view: &EntryView<'_>) -> Markup {
                                     td {
                                         span class="entry-text" { (short(field.item.text.get(lang))) }
                                         " "
-                                        span class="hint" id={ (id) "-hint" } { (boxes(field.item, lang)) }
+                                        span class="hint" id={ (id) "-hint" } { (boxes(texts, field.item, lang)) }
                                         @if !errors.is_empty() {
                                             " " span class="error" id={ (id) "-error" } { (errors.join("; ")) }
                                         }
@@ -241,14 +273,14 @@ pub fn questionnaire(view: &EntryView<'_>) -> Markup {
                     }
                 }
             }
-            div class="actions" { button type="submit" class="primary" { "Save (Enter)" } }
+            div class="actions" { button type="submit" class="primary" { (texts.get("entry_save_button")) } }
         }
         @if view.pass == Pass::First {
-            h2 { "Returned without answers" }
+            h2 { (texts.get("entry_outcome_heading")) }
             form method="post" action="/entry/outcome" {
                 input type="hidden" name="csrf" value=(view.csrf);
-                @for (value, label) in [("blank", "Blank questionnaire"), ("undelivered", "Returned undelivered"), ("deceased", "Patient deceased"), ("refused", "Refused")] {
-                    button type="submit" name="outcome" value=(value) class="secondary" { (label) }
+                @for value in ["blank", "undelivered", "deceased", "refused"] {
+                    button type="submit" name="outcome" value=(value) class="secondary" { (texts.get(&format!("entry_outcome_{value}"))) }
                     " "
                 }
             }
@@ -274,7 +306,7 @@ fn short(text: &str) -> String {
 }
 
 /// What can be typed: the numbered boxes, or the kind of value.
-fn boxes(item: &vecu_survey::Item, lang: &vecu_survey::Lang) -> String {
+fn boxes(texts: &Texts, item: &vecu_survey::Item, lang: &vecu_survey::Lang) -> String {
     if let Some(options) = item.kind.options() {
         return options
             .options
@@ -287,8 +319,8 @@ fn boxes(item: &vecu_survey::Item, lang: &vecu_survey::Lang) -> String {
     match &item.kind {
         ItemKind::Rating(_) => "0–10".to_owned(),
         ItemKind::Number(spec) => format!("{}–{}", spec.min, spec.max),
-        ItemKind::MonthYear(_) => "MM/YYYY".to_owned(),
-        ItemKind::Text(_) => "text as written".to_owned(),
+        ItemKind::MonthYear(_) => texts.get("entry_hint_month"),
+        ItemKind::Text(_) => texts.get("entry_hint_text"),
         _ => String::new(),
     }
 }

@@ -57,19 +57,7 @@ pub fn frame(
                 header {
                     p class="survey-title" { (site_title) }
                     @if let Some(base) = switch_base {
-                        nav aria-label=(texts.get("language_switch")) {
-                            ul class="languages" {
-                                @for &lang in languages {
-                                    li {
-                                        @if lang == current {
-                                            span aria-current="true" lang=(lang) { (language_name(lang)) }
-                                        } @else {
-                                            a href={ (base) "?lang=" (lang) } lang=(lang) hreflang=(lang) { (language_name(lang)) }
-                                        }
-                                    }
-                                }
-                            }
-                        }
+                        (language_switch(texts, languages, base))
                     }
                 }
                 main id="main" tabindex="-1" {
@@ -77,6 +65,26 @@ pub fn frame(
                     (body)
                 }
                 footer { p { (texts.get("footer_privacy")) } }
+            }
+        }
+    }
+}
+
+/// Links to the same page in each language (`base?lang=xx`), the current one marked.
+pub fn language_switch(texts: &Texts, languages: &[&str], base: &str) -> Markup {
+    let current = texts.lang().as_str();
+    html! {
+        nav aria-label=(texts.get("language_switch")) {
+            ul class="languages" {
+                @for &lang in languages {
+                    li {
+                        @if lang == current {
+                            span aria-current="true" lang=(lang) { (language_name(lang)) }
+                        } @else {
+                            a href={ (base) "?lang=" (lang) } lang=(lang) hreflang=(lang) { (language_name(lang)) }
+                        }
+                    }
+                }
             }
         }
     }

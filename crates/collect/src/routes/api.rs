@@ -227,6 +227,9 @@ pub async fn upload_survey(
 pub struct NewWave {
     survey_hash: String,
     name: String,
+    /// Paper returns keyed twice, blind (off when left out).
+    #[serde(default)]
+    double_entry: bool,
 }
 
 /// Creates a wave of an uploaded survey version, in status draft.
@@ -237,7 +240,11 @@ pub async fn create_wave(
     body: web::Json<NewWave>,
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
-    let id = acting(&state, &caller).create_wave(&body.survey_hash, &body.name)?;
+    let store = acting(&state, &caller);
+    let id = store.create_wave(&body.survey_hash, &body.name)?;
+    if body.double_entry {
+        store.set_double_entry(&id, true)?;
+    }
     Ok(HttpResponse::Created().json(json!({ "id": id })))
 }
 

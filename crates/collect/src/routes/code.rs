@@ -46,7 +46,7 @@ pub struct SessionForm {
 }
 
 /// The interface texts asked for, French by default (the code page comes before any survey).
-fn interface_texts(lang: Option<&str>) -> Result<Texts, PageError> {
+pub(crate) fn interface_texts(lang: Option<&str>) -> Result<Texts, PageError> {
     lang.and_then(Texts::interface)
         .or_else(|| Texts::interface(INTERFACE_LANGUAGES[0]))
         .ok_or(PageError::NotFound)

@@ -1,9 +1,14 @@
 //! Data entry of paper returns: staff log in with a data-entry key (or an admin key), open a
 //! questionnaire by its access code, key it on one page, and the paper rules turn it into a
-//! response of mode paper. With double entry, a second person keys it blind; it is accepted
-//! when both agree, and a third person decides where they disagree.
+//! response of mode paper. When the wave has double entry, a second person keys it blind; it
+//! is accepted when both agree, and a third person decides where they disagree.
+//!
+//! The pages speak fr, de, it and en: the language asked for (`?lang=`, the switch in every
+//! page's header, or the log-in form), remembered in the session; until one is chosen, the
+//! first language of the survey (of the questionnaire open, else of the newest open wave).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
@@ -11,10 +16,13 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use vecu_store::{AccessCode, Outcome, Role, SubmitOutcome, TokenState};
+use vecu_survey::Survey;
 
 use crate::form::Fields;
+use crate::i18n::Texts;
 use crate::pages::entry::{self, EntryView, Pass};
-use crate::paper_rules::{clean, expand_lines, fields, normalise};
+use crate::paper_rules::{clean, expand_lines, fields, normalise, Problem};
+use crate::routes::code::interface_texts;
 use crate::routes::patient::{client, html, off_worker, redirect, too_many};
 use crate::session::{StaffSession, STAFF_COOKIE};
 use crate::state::AppState;
@@ -29,6 +37,7 @@ const LOGIN_FORM: &str = "entry-login";
 pub struct LoginForm {
     csrf: String,
     key: String,
+    lang: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -44,8 +53,14 @@ pub struct OutcomeForm {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct DoneQuery {
+pub struct HomeQuery {
     done: Option<String>,
+    lang: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FormQuery {
+    lang: Option<String>,
 }
 
 fn staff(state: &AppState, request: &HttpRequest) -> Option<(String, StaffSession)> {
@@ -58,7 +73,52 @@ fn csrf_subject(session_id: &str) -> String {
     format!("staff:{session_id}")
 }
 
-fn login_page(state: &AppState, failed: bool) -> HttpResponse {
+/// The language chosen: asked for now (an interface language), else earlier in the session.
+fn chosen(asked: Option<&str>, session: Option<&StaffSession>) -> Option<Texts> {
+    asked
+        .and_then(Texts::interface)
+        .or_else(|| session?.lang.as_deref().and_then(Texts::interface))
+}
+
+/// The pages' language: the one chosen, else the survey's first (`survey`, the questionnaire
+/// open; without one, the survey of the newest open wave), else French.
+async fn texts_for(
+    state: &web::Data<AppState>,
+    asked: Option<&str>,
+    session: Option<&StaffSession>,
+    survey: Option<&Survey>,
+) -> Result<Texts, PageError> {
+    if let Some(texts) = chosen(asked, session) {
+        return Ok(texts);
+    }
+    let first = match survey {
+        Some(survey) => Some(survey.default_language().as_str().to_owned()),
+        None => {
+            off_worker(state, |state| {
+                let newest_open = state
+                    .store
+                    .waves()?
+                    .into_iter()
+                    .find(|wave| wave.status == "open");
+                newest_open
+                    .map(|wave| {
+                        let survey = state.survey(&wave.survey_hash)?;
+                        Ok(survey.default_language().as_str().to_owned())
+                    })
+                    .transpose()
+            })
+            .await?
+        }
+    };
+    interface_texts(
+        first
+            .as_deref()
+            .filter(|lang| Texts::interface(lang).is_some()),
+    )
+}
+
+/// `remember`: the language asked for, carried into the session by the log-in form.
+fn login_page(texts: &Texts, state: &AppState, remember: bool, failed: bool) -> HttpResponse {
     html(
         if failed {
             StatusCode::UNAUTHORIZED
@@ -66,14 +126,29 @@ fn login_page(state: &AppState, failed: bool) -> HttpResponse {
             StatusCode::OK
         },
         entry::page(
-            "Log in",
-            entry::login(&state.csrf.token(LOGIN_FORM), failed),
+            texts,
+            &texts.get("entry_login_heading"),
+            "/entry",
+            entry::login(texts, &state.csrf.token(LOGIN_FORM), remember, failed),
         ),
     )
 }
 
+/// The log-in page for a request without a session.
+async fn login_again(state: &web::Data<AppState>, asked: Option<&str>) -> Page {
+    let texts = texts_for(state, asked, None, None).await?;
+    Ok(login_page(
+        &texts,
+        state,
+        chosen(asked, None).is_some(),
+        false,
+    ))
+}
+
+/// The access-code form; `notice` and `error` are message ids.
 fn code_page(
     state: &AppState,
+    texts: &Texts,
     (session_id, session): (&str, &StaffSession),
     status: StatusCode,
     notice: Option<&str>,
@@ -83,30 +158,44 @@ fn code_page(
     html(
         status,
         entry::page(
-            "Key a paper questionnaire",
-            entry::code_form(&session.name, &csrf, notice, error),
+            texts,
+            &texts.get("entry_code_heading"),
+            "/entry",
+            entry::code_form(
+                texts,
+                &session.name,
+                &csrf,
+                notice.map(|id| texts.get(id)).as_deref(),
+                error.map(|id| texts.get(id)).as_deref(),
+            ),
         ),
     )
 }
 
-/// The log-in page, or the access-code form once logged in.
+/// The log-in page, or the access-code form once logged in; `?lang=` chooses the language.
 #[get("/entry")]
 pub async fn home(
     state: web::Data<AppState>,
     request: HttpRequest,
-    query: web::Query<DoneQuery>,
+    query: web::Query<HomeQuery>,
 ) -> Page {
+    let asked = query.lang.as_deref();
     let Some((id, session)) = staff(&state, &request) else {
-        return Ok(login_page(&state, false));
+        return login_again(&state, asked).await;
     };
+    let texts = texts_for(&state, asked, Some(&session), None).await?;
+    if chosen(asked, None).is_some() {
+        state.staff.set_lang(&id, texts.lang().as_str());
+    }
     let notice = match query.done.as_deref() {
-        Some("stored") => Some("Saved: the questionnaire is stored as a paper response."),
-        Some("first") => Some("First keying saved. A second person keys it again, blind."),
-        Some("outcome") => Some("Outcome recorded."),
+        Some("stored") => Some("entry_done_stored"),
+        Some("first") => Some("entry_done_first"),
+        Some("outcome") => Some("entry_done_outcome"),
         _ => None,
     };
     Ok(code_page(
         &state,
+        &texts,
         (&id, &session),
         StatusCode::OK,
         notice,
@@ -123,6 +212,10 @@ pub async fn login(
     if !state.csrf.verify(LOGIN_FORM, &form.csrf) {
         return Err(PageError::Forbidden);
     }
+    let asked = form
+        .lang
+        .as_deref()
+        .filter(|lang| Texts::interface(lang).is_some());
     let address = client(&state, &request);
     let key = form.key.trim().to_owned();
     let holder = off_worker(&state, move |state| {
@@ -139,7 +232,7 @@ pub async fn login(
     match holder {
         Err(()) => Ok(too_many()),
         Ok(Some(holder)) if matches!(holder.role, Role::DataEntry | Role::Admin) => {
-            let session = state.staff.open(&holder.name);
+            let session = state.staff.open(&holder.name, asked);
             let cookie = Cookie::build(STAFF_COOKIE, session)
                 .path("/entry")
                 .http_only(true)
@@ -151,7 +244,10 @@ pub async fn login(
                 .insert_header((header::LOCATION, "/entry"))
                 .finish())
         }
-        Ok(_) => Ok(login_page(&state, true)),
+        Ok(_) => {
+            let texts = texts_for(&state, asked, None, None).await?;
+            Ok(login_page(&texts, &state, asked.is_some(), true))
+        }
     }
 }
 
@@ -163,14 +259,16 @@ pub async fn open_code(
     form: web::Form<CodeForm>,
 ) -> Page {
     let Some((id, session)) = staff(&state, &request) else {
-        return Ok(login_page(&state, false));
+        return login_again(&state, None).await;
     };
     if !state.csrf.verify(&csrf_subject(&id), &form.csrf) {
         return Err(PageError::Forbidden);
     }
+    let texts = texts_for(&state, None, Some(&session), None).await?;
     let unprocessable = |message: &str| {
         Ok(code_page(
             &state,
+            &texts,
             (&id, &session),
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
@@ -178,7 +276,7 @@ pub async fn open_code(
         ))
     };
     let Ok(code) = AccessCode::parse(&form.code) else {
-        return unprocessable("This is not an access code: check it against the questionnaire.");
+        return unprocessable("entry_code_invalid");
     };
     let found = off_worker(&state, move |state| Ok(state.store.lookup_code(&code)?)).await?;
     match found {
@@ -188,21 +286,15 @@ pub async fn open_code(
                 .keyers
                 .contains(&session.name)
             {
-                return unprocessable(
-                    "You have keyed this questionnaire already: double entry needs another person.",
-                );
+                return unprocessable("entry_code_own");
             }
             state.staff.set_current(&id, Some(invitation.id));
             Ok(redirect("/entry/form"))
         }
-        TokenState::Submitted => unprocessable(
-            "This questionnaire was already answered (online or on paper): file it as a duplicate, it is not keyed.",
-        ),
-        TokenState::OptedOut => {
-            unprocessable("This patient opted out or the return was recorded without answers.")
-        }
-        TokenState::Expired => unprocessable("The wave of this code is not open."),
-        TokenState::Unknown => unprocessable("No questionnaire has this code."),
+        TokenState::Submitted => unprocessable("entry_code_submitted"),
+        TokenState::OptedOut => unprocessable("entry_code_opted_out"),
+        TokenState::Expired => unprocessable("entry_code_closed"),
+        TokenState::Unknown => unprocessable("entry_code_unknown"),
     }
 }
 
@@ -265,78 +357,102 @@ fn disagreements(
         .collect()
 }
 
-fn pass_for(state: &AppState, keyings: &Keyings) -> Pass {
+/// The keying due. A first keying is saved only when its wave has double entry, so a
+/// questionnaire with one is finished the double way even if double entry was turned off since.
+fn pass_for(keyings: &Keyings) -> Pass {
     match (&keyings.first, &keyings.second) {
         (None, _) => Pass::First,
-        (Some(_), None) if state.double_entry => Pass::Second,
+        (Some(_), None) => Pass::Second,
         (Some(_), Some(_)) => Pass::Decision,
-        (Some(_), None) => Pass::First,
     }
 }
 
+/// The survey of a questionnaire, and whether its wave has double entry.
+async fn questionnaire(
+    state: &web::Data<AppState>,
+    invitation: &str,
+) -> Result<(Arc<Survey>, bool), PageError> {
+    let invitation = invitation.to_owned();
+    off_worker(state, move |state| {
+        let invitation = state.store.invitation(&invitation)?;
+        Ok((
+            state.survey(&invitation.survey_hash)?,
+            invitation.double_entry,
+        ))
+    })
+    .await
+}
+
+/// The questionnaire form; `?lang=` chooses the language.
 #[get("/entry/form")]
-pub async fn show_form(state: web::Data<AppState>, request: HttpRequest) -> Page {
+pub async fn show_form(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<FormQuery>,
+) -> Page {
+    let asked = query.lang.as_deref();
     let Some((id, session)) = staff(&state, &request) else {
-        return Ok(login_page(&state, false));
+        return login_again(&state, asked).await;
     };
-    let Some(invitation) = session.current else {
+    if let Some(texts) = chosen(asked, None) {
+        state.staff.set_lang(&id, texts.lang().as_str());
+    }
+    let Some(invitation) = session.current.clone() else {
         return Ok(redirect("/entry"));
     };
+    let (survey, _) = questionnaire(&state, &invitation).await?;
+    let texts = texts_for(&state, asked, Some(&session), Some(&survey)).await?;
     let keyings = keyings(&state, &invitation).await?;
-    let pass = pass_for(&state, &keyings);
     let disagreeing = match (&keyings.first, &keyings.second) {
         (Some(first), Some(second)) => disagreements(first, second),
         _ => BTreeMap::new(),
     };
-    render_form(
-        &state,
-        &id,
-        &invitation,
-        pass,
+    Ok(render_form(
+        &texts,
+        &state.csrf.token(&csrf_subject(&id)),
+        &survey,
+        pass_for(&keyings),
         &BTreeMap::new(),
         &[],
         &disagreeing,
-    )
-    .await
+    ))
 }
 
-async fn render_form(
-    state: &web::Data<AppState>,
-    session_id: &str,
-    invitation: &str,
+fn render_form(
+    texts: &Texts,
+    csrf: &str,
+    survey: &Survey,
     pass: Pass,
     typed: &BTreeMap<String, String>,
-    errors: &[(String, String)],
+    problems: &[(String, Problem)],
     disagreeing: &BTreeMap<String, (String, String)>,
-) -> Page {
-    let invitation = invitation.to_owned();
-    let survey = off_worker(state, move |state| {
-        let invitation = state.store.invitation(&invitation)?;
-        state.survey(&invitation.survey_hash)
-    })
-    .await?;
-    let csrf = state.csrf.token(&csrf_subject(session_id));
-    let title = match pass {
-        Pass::First => "Key the questionnaire",
-        Pass::Second => "Key the questionnaire again",
-        Pass::Decision => "Decide where the keyings disagree",
-    };
+) -> HttpResponse {
+    let errors: Vec<(String, String)> = problems
+        .iter()
+        .map(|(field, problem)| (field.clone(), problem.message(texts)))
+        .collect();
     let view = EntryView {
-        survey: &survey,
-        csrf: &csrf,
+        texts,
+        survey,
+        csrf,
         pass,
         typed,
-        errors,
+        errors: &errors,
         disagreements: disagreeing,
     };
-    Ok(html(
+    html(
         if errors.is_empty() {
             StatusCode::OK
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         },
-        entry::page(title, entry::questionnaire(&view)),
-    ))
+        entry::page(
+            texts,
+            &texts.get(pass.heading()),
+            "/entry/form",
+            entry::questionnaire(&view),
+        ),
+    )
 }
 
 #[post("/entry/form")]
@@ -346,7 +462,7 @@ pub async fn save_form(
     form: web::Form<Fields>,
 ) -> Page {
     let Some((id, session)) = staff(&state, &request) else {
-        return Ok(login_page(&state, false));
+        return login_again(&state, None).await;
     };
     let field = |name: &str| {
         form.iter()
@@ -363,19 +479,12 @@ pub async fn save_form(
         return Ok(redirect("/entry"));
     };
     let keyings = keyings(&state, &invitation).await?;
-    let pass = pass_for(&state, &keyings);
+    let pass = pass_for(&keyings);
     if field("pass") != Some(&pass.number().to_string()) {
         // Someone else keyed this questionnaire meanwhile: show the form that is due now.
         return Ok(redirect("/entry/form"));
     }
-    let survey = {
-        let invitation = invitation.clone();
-        off_worker(&state, move |state| {
-            let invitation = state.store.invitation(&invitation)?;
-            state.survey(&invitation.survey_hash)
-        })
-        .await?
-    };
+    let (survey, double_entry) = questionnaire(&state, &invitation).await?;
     let names: Vec<String> = fields(&survey)
         .into_iter()
         .map(|field| field.name)
@@ -418,21 +527,21 @@ pub async fn save_form(
             (Some(first), Some(second)) => disagreements(first, second),
             _ => BTreeMap::new(),
         };
-        return render_form(
-            &state,
-            &id,
-            &invitation,
+        let texts = texts_for(&state, None, Some(&session), Some(&survey)).await?;
+        return Ok(render_form(
+            &texts,
+            &state.csrf.token(&csrf_subject(&id)),
+            &survey,
             pass,
             &typed,
             &cleaned.errors,
             &disagreeing,
-        )
-        .await;
+        ));
     }
     let entry = json!({ "fields": typed, "by": session.name });
     let done = match (pass, &agreement) {
         // Double entry: the first keying waits for the second.
-        (Pass::First, _) if state.double_entry => {
+        (Pass::First, _) if double_entry => {
             let invitation = invitation.clone();
             off_worker(&state, move |state| {
                 Ok(state.store.save_paper_entry(&invitation, 1, &entry)?)
@@ -463,12 +572,14 @@ pub async fn save_form(
             .await?;
             if submitted == SubmitOutcome::AlreadySubmitted {
                 state.staff.set_current(&id, None);
+                let texts = texts_for(&state, None, Some(&session), Some(&survey)).await?;
                 return Ok(code_page(
                     &state,
+                    &texts,
                     (&id, &session),
                     StatusCode::CONFLICT,
                     None,
-                    Some("This questionnaire was answered meanwhile: it is not stored twice."),
+                    Some("entry_answered_meanwhile"),
                 ));
             }
             "stored"
@@ -527,7 +638,7 @@ pub async fn record_outcome(
     form: web::Form<OutcomeForm>,
 ) -> Page {
     let Some((id, session)) = staff(&state, &request) else {
-        return Ok(login_page(&state, false));
+        return login_again(&state, None).await;
     };
     if !state.csrf.verify(&csrf_subject(&id), &form.csrf) {
         return Err(PageError::Forbidden);

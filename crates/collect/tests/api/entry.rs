@@ -1,16 +1,18 @@
 //! Data entry of paper returns over real HTTP: log in with a data-entry key, open by access
-//! code, key the questionnaire with the paper rules, double entry with a third decision,
-//! outcome codes, and nothing in the response store that links a response to its code.
+//! code, key the questionnaire with the paper rules, double entry (a setting of the wave) with a
+//! third decision, outcome codes, the pages in the staff's language, and nothing in the
+//! response store that links a response to its code.
 
 use std::collections::BTreeMap;
 
 use vecu_store::{AccessCode, Backend, Letter, Role};
 
-use crate::helpers::{on_both_backends, spawn_app, spawn_app_double_entry, Browser, TestApp};
+use crate::helpers::{on_both_backends, spawn_app, Browser, TestApp};
 
 on_both_backends!(
     paper_returns_are_keyed_with_the_paper_rules,
     double_entry_stores_what_two_keyings_agree_on,
+    data_entry_pages_speak_the_staff_language,
 );
 
 fn letters(app: &TestApp, n: usize) -> Vec<Letter> {
@@ -97,7 +99,11 @@ async fn paper_returns_are_keyed_with_the_paper_rules(backend: Backend) {
         )
         .await;
     assert_eq!(refused.status, 401);
-    assert!(stranger.get("/entry/form").await.body.contains("Log in"));
+    assert!(stranger
+        .get("/entry/form")
+        .await
+        .body
+        .contains(r#"action="/entry/login""#));
 
     let mut browser = logged_in(&app, "Keyer A").await;
     for (idx, letter) in letters[..50].iter().enumerate() {
@@ -142,7 +148,12 @@ async fn paper_returns_are_keyed_with_the_paper_rules(backend: Backend) {
         )
         .await;
     assert_eq!(duplicate.status, 422);
-    assert!(duplicate.body.contains("already answered"));
+    // In the survey's first language: nobody chose another.
+    assert!(
+        duplicate.body.contains("a déjà été rempli"),
+        "{}",
+        duplicate.body
+    );
     // Outcome codes.
     for (letter, outcome) in
         letters[51..55]
@@ -216,7 +227,11 @@ async fn paper_returns_are_keyed_with_the_paper_rules(backend: Backend) {
 }
 
 async fn double_entry_stores_what_two_keyings_agree_on(backend: Backend) {
-    let app = spawn_app_double_entry(backend).await;
+    let app = spawn_app(backend).await;
+    // Double entry is a property of the wave, turned on here while it is open.
+    app.store
+        .set_double_entry(&app.wave, true)
+        .expect("double entry on");
     let letters = letters(&app, 20);
     let mut first = logged_in(&app, "Keyer A").await;
     let mut second = logged_in(&app, "Keyer B").await;
@@ -252,7 +267,7 @@ async fn double_entry_stores_what_two_keyings_agree_on(backend: Backend) {
         )
         .await;
     assert_eq!(own.status, 422);
-    assert!(own.body.contains("another person"));
+    assert!(own.body.contains("autre personne"), "{}", own.body);
     for letter in letters[..10].iter().skip(1).step_by(2) {
         let home = third.get("/entry").await;
         third
@@ -313,4 +328,182 @@ async fn double_entry_stores_what_two_keyings_agree_on(backend: Backend) {
         .rows
         .iter()
         .all(|row| row[overall] == vecu_survey::Cell::Integer(7)));
+}
+
+/// A questionnaire whose first keying was saved under double entry is finished the double way
+/// after the wave's double entry is turned off; the next one is stored at its first keying.
+async fn turning_double_entry_off_finishes_what_was_started(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.store
+        .set_double_entry(&app.wave, true)
+        .expect("double entry on");
+    let letters = letters(&app, 2);
+    let mut first = logged_in(&app, "Keyer A").await;
+    let mut second = logged_in(&app, "Keyer B").await;
+    let fields = [("surgery", "2"), ("overall", "7")];
+    assert_eq!(key(&mut first, &letters[0].code, &fields).await, 303);
+    assert_eq!(
+        app.store.wave_status(&app.wave).expect("status").responses,
+        0
+    );
+    app.store
+        .set_double_entry(&app.wave, false)
+        .expect("double entry off");
+    let home = second.get("/entry").await;
+    second
+        .post(
+            "/entry/code",
+            &[("csrf", &home.csrf()), ("code", letters[0].code.as_str())],
+        )
+        .await;
+    let form = second.get("/entry/form").await;
+    assert!(
+        form.body.contains(r#"name="pass" value="2""#),
+        "the second keying is due: {}",
+        form.body
+    );
+    assert_eq!(key(&mut second, &letters[0].code, &fields).await, 303);
+    assert_eq!(key(&mut first, &letters[1].code, &fields).await, 303);
+    let status = app.store.wave_status(&app.wave).expect("status");
+    assert_eq!(
+        status.responses, 2,
+        "both stored, the second at its only keying"
+    );
+    assert_eq!(
+        counts(&app).get(&("overall".to_owned(), "double_agree".to_owned())),
+        Some(&1)
+    );
+}
+
+on_both_backends!(turning_double_entry_off_finishes_what_was_started);
+
+/// The `lang` attribute of a page.
+fn lang_of(body: &str) -> &str {
+    body.split(r#"<html lang=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+}
+
+async fn data_entry_pages_speak_the_staff_language(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let letters = letters(&app, 1);
+    let (_, key) = app
+        .store
+        .create_api_key("Keyer D", Role::DataEntry)
+        .expect("key");
+    let mut browser = Browser::new(&app);
+    // Nobody chose: the survey's first language (French), with a switch to the others.
+    let login = browser.get("/entry").await;
+    assert_eq!(lang_of(&login.body), "fr");
+    assert!(login.body.contains("Clé de saisie"), "{}", login.body);
+    assert!(login.body.contains(r#"href="/entry?lang=de""#));
+    assert!(
+        !login.body.contains(r#"name="lang""#),
+        "nothing chosen to remember"
+    );
+    // An unknown language is ignored.
+    assert_eq!(lang_of(&browser.get("/entry?lang=xx").await.body), "fr");
+    // German asked for on the log-in page is kept by the session.
+    let login = browser.get("/entry?lang=de").await;
+    assert_eq!(lang_of(&login.body), "de");
+    assert!(login.body.contains("Erfassungsschlüssel"), "{}", login.body);
+    let failed = browser
+        .post(
+            "/entry/login",
+            &[
+                ("csrf", &login.csrf()),
+                ("key", "vecu_wrong"),
+                ("lang", "de"),
+            ],
+        )
+        .await;
+    assert_eq!(failed.status, 401);
+    assert!(failed.body.contains("kein gültiger Erfassungsschlüssel"));
+    browser
+        .post(
+            "/entry/login",
+            &[("csrf", &login.csrf()), ("key", &key), ("lang", "de")],
+        )
+        .await;
+    let home = browser.get("/entry").await;
+    assert_eq!(lang_of(&home.body), "de");
+    assert!(
+        home.body.contains("Papierfragebogen erfassen"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("Sie erfassen als Keyer D."));
+    let unknown = browser
+        .post(
+            "/entry/code",
+            &[("csrf", &home.csrf()), ("code", "7KQ2-M9XD-4RWT")],
+        )
+        .await;
+    assert_eq!(unknown.status, 422);
+    assert!(
+        unknown.body.contains("Das ist kein Zugangscode"),
+        "{}",
+        unknown.body
+    );
+    browser
+        .post(
+            "/entry/code",
+            &[("csrf", &home.csrf()), ("code", letters[0].code.as_str())],
+        )
+        .await;
+    // The questionnaire in German: the page's texts and the survey's.
+    let form = browser.get("/entry/form").await;
+    assert_eq!(lang_of(&form.body), "de");
+    assert!(
+        form.body.contains("<h1>Fragebogen erfassen</h1>"),
+        "{}",
+        form.body
+    );
+    assert!(form
+        .body
+        .contains("Wie bewerten Sie Ihre Behandlung insgesamt?"));
+    assert!(form.body.contains("Leerer Fragebogen"));
+    let refused = browser
+        .post(
+            "/entry/form",
+            &[("csrf", &form.csrf()), ("pass", "1"), ("surgery", "7")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("Bitte prüfen Sie diese Antworten"));
+    assert!(
+        refused.body.contains("Tippen Sie 1 bis 2"),
+        "{}",
+        refused.body
+    );
+    // The switch to French on the questionnaire, remembered on the next page.
+    let form = browser.get("/entry/form?lang=fr").await;
+    assert_eq!(lang_of(&form.body), "fr");
+    assert!(form.body.contains("<h1>Saisir le questionnaire</h1>"));
+    assert!(form.body.contains("comment évaluez-vous vos soins ?"));
+    assert!(form.body.contains(r#"href="/entry/form?lang=it""#));
+    let refused = browser
+        .post(
+            "/entry/form",
+            &[("csrf", &form.csrf()), ("pass", "1"), ("overall", "11")],
+        )
+        .await;
+    assert!(
+        refused.body.contains("tapez le nombre coché"),
+        "{}",
+        refused.body
+    );
+    let saved = browser
+        .post(
+            "/entry/form",
+            &[("csrf", &form.csrf()), ("pass", "1"), ("surgery", "2")],
+        )
+        .await;
+    assert_eq!(saved.location.as_deref(), Some("/entry?done=stored"));
+    let home = browser.get("/entry?done=stored").await;
+    assert_eq!(lang_of(&home.body), "fr");
+    assert!(home
+        .body
+        .contains("Enregistré : le questionnaire est conservé"));
 }

@@ -19,15 +19,6 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// The app with mail going to `mail` (smtp://... or file://...); `issue` issues the tokens now.
 pub async fn spawn_app_with(backend: Backend, mail: Option<String>, issue: bool) -> TestApp {
-    spawn(backend, mail, issue, false).await
-}
-
-/// The app with double data entry of paper questionnaires.
-pub async fn spawn_app_double_entry(backend: Backend) -> TestApp {
-    spawn(backend, None, true, true).await
-}
-
-async fn spawn(backend: Backend, mail: Option<String>, issue: bool, double_entry: bool) -> TestApp {
     let db = TestDb::new(backend);
     let store = db.store();
     let text = std::fs::read_to_string(format!(
@@ -57,7 +48,6 @@ async fn spawn(backend: Backend, mail: Option<String>, issue: bool, double_entry
             from: "SCAPE <scape@example.org>".to_owned(),
             public_url: "http://placeholder".to_owned(),
         }),
-        double_entry,
         ..vecu_collect::ServeConfig::default()
     };
     let app = vecu_collect::Application::build(&config, store.clone()).expect("binds");

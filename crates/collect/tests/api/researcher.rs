@@ -159,7 +159,7 @@ async fn a_wave_is_fielded_through_the_api(backend: Backend) {
         format!("{base}/api/v1/waves"),
         &key,
         "application/json",
-        serde_json::json!({ "survey_hash": hash, "name": "api" }).to_string(),
+        serde_json::json!({ "survey_hash": hash, "name": "api", "double_entry": true }).to_string(),
     )
     .await;
     assert_eq!(status, 201);
@@ -203,6 +203,7 @@ async fn a_wave_is_fielded_through_the_api(backend: Backend) {
     )
     .await;
     assert_eq!((status, body["status"].as_str()), (200, Some("open")));
+    assert_eq!(body["double_entry"], true, "{body}");
     let actions: Vec<String> = app
         .store
         .audit_log()
@@ -216,6 +217,7 @@ async fn a_wave_is_fielded_through_the_api(backend: Backend) {
         [
             "survey_added",
             "wave_created",
+            "wave_double_entry",
             "frame_imported",
             "wave_opened"
         ]
