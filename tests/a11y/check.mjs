@@ -209,6 +209,15 @@ if (entryKey && letterCode) {
   await page.waitForLoadState();
   if (!(await page.$('.error-summary'))) throw new Error('the data-entry page took a line longer than its part');
   await check('entry-form-errors');
+  // The language switch in the header: the questionnaire in German, then the code page, which
+  // the session keeps in German.
+  await Promise.all([page.waitForEvent('framenavigated'), page.click('header nav a[hreflang=de]')]);
+  await page.waitForLoadState();
+  if ((await page.evaluate(() => document.documentElement.lang)) !== 'de') throw new Error(`the data-entry language switch did not lead to German: ${page.url()}`);
+  await check('entry-form-de');
+  await page.goto(`${origin}/entry`);
+  if ((await page.evaluate(() => document.documentElement.lang)) !== 'de') throw new Error('the data-entry session did not keep the language');
+  await check('entry-code-de');
 }
 await browser.close();
 console.log(`accessibility: ${checked - (violations ? 1 : 0)} passed, ${violations ? 1 : 0} failed (${checked} pages, ${violations} violations)`);
