@@ -62,6 +62,16 @@ pub struct Letter {
     pub code: AccessCode,
 }
 
+impl Letter {
+    /// The address to type on the letter (`{public_url}/code`) and the link that carries the code
+    /// and the language (for the QR code).
+    pub fn addresses(&self, public_url: &str) -> (String, String) {
+        let address = format!("{}/code", public_url.trim_end_matches('/'));
+        let link = format!("{address}?code={}&lang={}", self.code, self.language);
+        (address, link)
+    }
+}
+
 /// One checked row, ready to store.
 struct FrameRow {
     /// The e-mail address or the hospital's reference.

@@ -130,11 +130,9 @@ fn write_letters(letters: &[Letter], out: &Path, public_url: &str) -> anyhow::Re
     let mut writer =
         csv::Writer::from_path(out).with_context(|| format!("cannot write {}", out.display()))?;
     writer.write_record(["ref", "language", "code", "address", "link", "qr"])?;
-    let base = public_url.trim_end_matches('/');
-    let address = format!("{base}/code");
     for (idx, letter) in letters.iter().enumerate() {
         let code = letter.code.to_string();
-        let link = format!("{address}?code={code}&lang={}", letter.language);
+        let (address, link) = letter.addresses(public_url);
         let svg = qrcode::QrCode::new(link.as_bytes())
             .context("making a QR code")?
             .render::<qrcode::render::svg::Color>()

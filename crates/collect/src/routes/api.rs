@@ -130,7 +130,7 @@ pub struct Caller(pub ApiKey);
 
 impl Caller {
     /// Refuses roles that may not run fieldwork.
-    fn fieldwork(&self) -> Result<(), ApiError> {
+    pub(crate) fn fieldwork(&self) -> Result<(), ApiError> {
         match self.0.role {
             Role::Admin | Role::Researcher => Ok(()),
             Role::PatientPartner => Err(ApiError::Forbidden("patient_partner")),

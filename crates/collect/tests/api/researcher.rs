@@ -82,6 +82,9 @@ async fn keys_and_roles_guard_the_api(backend: Backend) {
         "/api/v1/waves",
         "/api/v1/waves/{wave}",
         "/api/v1/waves/{wave}/close",
+        "/api/v1/waves/{wave}/reports",
+        "/api/v1/reports/{report}/publish",
+        "/api/v1/waves/{wave}/letters",
     ] {
         assert!(
             document["paths"].get(path).is_some(),

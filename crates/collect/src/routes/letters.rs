@@ -1,0 +1,75 @@
+//! Code mode through the API: the letters of a hospital's frame (access codes for its mail
+//! merge) and the references to remind. The CLI does the same and adds the QR codes.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+
+use super::api::{ApiError, Caller};
+use crate::state::AppState;
+
+fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(row)
+            .map_err(|error| ApiError::BadRequest(error.to_string()))?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|error| ApiError::BadRequest(error.to_string()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .body(body))
+}
+
+/// Imports a frame without contact columns (`ref`, `language`, frame variables) and answers
+/// the mail-merge file: `ref,language,code,address,link` (admin, researcher). The codes are
+/// shown this once; vecu keeps only their keyed hashes.
+#[post("/api/v1/waves/{wave}/letters")]
+pub async fn letters(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let public_url = {
+        let info = request.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
+    let letters = web::block(move || state.store.import_letter_frame(&wave, body.as_ref()))
+        .await
+        .map_err(|error| ApiError::BadRequest(error.to_string()))??
+        .1;
+    let mut rows = vec![["ref", "language", "code", "address", "link"]
+        .map(str::to_owned)
+        .to_vec()];
+    for letter in &letters {
+        let (address, link) = letter.addresses(&public_url);
+        rows.push(vec![
+            letter.reference.clone(),
+            letter.language.clone(),
+            letter.code.to_string(),
+            address,
+            link,
+        ]);
+    }
+    csv_response(rows)
+}
+
+/// The references of letters to remind: neither answered (in any mode) nor opted out nor ruled
+/// out by an outcome code (admin, researcher).
+#[get("/api/v1/waves/{wave}/reminders.csv")]
+pub async fn reminders(
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let references = web::block(move || state.store.letter_reminders(&wave))
+        .await
+        .map_err(|error| ApiError::BadRequest(error.to_string()))??;
+    let mut rows = vec![vec!["ref".to_owned()]];
+    rows.extend(references.into_iter().map(|reference| vec![reference]));
+    csv_response(rows)
+}
