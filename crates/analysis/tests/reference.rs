@@ -216,3 +216,41 @@ fn charts_are_drawn_in_every_language_from_the_suppressed_results() {
         );
     }
 }
+
+#[test]
+fn raked_estimates_agree_with_survey_rake() {
+    // Values from make_reference_rake.R: survey::rake to the site and age-band margins of
+    // invited.csv, iterated to convergence, then svymean.
+    let text = std::fs::read_to_string(fixtures().join("reference_rake.json"))
+        .expect("reference_rake.json");
+    let reference: Value = serde_json::from_str(&text).expect("JSON");
+    let survey = survey();
+    let data = read_responses(&survey, &fixtures().join("responses.csv")).expect("responses load");
+    let counts =
+        FrameCounts::read(&survey, &fixtures().join("invited.csv")).expect("invited counts load");
+    let options = Options {
+        weighting: Some((counts, Method::Rake)),
+        ..Options::default()
+    };
+    let rows = analyse(&survey, &data, &options, None, &mut |_, _| {})
+        .expect("the analysis runs")
+        .rows;
+    for (item, statistic, scale) in [
+        ("diagnosis_words", "pct_positive", 100.0),
+        ("ward_pain", "pct_positive", 100.0),
+        ("overall_rating", "mean", 1.0),
+    ] {
+        let row = overall(&rows, item, statistic, true);
+        let r = |what: &str| number(&reference, &format!("/estimates/{item}/{what}"));
+        assert_close(
+            &format!("{item} raked estimate"),
+            row.estimate.expect("shown") / scale,
+            r("estimate"),
+        );
+        assert_close(
+            &format!("{item} raked SE"),
+            row.se.expect("SE") / scale,
+            r("se"),
+        );
+    }
+}
