@@ -373,3 +373,69 @@ fn demo_tells_the_whole_story_under_one_folder() {
     assert_eq!(ledger.lines().count(), 7, "{ledger}");
     assert!(ledger.contains("Marie Dubois,patient_partner,questionnaire_co_design,360,2026-03-12"));
 }
+
+#[test]
+fn analyse_writes_tables_and_charts_and_names_bad_cells() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("results");
+    let fixtures = "crates/analysis/tests/fixtures";
+    let output = vecu(&[
+        "analyse",
+        "--survey",
+        "surveys/scape-cancer.json",
+        "--responses",
+        &format!("{fixtures}/responses.csv"),
+        "--frame-counts",
+        &format!("{fixtures}/invited.csv"),
+        "--lang",
+        "de",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("analysed 600 responses"),
+        "{}",
+        stdout(&output)
+    );
+    for file in [
+        "results.csv",
+        "results.parquet",
+        "results.json",
+        "charts/funnel_overall_rating_mean.png",
+    ] {
+        assert!(out.join(file).exists(), "{file}");
+    }
+    let table = std::fs::read_to_string(out.join("results.csv")).expect("results.csv");
+    assert!(table.starts_with("item,question,unit_kind,unit,statistic,option,weighted,estimate,ci_low,ci_high,se,n,suppressed,flag"));
+
+    // A code the question does not have: exit 2, with the line and the column.
+    let text =
+        std::fs::read_to_string(workspace().join(fixtures).join("responses.csv")).expect("fixture");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let column = header
+        .iter()
+        .position(|name| *name == "diagnosis_words")
+        .expect("column");
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_owned).collect();
+    cells[column] = "7".to_owned();
+    lines[2] = cells.join(",");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, lines.join("\n") + "\n").expect("written");
+    let output = vecu(&[
+        "analyse",
+        "--survey",
+        "surveys/scape-cancer.json",
+        "--responses",
+        &bad.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("line 3, column diagnosis_words: \"7\" is not an answer code"),
+        "{}",
+        stderr(&output)
+    );
+}
