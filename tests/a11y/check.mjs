@@ -172,6 +172,10 @@ if (researcherKey && partnerKey) {
   await check('team-surveys', team);
   await Promise.all([team.waitForURL('**/team/surveys/*'), team.click('main ul a')]);
   await check('team-codesign', team);
+  // The report itself, as readers get it: one HTML file with its charts inline.
+  const reader = await browser.newPage({ viewport: { width: 1024, height: 800 }, bypassCSP: true, extraHTTPHeaders: { Authorization: `Bearer ${partnerKey}` } });
+  await reader.goto(`${base}/api/v1/reports/${id}/html`);
+  await check('report-html', reader);
 }
 // Code mode: the access-code page printed on letters (a typing error, then the code typed with
 // the keyboard alone), and the data-entry pages (log-in, code, the questionnaire, its errors).
