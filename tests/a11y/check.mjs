@@ -172,6 +172,12 @@ if (researcherKey && partnerKey) {
   await check('team-surveys', team);
   await Promise.all([team.waitForURL('**/team/surveys/*'), team.click('main ul a')]);
   await check('team-codesign', team);
+  // A researcher's list has the form that starts a report.
+  const lead = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
+  await lead.goto(`${base}/team?lang=de`);
+  await lead.fill('#key', researcherKey);
+  await Promise.all([lead.waitForURL('**/team/reports'), lead.press('#key', 'Enter')]);
+  await check('team-reports-researcher', lead);
   // The report itself, as readers get it: one HTML file with its charts inline.
   const reader = await browser.newPage({ viewport: { width: 1024, height: 800 }, bypassCSP: true, extraHTTPHeaders: { Authorization: `Bearer ${partnerKey}` } });
   await reader.goto(`${base}/api/v1/reports/${id}/html`);

@@ -98,6 +98,7 @@ impl Application {
                 .service(team::sign_in)
                 .service(team::sign_out)
                 .service(team::reports)
+                .service(team::create_report)
                 .service(team::download)
                 .service(team::report_page)
                 .service(team::add_block)

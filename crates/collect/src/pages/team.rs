@@ -80,6 +80,34 @@ pub fn word(lang: &str, key: &str) -> &'static str {
         "resolved" => ["clos", "abgeschlossen", "chiuso", "closed"],
         "open" => ["ouvert", "offen", "aperto", "open"],
         "language" => ["Langue", "Sprache", "Lingua", "Language"],
+        "new_report" => ["Nouveau rapport", "Neuer Bericht", "Nuovo rapporto", "New report"],
+        "new_report_hint" => [
+            "vecu analyse la vague et fige ses résultats ; chacun peut ensuite écrire, commenter et approuver.",
+            "vecu wertet die Welle aus und hält die Ergebnisse fest; danach können alle schreiben, kommentieren und freigeben.",
+            "vecu analizza l'ondata e ne fissa i risultati; poi tutti possono scrivere, commentare e approvare.",
+            "vecu analyses the wave and freezes its findings; then everyone can write, comment and approve.",
+        ],
+        "wave" => ["Vague d'enquête", "Befragungswelle", "Ondata dell'indagine", "Survey wave"],
+        "title" => ["Titre", "Titel", "Titolo", "Title"],
+        "threshold" => [
+            "Répondants minimum par chiffre",
+            "Mindestzahl Antwortender pro Kennzahl",
+            "Rispondenti minimi per dato",
+            "Minimum respondents per figure",
+        ],
+        "required_researchers" => [
+            "Approbations de chercheurs nécessaires",
+            "Nötige Freigaben von Forschenden",
+            "Approvazioni di ricercatori necessarie",
+            "Researchers' approvals needed",
+        ],
+        "required_partners" => [
+            "Approbations de patients partenaires nécessaires",
+            "Nötige Freigaben von Patientenpartnern",
+            "Approvazioni di pazienti partner necessarie",
+            "Patient partners' approvals needed",
+        ],
+        "start_report" => ["Commencer le rapport", "Bericht beginnen", "Inizia il rapporto", "Start the report"],
         _ => ["", "", "", ""],
     };
     match lang {
@@ -156,7 +184,9 @@ pub fn report_list(
     who: (&str, Role),
     csrf: &str,
     reports: &[(String, String, String)],
+    waves: &[(String, String)],
 ) -> Markup {
+    let researcher = matches!(who.1, Role::Researcher | Role::Admin);
     frame(
         lang,
         word(lang, "reports"),
@@ -167,6 +197,46 @@ pub fn report_list(
             ul {
                 @for (id, title, state) in reports {
                     li { a href={ "/team/reports/" (id) } { (title) } " — " (state) }
+                }
+            }
+            @if researcher && !waves.is_empty() {
+                section aria-labelledby="new-report" {
+                    h2 id="new-report" { (word(lang, "new_report")) }
+                    p { (word(lang, "new_report_hint")) }
+                    form method="post" action="/team/reports" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        div class="field" {
+                            label for="wave" { (word(lang, "wave")) }
+                            select id="wave" name="wave" {
+                                @for (id, name) in waves { option value=(id) { (name) } }
+                            }
+                        }
+                        div class="field" {
+                            label for="title" { (word(lang, "title")) }
+                            input type="text" id="title" name="title" required;
+                        }
+                        div class="field" {
+                            label for="report-lang" { (word(lang, "language")) }
+                            select id="report-lang" name="lang" {
+                                @for (code, name) in [("fr", "Français"), ("de", "Deutsch"), ("it", "Italiano"), ("en", "English")] {
+                                    option value=(code) selected[code == lang] { (name) }
+                                }
+                            }
+                        }
+                        div class="field" {
+                            label for="threshold" { (word(lang, "threshold")) }
+                            input type="number" id="threshold" name="threshold" min="1" value="10" inputmode="numeric" required;
+                        }
+                        div class="field" {
+                            label for="required-researchers" { (word(lang, "required_researchers")) }
+                            input type="number" id="required-researchers" name="required_researchers" min="1" value="1" inputmode="numeric" required;
+                        }
+                        div class="field" {
+                            label for="required-partners" { (word(lang, "required_partners")) }
+                            input type="number" id="required-partners" name="required_partners" min="1" value="1" inputmode="numeric" required;
+                        }
+                        button type="submit" { (word(lang, "start_report")) }
+                    }
                 }
             }
         },

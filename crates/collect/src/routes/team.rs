@@ -204,7 +204,12 @@ pub async fn reports(
     let store = state.store.clone();
     let listed = blocking(move || {
         let mut out = Vec::new();
-        for wave in store.waves()? {
+        let waves = store.waves()?;
+        let names: Vec<(String, String)> = waves
+            .iter()
+            .map(|wave| (wave.id.clone(), format!("{} ({})", wave.name, wave.status)))
+            .collect();
+        for wave in waves {
             for id in store.reports_of_wave(&wave.id)? {
                 let report = store.report(&id)?;
                 let state = serde_json::to_value(report.state)
@@ -214,18 +219,19 @@ pub async fn reports(
                 out.push((id, report.title, state));
             }
         }
-        Ok(out)
+        Ok((out, names))
     })
     .await;
     let csrf = state.csrf.token(&member.session);
     match listed {
-        Ok(listed) => html(
+        Ok((listed, waves)) => html(
             StatusCode::OK,
             team::report_list(
                 &member.lang,
                 (&member.key.name, member.key.role),
                 &csrf,
                 &listed,
+                &waves,
             ),
         ),
         Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
@@ -249,6 +255,8 @@ fn refused(
         reporting::ReportingError::Store(
             StoreError::ReportState { .. } | StoreError::NotApproved { .. },
         ) => StatusCode::CONFLICT,
+        reporting::ReportingError::Store(StoreError::WaveNotFound(_)) => StatusCode::NOT_FOUND,
+        reporting::ReportingError::Analysis(_) => StatusCode::UNPROCESSABLE_ENTITY,
         _ => {
             tracing::error!(%error, "team page failed");
             StatusCode::INTERNAL_SERVER_ERROR
@@ -686,4 +694,50 @@ pub async fn answer_item_comment(
         move |store, key| store.answer_item_comment(key, &comment, &answer, resolve),
     )
     .await
+}
+
+#[derive(Deserialize)]
+pub struct NewReportForm {
+    csrf: String,
+    wave: String,
+    title: String,
+    lang: String,
+    threshold: u64,
+    required_researchers: u32,
+    required_partners: u32,
+}
+
+/// A researcher starts a report of a wave; the new report opens.
+#[post("/team/reports")]
+pub async fn create_report(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    sessions: web::Data<TeamSessions>,
+    form: web::Form<NewReportForm>,
+) -> HttpResponse {
+    let Some(member) = member(&request, &sessions) else {
+        return see_other("/team");
+    };
+    let form = form.into_inner();
+    if !state.csrf.verify(&member.session, &form.csrf) {
+        let error = reporting::ReportingError::Store(StoreError::NotAllowed(
+            "the form had expired; reload the page and try again".to_owned(),
+        ));
+        return refused(&member, &state, &member.lang, &error, "/team/reports");
+    }
+    let settings = reporting::ReportSettings {
+        title: form.title.trim().to_owned(),
+        lang: language(Some(&form.lang)).to_owned(),
+        threshold: form.threshold.max(1),
+        required_researchers: form.required_researchers,
+        required_partners: form.required_partners,
+        engagement_wave: None,
+    };
+    let store = state.store.clone();
+    let key = member.key.clone();
+    let wave = form.wave;
+    match blocking(move || reporting::create_report(&store, &key, &wave, &settings)).await {
+        Ok(report) => see_other(&format!("/team/reports/{report}")),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
+    }
 }

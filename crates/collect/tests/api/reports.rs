@@ -628,4 +628,33 @@ async fn partners_sign_in_and_write_on_the_team_pages(backend: Backend) {
     assert_eq!(answered.status, 303);
     let closed = &app.store.item_comments(&hash).expect("comments")[0];
     assert!(closed.resolved && closed.answered_by.as_deref() == Some("Dr Ana Researcher"));
+
+    // Researchers start a report from the pages; partners do not get the form.
+    assert!(!browser
+        .get("/team/reports")
+        .await
+        .body
+        .contains("Neuer Bericht"));
+    let list = researcher.get("/team/reports").await;
+    assert!(list.body.contains("Neuer Bericht"), "the form is in German");
+    let started = researcher
+        .post(
+            "/team/reports",
+            &[
+                ("csrf", &list.csrf()),
+                ("wave", &app.wave),
+                ("title", "Bericht 2027"),
+                ("lang", "de"),
+                ("threshold", "3"),
+                ("required_researchers", "1"),
+                ("required_partners", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, 303);
+    let location = started.location.expect("the new report");
+    let page = researcher.get(&location).await;
+    assert!(page.body.contains("Bericht 2027") && page.body.contains(r#"<html lang="de">"#));
+    let id = location.trim_start_matches("/team/reports/");
+    assert_eq!(app.store.report(id).expect("stored").required_partners, 2);
 }
