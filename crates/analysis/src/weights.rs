@@ -336,6 +336,21 @@ fn cell_name(variables: &[String], key: &[String]) -> String {
         .join(" x ")
 }
 
+/// The first few names of a list, and how many more there are.
+fn first_few(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if names.len() > SHOWN {
+        text += &format!("; and {} more", names.len() - SHOWN);
+    }
+    text
+}
+
 fn post_stratify(
     patterns: &Patterns,
     counts: &FrameCounts,
@@ -372,7 +387,7 @@ fn post_stratify(
             "no respondent in {} cell(s) with invited patients ({}): post-stratification cannot \
              weight them; weight on fewer variables, merge small groups, or rake (--rake)",
             empty.len(),
-            empty.join("; ")
+            first_few(&empty)
         )));
     }
     let weight_of_cell: Vec<f64> = cells
