@@ -163,9 +163,10 @@ fn case_mix(survey: &Survey, data: &Dataset, with_mode: bool) -> Option<CaseMix>
 /// Unweighted estimate of a measure over some patterns: Wilson for shares, t for means.
 fn unweighted(statistic: Statistic, sums: &Sums, patterns: &[u32]) -> (Interval, f64) {
     let (n, sum, squares) = sums.total(patterns);
-    let interval = match statistic {
-        Statistic::PctPositive | Statistic::PctProblem | Statistic::PctSelected => wilson(sum, n),
-        Statistic::Mean | Statistic::DomainScore => t_mean(n, sum, squares),
+    let interval = if statistic.is_binary() {
+        wilson(sum, n)
+    } else {
+        t_mean(n, sum, squares)
     };
     (interval, n)
 }
@@ -196,10 +197,7 @@ fn measure_rows(
             n,
         ));
         // A domain score is a mean of shares: its weighted interval is a mean's, not a logit one.
-        let share = matches!(
-            statistic,
-            Statistic::PctPositive | Statistic::PctProblem | Statistic::PctSelected
-        );
+        let share = statistic.is_binary();
         if let Some(estimate) = weights.and_then(|w| w.estimate(sums, &unit.patterns, share)) {
             let mut row = ResultRow::new(
                 &measure.item,
@@ -236,7 +234,7 @@ fn site_comparison(
         return Vec::new();
     }
     let overall = sum_all / n_all;
-    let sigma = if statistic.is_share() && statistic != Statistic::DomainScore {
+    let sigma = if statistic.is_binary() {
         (overall * (1.0 - overall)).sqrt()
     } else {
         ((squares_all - sum_all * sum_all / n_all) / (n_all - 1.0))

@@ -22,7 +22,7 @@ mod weights;
 
 pub use analyse::{analyse, Analysis, Options, Previous, RESPONSE, SITE};
 pub use casemix::{funnel_flag, funnel_limits};
-pub use charts::{chart_svgs, item_label, write_charts};
+pub use charts::{chart_svgs, item_label, site_chart_name, write_charts};
 pub use dataset::{ColumnData, DataColumn, Dataset, FrameColumn};
 pub use error::{AnalysisError, InputProblem, Result};
 pub use groups::OVERALL;

@@ -43,6 +43,15 @@ impl Statistic {
         self != Statistic::Mean
     }
 
+    /// True when every value is 0 or 1 (a proportion): Wilson and logit intervals, and a funnel
+    /// spread of sqrt(p (1 - p)). A domain score is a mean of such shares, not one.
+    pub fn is_binary(self) -> bool {
+        matches!(
+            self,
+            Statistic::PctPositive | Statistic::PctProblem | Statistic::PctSelected
+        )
+    }
+
     /// Factor from the measure's values to the reported scale.
     pub fn scale(self) -> f64 {
         if self.is_share() {

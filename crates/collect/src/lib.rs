@@ -35,6 +35,7 @@ pub use mail::{
 };
 pub use pages::paper::questionnaire as paper_questionnaire;
 pub use reporting::{
-    create_report, document, engagement_summary, wave_findings, ReportSettings, ReportingError,
+    contribution_lines, create_report, document, engagement_summary, site_weighting, wave_findings,
+    ReportSettings, ReportingError,
 };
 pub use startup::{serve, Application, ServeConfig};

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use vecu_analysis::{analyse, Dataset, FrameCounts, Method, Options};
 use vecu_report::{ContributionLine, Document, Finding, Methods, TextBlock};
-use vecu_store::{AnonymityPolicy, ApiKey, ExportOptions, NewReport, Store, StoreError};
+use vecu_store::{
+    AnonymityPolicy, ApiKey, ExportOptions, NewReport, Store, StoreError, WaveStatus,
+};
 
 /// Failure to build or read a report.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +40,25 @@ pub struct ReportSettings {
     pub engagement_wave: Option<String>,
 }
 
+/// Weights to the patients contacted at each site (the store's aggregates), when every site
+/// has some; none otherwise.
+pub fn site_weighting(status: &WaveStatus) -> Option<(FrameCounts, Method)> {
+    let invited: BTreeMap<Vec<String>, f64> = status
+        .sites
+        .iter()
+        .map(|site| (vec![site.site.clone()], site.contacted() as f64))
+        .collect();
+    (!invited.is_empty() && invited.values().all(|n| *n > 0.0)).then(|| {
+        (
+            FrameCounts {
+                variables: vec![vecu_analysis::SITE.to_owned()],
+                invited,
+            },
+            Method::PostStratify,
+        )
+    })
+}
+
 /// Analyses a wave's responses: weighted to the invited sample per site when every site's
 /// invited count is known.
 fn analyse_wave(
@@ -58,28 +79,7 @@ fn analyse_wave(
         },
     )?;
     let data = Dataset::from_cells(&survey, &export.codebook, &export.rows)?;
-    let invited = |counts: &vecu_store::SiteCounts| -> f64 {
-        counts
-            .by_status
-            .iter()
-            .filter(|(status, _)| status.as_str() != "pending")
-            .map(|(_, n)| *n as f64)
-            .sum()
-    };
-    let per_site: BTreeMap<Vec<String>, f64> = status
-        .sites
-        .iter()
-        .map(|site| (vec![site.site.clone()], invited(site)))
-        .collect();
-    let weighting = (!per_site.is_empty() && per_site.values().all(|n| *n > 0.0)).then(|| {
-        (
-            FrameCounts {
-                variables: vec![vecu_analysis::SITE.to_owned()],
-                invited: per_site,
-            },
-            Method::PostStratify,
-        )
-    });
+    let weighting = site_weighting(&status);
     let options = Options {
         threshold,
         weighting,
@@ -111,7 +111,7 @@ fn analyse_wave(
         .collect();
     let methods = Methods {
         respondents: analysis.respondents,
-        invited: Some(invited(&status.overall) as u64),
+        invited: Some(status.overall.contacted() as u64),
         response_rate: status.overall.response_rate.map(|rate| rate * 100.0),
         weighting: match analysis.weighting {
             Some(_) => vecu_report::post_stratified_by_site(lang.as_str()).to_owned(),
@@ -191,10 +191,8 @@ pub fn create_report(
     wave: &str,
     settings: &ReportSettings,
 ) -> Result<String, ReportingError> {
-    if !matches!(
-        by.role,
-        vecu_store::Role::Researcher | vecu_store::Role::Admin
-    ) {
+    // The store refuses too; asking first spares analysing the wave for nothing.
+    if !by.role.is_researcher() {
         return Err(StoreError::NotAllowed("only researchers start a report".to_owned()).into());
     }
     let (findings, mut methods) = wave_findings(store, wave, &settings.lang, settings.threshold)?;
@@ -222,6 +220,24 @@ pub fn create_report(
             required_partners: settings.required_partners,
         },
     )?)
+}
+
+/// The contributions ledger of a wave, as the report lists it.
+pub fn contribution_lines(
+    store: &Store,
+    wave: &str,
+) -> Result<Vec<ContributionLine>, ReportingError> {
+    Ok(store
+        .contributions(wave)?
+        .into_iter()
+        .map(|line| ContributionLine {
+            person: line.person,
+            role: line.role,
+            activity: line.activity,
+            minutes: line.minutes,
+            date: line.on_date,
+        })
+        .collect())
 }
 
 /// The stored report as a document to render, with the wave's contributions ledger.
@@ -255,17 +271,7 @@ pub fn document(store: &Store, report: &str) -> Result<Document, ReportingError>
                 .collect(),
         })
         .collect();
-    let contributions = store
-        .contributions(&stored.wave)?
-        .into_iter()
-        .map(|line| ContributionLine {
-            person: line.person,
-            role: line.role,
-            activity: line.activity,
-            minutes: line.minutes,
-            date: line.on_date,
-        })
-        .collect();
+    let contributions = contribution_lines(store, &stored.wave)?;
     Ok(Document {
         title: stored.title.clone(),
         lang: stored.lang.clone(),

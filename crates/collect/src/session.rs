@@ -3,7 +3,8 @@
 //! Patients: after "start" (or a typed access code), the token leaves the URL and the session
 //! stands for the invitation; after a restart the patient opens the link (or types the code)
 //! again and resumes from the saved draft. Data-entry staff: after log-in, the session stands
-//! for the key holder and the questionnaire being keyed.
+//! for the key holder and the questionnaire being keyed. Report co-authors (`/team`): the key
+//! holder and the language of their pages.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -5,7 +5,9 @@
 //! the report, its charts and its draft text.
 
 use serde::{Deserialize, Serialize};
-use vecu_analysis::{chart_svgs, item_label, Analysis, ResultRow, OVERALL, RESPONSE, SITE};
+use vecu_analysis::{
+    chart_svgs, item_label, site_chart_name, Analysis, ResultRow, OVERALL, RESPONSE, SITE,
+};
 use vecu_survey::Survey;
 
 use crate::words::{percent_with_interval, phrase, Phrase};
@@ -245,9 +247,7 @@ pub fn findings(
             },
             title: item_label(survey, item, lang),
             figures,
-            chart_svg: charts
-                .get(&format!("sites_{}_{statistic}", file_name(item)))
-                .cloned(),
+            chart_svg: charts.get(&site_chart_name(item, statistic)).cloned(),
             draft: format!("{}: {draft}.", label),
         });
     }
@@ -283,17 +283,4 @@ pub fn findings(
         });
     }
     Ok(out)
-}
-
-/// The chart file name part of an item (as the analysis names its charts).
-fn file_name(item: &str) -> String {
-    item.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }

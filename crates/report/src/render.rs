@@ -3,7 +3,7 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use crate::document::{Document, TextBlock};
+use crate::document::{ContributionLine, Document, TextBlock};
 use crate::finding::Finding;
 use crate::words::{phrase, role_name, Phrase};
 
@@ -383,25 +383,24 @@ fn block_markdown(lang: &str, block: &TextBlock) -> String {
     out
 }
 
-/// The contributions ledger as CSV (for remuneration).
-pub fn contributions_csv(document: &Document) -> String {
-    let mut out = String::from("person,role,activity,minutes,date\n");
-    let quote = |text: &str| {
-        if text.contains([',', '"', '\n']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text.to_owned()
-        }
-    };
-    for line in &document.contributions {
-        out += &format!(
-            "{},{},{},{},{}\n",
-            quote(&line.person),
-            quote(&line.role),
-            quote(&line.activity),
-            line.minutes,
-            quote(&line.date)
-        );
+/// The contributions ledger as CSV (for remuneration): `person,role,activity,minutes,date`.
+pub fn contributions_csv(lines: &[ContributionLine]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to memory fails only on a serialisation bug; the header alone is then returned.
+    let _ = writer.write_record(["person", "role", "activity", "minutes", "date"]);
+    for line in lines {
+        let minutes = line.minutes.to_string();
+        let _ = writer.write_record([
+            line.person.as_str(),
+            line.role.as_str(),
+            line.activity.as_str(),
+            minutes.as_str(),
+            line.date.as_str(),
+        ]);
     }
-    out
+    writer
+        .into_inner()
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default()
 }

@@ -32,6 +32,11 @@ impl Role {
         }
     }
 
+    /// Researchers and administrators: they run fieldwork, start and publish reports.
+    pub fn is_researcher(self) -> bool {
+        matches!(self, Role::Researcher | Role::Admin)
+    }
+
     /// Parses a role name (`patient-partner` accepted for `patient_partner`, and so on).
     pub fn parse(name: &str) -> Option<Role> {
         match name.replace('-', "_").as_str() {

@@ -255,10 +255,6 @@ pub struct ItemComment {
     pub resolved: bool,
 }
 
-fn is_researcher(role: Role) -> bool {
-    matches!(role, Role::Researcher | Role::Admin)
-}
-
 fn refuse(what: &str) -> StoreError {
     StoreError::NotAllowed(what.to_owned())
 }
@@ -304,7 +300,7 @@ type ReportRow = (
 impl Store {
     /// Makes a draft report of a wave from its findings; researchers only.
     pub fn create_report(&self, by: &ApiKey, new: &NewReport<'_>) -> Result<String> {
-        if !is_researcher(by.role) {
+        if !by.role.is_researcher() {
             return Err(refuse("only researchers start a report"));
         }
         if new.required_researchers == 0 || new.required_partners == 0 {
@@ -514,14 +510,7 @@ impl Store {
         let mut connection = self.connection()?;
         connection.transaction(|connection| {
             content_changes(connection, report)?;
-            let known: i64 = report_findings::table
-                .filter(report_findings::report_id.eq(report))
-                .filter(report_findings::finding_id.eq(finding))
-                .count()
-                .get_result(connection)?;
-            if known == 0 {
-                return Err(StoreError::FindingNotFound(finding.to_owned()));
-            }
+            require_finding(connection, report, finding)?;
             diesel::insert_into(report_blocks::table)
                 .values((
                     report_blocks::id.eq(&id),
@@ -617,14 +606,7 @@ impl Store {
         let mut connection = self.connection()?;
         connection.transaction(|connection| {
             content_changes(connection, report)?;
-            let known: i64 = report_findings::table
-                .filter(report_findings::report_id.eq(report))
-                .filter(report_findings::finding_id.eq(finding))
-                .count()
-                .get_result(connection)?;
-            if known == 0 {
-                return Err(StoreError::FindingNotFound(finding.to_owned()));
-            }
+            require_finding(connection, report, finding)?;
             diesel::delete(
                 report_marks::table
                     .filter(report_marks::report_id.eq(report))
@@ -647,7 +629,7 @@ impl Store {
 
     /// A researcher sends a draft for review.
     pub fn submit_report(&self, by: &ApiKey, report: &str) -> Result<()> {
-        if !is_researcher(by.role) {
+        if !by.role.is_researcher() {
             return Err(refuse("researchers send a report for review"));
         }
         let mut connection = self.connection()?;
@@ -695,7 +677,7 @@ impl Store {
 
     /// Publishes an approved report; researchers only.
     pub fn publish_report(&self, by: &ApiKey, report: &str) -> Result<()> {
-        if !is_researcher(by.role) {
+        if !by.role.is_researcher() {
             return Err(refuse("researchers publish a report once it is approved"));
         }
         let mut connection = self.connection()?;
@@ -722,7 +704,7 @@ impl Store {
 
     /// Records a contribution; partners may record their own, researchers anyone's.
     pub fn record_contribution(&self, by: &ApiKey, line: &Contribution) -> Result<String> {
-        if !is_researcher(by.role) && line.person != by.name {
+        if !by.role.is_researcher() && line.person != by.name {
             return Err(refuse("partners record their own contributions"));
         }
         if !ACTIVITIES.contains(&line.activity.as_str()) {
@@ -814,7 +796,7 @@ impl Store {
         answer: &str,
         resolve: bool,
     ) -> Result<()> {
-        if !is_researcher(by.role) {
+        if !by.role.is_researcher() {
             return Err(refuse("researchers answer and resolve co-design comments"));
         }
         let changed = diesel::update(item_comments::table.find(comment))
@@ -855,6 +837,19 @@ impl Store {
             )
             .collect())
     }
+}
+
+/// Blocks and marks must name one of the report's findings (or the summary).
+fn require_finding(connection: &mut AnyConnection, report: &str, finding: &str) -> Result<()> {
+    let known: i64 = report_findings::table
+        .filter(report_findings::report_id.eq(report))
+        .filter(report_findings::finding_id.eq(finding))
+        .count()
+        .get_result(connection)?;
+    if known == 0 {
+        return Err(StoreError::FindingNotFound(finding.to_owned()));
+    }
+    Ok(())
 }
 
 fn report_state(connection: &mut AnyConnection, report: &str) -> Result<ReportState> {
@@ -915,7 +910,7 @@ fn approvals(connection: &mut AnyConnection, report: &str) -> Result<((i32, i32)
         .load(connection)?;
     let researchers = roles
         .iter()
-        .filter(|role| Role::parse(role).is_some_and(is_researcher))
+        .filter(|role| Role::parse(role).is_some_and(Role::is_researcher))
         .count() as i32;
     let partners = roles
         .iter()

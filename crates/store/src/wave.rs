@@ -58,9 +58,18 @@ impl SiteCounts {
         *self.by_status.entry(status.to_owned()).or_default() += n;
     }
 
+    /// Patients contacted: every status but `pending` (frame imported, nothing sent yet).
+    pub fn contacted(&self) -> i64 {
+        self.by_status
+            .iter()
+            .filter(|(status, _)| status.as_str() != "pending")
+            .map(|(_, n)| n)
+            .sum()
+    }
+
     fn finish(mut self) -> SiteCounts {
         let count = |status: &str| self.by_status.get(status).copied().unwrap_or_default();
-        let contacted: i64 = self.by_status.values().sum::<i64>() - count("pending");
+        let contacted = self.contacted();
         // Undelivered letters and e-mails, and patients who died, are out of the denominator.
         let eligible = contacted - count("undeliverable") - count("deceased");
         let rate = |n: i64| (eligible > 0).then(|| n as f64 / eligible as f64);

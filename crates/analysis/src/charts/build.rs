@@ -83,7 +83,7 @@ fn plan(survey: &Survey, labels: &Labels, table: &Table<'_>) -> Vec<(String, Job
     }
     for (item, statistic) in table.compared() {
         jobs.push((
-            format!("sites_{}_{}", file_name(&item), statistic),
+            site_chart_name(&item, &statistic),
             Job::Sites(item.clone(), statistic.clone()),
         ));
         jobs.push((
@@ -148,6 +148,11 @@ enum Job {
     Sites(String, String),
     Funnel(String, String),
     ResponseRates,
+}
+
+/// The name of a measure's site-comparison chart, as [`write_charts`] and [`chart_svgs`] name it.
+pub fn site_chart_name(item: &str, statistic: &str) -> String {
+    format!("sites_{}_{statistic}", file_name(item))
 }
 
 fn file_name(item: &str) -> String {

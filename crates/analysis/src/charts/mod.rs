@@ -19,7 +19,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::{AnalysisError, Result};
 
-pub use build::{chart_svgs, item_label, write_charts};
+pub use build::{chart_svgs, item_label, site_chart_name, write_charts};
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans.LICENSE`), embedded so that PNGs
 /// look the same on every machine.

@@ -113,27 +113,8 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
     export.write(&export_dir.join("responses.parquet"), TableFormat::Parquet)?;
     let data = vecu_analysis::read_responses(&survey, &export_dir.join("responses.parquet"))?;
     let status = store.wave_status(&wave)?;
-    let invited = status
-        .sites
-        .iter()
-        .map(|site| {
-            let contacted: i64 = site
-                .by_status
-                .iter()
-                .filter(|(status, _)| status.as_str() != "pending")
-                .map(|(_, n)| n)
-                .sum();
-            (vec![site.site.clone()], contacted as f64)
-        })
-        .collect();
     let options = vecu_analysis::Options {
-        weighting: Some((
-            vecu_analysis::FrameCounts {
-                variables: vec![vecu_analysis::SITE.to_owned()],
-                invited,
-            },
-            vecu_analysis::Method::PostStratify,
-        )),
+        weighting: vecu_collect::site_weighting(&status),
         ..vecu_analysis::Options::default()
     };
     let analysis = vecu_analysis::analyse(&survey, &data, &options, None, &mut |_, _| {})?;
@@ -165,7 +146,7 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
     std::fs::write(out.join("report.md"), vecu_report::to_markdown(&document))?;
     std::fs::write(
         out.join("contributions.csv"),
-        vecu_report::contributions_csv(&document),
+        vecu_report::contributions_csv(&document.contributions),
     )?;
     println!(
         "   state {}, {} findings, {} text blocks",

@@ -44,8 +44,11 @@ pub fn run(database: &str, command: ReportCommand) -> anyhow::Result<ExitCode> {
     };
     std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
     if let Some(path) = contributions {
-        std::fs::write(&path, vecu_report::contributions_csv(&document))
-            .with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(
+            &path,
+            vecu_report::contributions_csv(&document.contributions),
+        )
+        .with_context(|| format!("writing {}", path.display()))?;
     }
     println!(
         "wrote {} ({}, {} findings, state {})",

@@ -80,6 +80,7 @@ pub fn word(lang: &str, key: &str) -> &'static str {
         "resolved" => ["clos", "abgeschlossen", "chiuso", "closed"],
         "open" => ["ouvert", "offen", "aperto", "open"],
         "language" => ["Langue", "Sprache", "Lingua", "Language"],
+        "workspace" => ["Espace de travail", "Arbeitsbereich", "Area di lavoro", "Workspace"],
         "new_report" => ["Nouveau rapport", "Neuer Bericht", "Nuovo rapporto", "New report"],
         "new_report_hint" => [
             "vecu analyse la vague et fige ses résultats ; chacun peut ensuite écrire, commenter et approuver.",
@@ -127,7 +128,7 @@ fn frame(lang: &str, title: &str, who: Option<(&str, Role)>, csrf: &str, body: M
                 a class="skip" href="#main" { "↓ " (title) }
                 @if let Some((name, role)) = who {
                     header {
-                        nav aria-label=(word(lang, "language")) {
+                        nav aria-label=(word(lang, "workspace")) {
                             ul class="languages" {
                                 li { a href="/team/reports" { (word(lang, "reports")) } }
                                 li { a href="/team/surveys" { (word(lang, "codesign")) } }
@@ -159,6 +160,9 @@ pub fn sign_in(lang: &str, csrf: &str, failed: bool) -> Markup {
         None,
         csrf,
         html! {
+            @if let Some(texts) = crate::i18n::Texts::interface(lang) {
+                (super::layout::language_switch(&texts, &crate::i18n::INTERFACE_LANGUAGES, "/team"))
+            }
             @if failed {
                 div class="error-summary" role="alert" tabindex="-1" {
                     p { (word(lang, "bad_key")) }
@@ -166,6 +170,7 @@ pub fn sign_in(lang: &str, csrf: &str, failed: bool) -> Markup {
             }
             form method="post" action="/team/login" {
                 input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="lang" value=(lang);
                 div class="field" {
                     label for="key" { (word(lang, "key")) }
                     p class="hint" id="key-hint" { (word(lang, "key_hint")) }
@@ -186,7 +191,7 @@ pub fn report_list(
     reports: &[(String, String, String)],
     waves: &[(String, String)],
 ) -> Markup {
-    let researcher = matches!(who.1, Role::Researcher | Role::Admin);
+    let researcher = who.1.is_researcher();
     frame(
         lang,
         word(lang, "reports"),
@@ -464,7 +469,7 @@ pub fn codesign_page(
     let text_lang = vecu_survey::Lang::parse(lang)
         .filter(|l| survey.languages.contains(l))
         .unwrap_or_else(|| survey.default_language().clone());
-    let researcher = matches!(who.1, Role::Researcher | Role::Admin);
+    let researcher = who.1.is_researcher();
     let title = format!(
         "{} — {}",
         word(lang, "codesign"),

@@ -46,13 +46,7 @@ impl ResponseError for ApiError {
             }
             ApiError::Definition(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Reporting(crate::reporting::ReportingError::Store(error)) => {
-                store_status(error)
-            }
-            ApiError::Reporting(crate::reporting::ReportingError::Analysis(_)) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-            ApiError::Reporting(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Reporting(error) => reporting_status(error),
             ApiError::Mail(crate::MailError::Config(_)) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -125,16 +119,25 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Runs blocking store work on actix's thread pool, away from the request workers.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    web::block(work)
+        .await
+        .map_err(|error| ApiError::BadRequest(error.to_string()))?
+}
+
 /// The caller of an API request, authenticated by its bearer key.
 pub struct Caller(pub ApiKey);
 
 impl Caller {
     /// Refuses roles that may not run fieldwork.
     pub(crate) fn fieldwork(&self) -> Result<(), ApiError> {
-        match self.0.role {
-            Role::Admin | Role::Researcher => Ok(()),
-            Role::PatientPartner => Err(ApiError::Forbidden("patient_partner")),
-            Role::DataEntry => Err(ApiError::Forbidden("data_entry")),
+        if self.0.role.is_researcher() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(self.0.role.as_str()))
         }
     }
 }
@@ -273,6 +276,15 @@ pub async fn import_frame(
     Ok(HttpResponse::Ok().json(summary))
 }
 
+/// The status of a report error: the store's, 422 when the wave cannot be analysed.
+pub(crate) fn reporting_status(error: &crate::reporting::ReportingError) -> StatusCode {
+    match error {
+        crate::reporting::ReportingError::Store(error) => store_status(error),
+        crate::reporting::ReportingError::Analysis(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        crate::reporting::ReportingError::Corrupt(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 /// The status of a store error: unknown things 404, wrong states 409, refused input 422.
 fn store_status(error: &StoreError) -> StatusCode {
     match error {
@@ -312,11 +324,10 @@ pub async fn send_invitations(
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
     let store = acting(&state, &caller);
-    let summary = web::block(move || {
+    let summary = blocking(move || {
         mailer(&state).and_then(|mailer| Ok(mailer.send_invitations(&store, &wave)?))
     })
-    .await
-    .map_err(|error| ApiError::BadRequest(error.to_string()))??;
+    .await?;
     Ok(HttpResponse::Ok().json(summary))
 }
 
@@ -343,13 +354,12 @@ pub async fn send_reminders(
         query.after_days.unwrap_or(14),
         query.max_contacts.unwrap_or(3),
     );
-    let summary = web::block(move || {
+    let summary = blocking(move || {
         mailer(&state).and_then(|mailer| {
             Ok(mailer.send_reminders(&store, &wave, after_days, max_contacts)?)
         })
     })
-    .await
-    .map_err(|error| ApiError::BadRequest(error.to_string()))??;
+    .await?;
     Ok(HttpResponse::Ok().json(summary))
 }
 
@@ -405,7 +415,7 @@ pub async fn export(
     };
     let store = acting(&state, &caller);
     let extension = query.format.clone();
-    let (bytes, report) = web::block(move || -> Result<(Vec<u8>, String), ApiError> {
+    let (bytes, report) = blocking(move || -> Result<(Vec<u8>, String), ApiError> {
         let export = store.export(&wave, &options)?;
         let dir = tempfile::tempdir().map_err(|error| ApiError::BadRequest(error.to_string()))?;
         let path = dir.path().join(format!("export.{extension}"));
@@ -417,8 +427,7 @@ pub async fn export(
             serde_json::to_string(&export.report).unwrap_or_default(),
         ))
     })
-    .await
-    .map_err(|error| ApiError::BadRequest(error.to_string()))??;
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("X-Vecu-Export-Report", report))

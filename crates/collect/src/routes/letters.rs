@@ -3,7 +3,7 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
-use super::api::{ApiError, Caller};
+use super::api::{blocking, ApiError, Caller};
 use crate::state::AppState;
 
 fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
@@ -37,10 +37,8 @@ pub async fn letters(
         let info = request.connection_info();
         format!("{}://{}", info.scheme(), info.host())
     };
-    let letters = web::block(move || state.store.import_letter_frame(&wave, body.as_ref()))
-        .await
-        .map_err(|error| ApiError::BadRequest(error.to_string()))??
-        .1;
+    let (_, letters) =
+        blocking(move || Ok(state.store.import_letter_frame(&wave, body.as_ref())?)).await?;
     let mut rows = vec![["ref", "language", "code", "address", "link"]
         .map(str::to_owned)
         .to_vec()];
@@ -66,9 +64,7 @@ pub async fn reminders(
     wave: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
-    let references = web::block(move || state.store.letter_reminders(&wave))
-        .await
-        .map_err(|error| ApiError::BadRequest(error.to_string()))??;
+    let references = blocking(move || Ok(state.store.letter_reminders(&wave)?)).await?;
     let mut rows = vec![vec!["ref".to_owned()]];
     rows.extend(references.into_iter().map(|reference| vec![reference]));
     csv_response(rows)

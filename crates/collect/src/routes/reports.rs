@@ -6,18 +6,9 @@ use actix_web::{get, post, put, web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::api::{ApiError, Caller};
+use super::api::{blocking, ApiError, Caller};
 use crate::reporting::{self, ReportSettings};
 use crate::state::AppState;
-
-/// Runs blocking store work on actix's thread pool.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    web::block(work)
-        .await
-        .map_err(|error| ApiError::BadRequest(error.to_string()))?
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -256,30 +247,10 @@ pub async fn contributions_csv(
     _caller: Caller,
     wave: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let lines = blocking(move || Ok(state.store.contributions(&wave)?)).await?;
-    let document = vecu_report::Document {
-        title: String::new(),
-        lang: String::new(),
-        state: String::new(),
-        findings: Vec::new(),
-        blocks: Vec::new(),
-        marks: Vec::new(),
-        approvals: Vec::new(),
-        methods: vecu_report::Methods::default(),
-        contributions: lines
-            .into_iter()
-            .map(|line| vecu_report::ContributionLine {
-                person: line.person,
-                role: line.role,
-                activity: line.activity,
-                minutes: line.minutes,
-                date: line.on_date,
-            })
-            .collect(),
-    };
+    let lines = blocking(move || Ok(reporting::contribution_lines(&state.store, &wave)?)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .body(vecu_report::contributions_csv(&document)))
+        .body(vecu_report::contributions_csv(&lines)))
 }
 
 /// Co-design: a comment on an item of a stored survey version.

@@ -2,31 +2,27 @@
 //! SameSite=Strict session cookie), read a report's findings, write, comment, mark priorities,
 //! approve and publish. The store decides who may do what, as for the JSON API.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::Markup;
-use rand::RngCore;
 use serde::Deserialize;
 use vecu_store::{ApiKey, StoreError};
 
 use super::patient::client;
+use crate::i18n::INTERFACE_LANGUAGES;
 use crate::pages::team;
 use crate::reporting;
+use crate::session::SessionTable;
 use crate::state::AppState;
 
 const COOKIE: &str = "vecu_team";
-const IDLE: Duration = Duration::from_secs(8 * 60 * 60);
 /// Pages before sign-in speak French unless another language is chosen.
 const SIGN_IN_LANG: &str = "fr";
 
 /// A supported language, or French.
 fn language(asked: Option<&str>) -> &'static str {
-    ["fr", "de", "it", "en"]
+    INTERFACE_LANGUAGES
         .into_iter()
         .find(|lang| Some(*lang) == asked)
         .unwrap_or(SIGN_IN_LANG)
@@ -37,36 +33,8 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
-/// Signed-in co-authors by session id.
-#[derive(Default)]
-pub struct TeamSessions(Mutex<HashMap<String, (ApiKey, String, Instant)>>);
-
-impl TeamSessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (ApiKey, String, Instant)>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn open(&self, key: ApiKey, lang: &str) -> String {
-        let mut bytes = [0u8; 16];
-        rand::rng().fill_bytes(&mut bytes);
-        let id: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-        let mut sessions = self.lock();
-        sessions.retain(|_, (_, _, seen)| seen.elapsed() < IDLE);
-        sessions.insert(id.clone(), (key, lang.to_owned(), Instant::now()));
-        id
-    }
-
-    fn get(&self, id: &str) -> Option<(ApiKey, String)> {
-        let mut sessions = self.lock();
-        let (key, lang, seen) = sessions
-            .get_mut(id)
-            .filter(|(_, _, seen)| seen.elapsed() < IDLE)?;
-        *seen = Instant::now();
-        Some((key.clone(), lang.clone()))
-    }
-}
+/// Signed-in co-authors by session id: who, and the language of their pages.
+pub type TeamSessions = SessionTable<(ApiKey, String)>;
 
 /// The signed-in co-author and their session id (the subject of their CSRF tokens).
 struct Member {
@@ -155,7 +123,7 @@ pub async fn sign_in(
         state.limiter.failed(address);
         return html(StatusCode::UNAUTHORIZED, team::sign_in(lang, &csrf, true));
     };
-    let session = sessions.open(holder, lang);
+    let session = sessions.start((holder, lang.to_owned()));
     let cookie = Cookie::build(COOKIE, session)
         .path("/team")
         .http_only(true)
@@ -183,7 +151,7 @@ pub async fn sign_out(
 ) -> HttpResponse {
     if let Some(member) = member(&request, &sessions) {
         if state.csrf.verify(&member.session, &form.csrf) {
-            sessions.lock().remove(&member.session);
+            sessions.close(&member.session);
         }
     }
     let mut response = see_other("/team");
@@ -245,24 +213,9 @@ fn refused(
     error: &reporting::ReportingError,
     back: &str,
 ) -> HttpResponse {
-    let status = match error {
-        reporting::ReportingError::Store(StoreError::NotAllowed(_)) => StatusCode::FORBIDDEN,
-        reporting::ReportingError::Store(
-            StoreError::ReportNotFound(_)
-            | StoreError::BlockNotFound(_)
-            | StoreError::FindingNotFound(_),
-        ) => StatusCode::NOT_FOUND,
-        reporting::ReportingError::Store(
-            StoreError::ReportState { .. } | StoreError::NotApproved { .. },
-        ) => StatusCode::CONFLICT,
-        reporting::ReportingError::Store(StoreError::WaveNotFound(_)) => StatusCode::NOT_FOUND,
-        reporting::ReportingError::Analysis(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        _ => {
-            tracing::error!(%error, "team page failed");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-    };
+    let status = super::api::reporting_status(error);
     let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+        tracing::error!(%error, "team page failed");
         "internal error".to_owned()
     } else {
         error.to_string()
