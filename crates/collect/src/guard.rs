@@ -1,6 +1,7 @@
 //! CSRF tokens and the rate limit on failed token look-ups.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -109,30 +110,50 @@ pub fn is_one_click_opt_out(content_type: &str, body: &[u8]) -> bool {
 const FAILURES_PER_WINDOW: u32 = 10;
 const WINDOW: Duration = Duration::from_secs(10 * 60);
 
-/// Counts failed token look-ups per client address.
-#[derive(Debug, Default)]
-pub struct LookupLimiter(Mutex<HashMap<IpAddr, (Instant, u32)>>);
+/// Counts failed look-ups per client address (or, with [`LookupLimiter::per`], per anything
+/// else that asks, such as a data-entry key) and window.
+#[derive(Debug)]
+pub struct LookupLimiter<K = IpAddr> {
+    table: Mutex<HashMap<K, (Instant, u32)>>,
+    failures_per_window: u32,
+}
 
-impl LookupLimiter {
-    /// Whether this address may try another look-up now.
-    pub fn allowed(&self, client: IpAddr) -> bool {
+impl Default for LookupLimiter {
+    fn default() -> Self {
+        LookupLimiter::per(FAILURES_PER_WINDOW)
+    }
+}
+
+impl<K: Eq + Hash> LookupLimiter<K> {
+    /// A limiter allowing `failures_per_window` failures per asker and window.
+    pub fn per(failures_per_window: u32) -> Self {
+        LookupLimiter {
+            table: Mutex::new(HashMap::new()),
+            failures_per_window,
+        }
+    }
+
+    /// Whether this asker may try another look-up now.
+    pub fn allowed(&self, asker: K) -> bool {
         let table = self.lock();
-        match table.get(&client) {
-            Some((since, failures)) => since.elapsed() >= WINDOW || *failures < FAILURES_PER_WINDOW,
+        match table.get(&asker) {
+            Some((since, failures)) => {
+                since.elapsed() >= WINDOW || *failures < self.failures_per_window
+            }
             None => true,
         }
     }
 
     /// Records a failed look-up.
-    pub fn failed(&self, client: IpAddr) {
+    pub fn failed(&self, asker: K) {
         let mut table = self.lock();
         table.retain(|_, (since, _)| since.elapsed() < WINDOW);
-        let entry = table.entry(client).or_insert((Instant::now(), 0));
+        let entry = table.entry(asker).or_insert((Instant::now(), 0));
         entry.1 += 1;
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, (Instant, u32)>> {
-        self.0
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, (Instant, u32)>> {
+        self.table
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -217,5 +238,16 @@ mod tests {
             limiter.allowed([127, 0, 0, 10].into()),
             "other clients are not affected"
         );
+    }
+
+    #[test]
+    fn a_limiter_per_key_keeps_its_own_count() {
+        let limiter: LookupLimiter<String> = LookupLimiter::per(3);
+        for _ in 0..3 {
+            assert!(limiter.allowed("key-a".to_owned()));
+            limiter.failed("key-a".to_owned());
+        }
+        assert!(!limiter.allowed("key-a".to_owned()));
+        assert!(limiter.allowed("key-b".to_owned()));
     }
 }
