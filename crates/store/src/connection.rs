@@ -102,9 +102,48 @@ impl ManageConnection for Manager {
 pub(crate) type ConnectionPool = Pool<Manager>;
 pub(crate) type PooledAny = PooledConnection<Manager>;
 
+/// Creates a new SQLite database file empty and readable by its owner only (0600), before
+/// SQLite opens it: SQLite then gives its `-wal` and `-shm` files the same mode. An existing
+/// file keeps its mode (a warning says when others may read it); `:memory:` and `file:` URIs
+/// are left to SQLite.
+fn create_private_sqlite_file(path: &str) -> Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if path.is_empty() || path == ":memory:" || path.starts_with("file:") {
+        return Ok(());
+    }
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path);
+    match created {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            if let Ok(metadata) = std::fs::metadata(path) {
+                let mode = metadata.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    tracing::warn!(
+                        path,
+                        mode = format!("{mode:o}"),
+                        "the database file is readable by others than its owner: chmod 600 it"
+                    );
+                }
+            }
+            Ok(())
+        }
+        Err(error) => Err(StoreError::Connect {
+            url: path.to_owned(),
+            message: format!("cannot create the database file: {error}"),
+        }),
+    }
+}
+
 /// Opens the pool and applies pending migrations of the backend.
 pub(crate) fn open_pool(url: &str) -> Result<(ConnectionPool, Backend)> {
     let (backend, target) = Backend::of_url(url);
+    if backend == Backend::Sqlite {
+        create_private_sqlite_file(target)?;
+    }
     let manager = Manager {
         backend,
         target: target.to_owned(),

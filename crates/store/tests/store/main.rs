@@ -2,6 +2,7 @@
 
 mod exports;
 mod fieldwork;
+mod files;
 mod frames;
 mod helpers;
 mod letters;
