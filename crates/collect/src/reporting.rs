@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 
 use vecu_analysis::{analyse, Dataset, FrameCounts, Method, Options};
 use vecu_report::{ContributionLine, Document, Finding, Methods, TextBlock};
-use vecu_store::{
-    AnonymityPolicy, ApiKey, ExportOptions, NewReport, Store, StoreError, WaveStatus,
-};
+use vecu_store::{ApiKey, NewReport, Store, StoreError, WaveStatus};
 
 /// Failure to build or read a report.
 #[derive(Debug, thiserror::Error)]
@@ -69,15 +67,8 @@ fn analyse_wave(
 ) -> Result<(vecu_survey::Survey, vecu_analysis::Analysis, Methods), ReportingError> {
     let status = store.wave_status(wave)?;
     let survey = store.survey(&status.wave.survey_hash)?;
-    // Inside the service: all responses (k = 1); only suppressed aggregates leave it.
-    let export = store.export(
-        wave,
-        &ExportOptions {
-            k: 1,
-            policy: AnonymityPolicy::Refuse,
-            free_text: false,
-        },
-    )?;
+    // Inside the service: all responses; only suppressed aggregates leave it.
+    let export = store.export_for_analysis(wave)?;
     let data = Dataset::from_cells(&survey, &export.codebook, &export.rows)?;
     let weighting = site_weighting(&status);
     let options = Options {

@@ -104,6 +104,18 @@ pub enum StoreError {
     /// The caller's role may not do this.
     #[error("not allowed: {0}")]
     NotAllowed(String),
+    /// A privacy setting below its floor (k, days between reminders).
+    #[error("{what} must be at least {floor} (asked: {asked}): {why}")]
+    BelowFloor {
+        /// What was asked.
+        what: &'static str,
+        /// The value asked for.
+        asked: usize,
+        /// The lowest value allowed.
+        floor: usize,
+        /// Why the floor exists, for the one who asked.
+        why: &'static str,
+    },
     /// The report id is unknown.
     #[error("report {0} does not exist")]
     ReportNotFound(String),

@@ -12,8 +12,9 @@ use crate::anonymity::{self, OTHER};
 use crate::error::{Result, StoreError};
 use crate::schema::responses;
 use crate::scrub::{scrub, SCRUBBER_LIMITS};
-use crate::wave::{load_wave, SITE_VARIABLE};
-use crate::{audit, Mode, Store};
+use crate::secret::random_id;
+use crate::wave::{require_status, SITE_VARIABLE};
+use crate::{audit, Mode, Role, Store};
 
 /// What to do when microdata would break k-anonymity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,10 +157,53 @@ fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
 
 impl Store {
     /// Builds the export of a wave's responses, or refuses it with a report.
+    ///
+    /// Microdata leave only after close (during fieldwork, two exports around one submission
+    /// would show which row appeared), with row ids drawn afresh for each export (so that rows
+    /// of two exports cannot be matched by id), and with k of at least [`MIN_K`]; an admin may
+    /// go down to 2, which the audit log records. The mode of response counts as a
+    /// quasi-identifier: a hospital knows who sent paper back.
     pub fn export(&self, wave: &str, options: &ExportOptions) -> Result<Export> {
-        self.mix_responses(wave)?;
+        self.require(Role::is_researcher, "export microdata")?;
+        let below_floor = options.k < MIN_K;
+        if below_floor && (self.config.role != Role::Admin || options.k < 2) {
+            return Err(StoreError::BelowFloor {
+                what: "k of an export",
+                asked: options.k,
+                floor: MIN_K,
+                why: "every combination of site, frame variables and mode must be shared by at least k responses; only an admin may export with k between 2 and 4, and the audit log records it",
+            });
+        }
+        let action = if below_floor {
+            "export_below_k_floor"
+        } else {
+            "export"
+        };
+        self.export_rows(wave, options, action)
+    }
+
+    /// Every response of a closed wave as the wide table, without k-anonymity, for analyses that
+    /// run inside the service and release only suppressed aggregates (the co-authored reports).
+    pub fn export_for_analysis(&self, wave: &str) -> Result<Export> {
+        self.require(Role::is_researcher, "analyse a wave")?;
+        let everything = ExportOptions {
+            k: 1,
+            policy: AnonymityPolicy::Refuse,
+            free_text: false,
+        };
+        self.export_rows(wave, &everything, "analysis")
+    }
+
+    fn export_rows(&self, wave: &str, options: &ExportOptions, action: &str) -> Result<Export> {
         let mut connection = self.connection()?;
-        let info = load_wave(&mut connection, wave)?;
+        let info = require_status(
+            &mut connection,
+            wave,
+            &["closed"],
+            "exporting or analysing responses",
+            "closed (during fieldwork, what moves with each response is released weekly only)",
+        )?;
+        self.mix_responses(wave)?;
         let survey = self.survey(&info.survey_hash)?;
         let stored: Vec<(String, String, String, String)> = responses::table
             .filter(responses::wave_id.eq(wave))
@@ -188,12 +232,20 @@ impl Store {
             frames.push(frame);
             answers.push(parsed);
         }
-        let quasi: Vec<String> = survey
+        let mut quasi: Vec<String> = survey
             .frame
             .iter()
             .filter(|v| v.quasi_identifier)
             .map(|v| v.id.to_string())
             .collect();
+        // The mode joins the quasi-identifiers (unless a frame variable has its name, which then
+        // wins): it is checked, generalised or suppressed with them.
+        if survey.frame_variable(MODE_COLUMN).is_none() {
+            quasi.push(MODE_COLUMN.to_owned());
+            for (frame, (_, _, _, mode)) in frames.iter_mut().zip(&stored) {
+                frame.insert(MODE_COLUMN.to_owned(), mode.clone());
+            }
+        }
         let outcome = anonymity::apply(
             &mut frames,
             &quasi,
@@ -245,18 +297,19 @@ impl Store {
             .collect();
         let mut scrubbed_replacements = 0;
         let mut rows = Vec::new();
-        for (idx, (id, _, _, mode)) in stored.iter().enumerate() {
-            if !outcome.kept[idx] {
-                continue;
-            }
-            let mut frame: BTreeMap<Id, Code> = frames[idx]
+        // Fresh ids in a fresh order: nothing of one export matches a row of another by id.
+        let mut order: Vec<(String, usize)> = (0..stored.len())
+            .filter(|&idx| outcome.kept[idx])
+            .map(|idx| (random_id(), idx))
+            .collect();
+        order.sort();
+        for (id, idx) in order {
+            let frame: BTreeMap<Id, Code> = frames[idx]
                 .iter()
+                .filter(|(variable, _)| with_mode.is_some() || variable.as_str() != MODE_COLUMN)
                 .filter_map(|(variable, value)| Some((Id::parse(variable)?, Code::parse(value)?)))
                 .collect();
-            if let (Some(column), Some(mode)) = (&with_mode, Code::parse(mode)) {
-                frame.insert(column.clone(), mode);
-            }
-            let mut row = codebook.row(id, &frame, &answers[idx]);
+            let mut row = codebook.row(&id, &frame, &answers[idx]);
             for &column in &free_text {
                 if let Cell::Text(text) = &row[column] {
                     let (clean, replaced) = scrub(text);
@@ -293,7 +346,7 @@ impl Store {
         audit::record(
             &mut connection,
             &self.config.actor,
-            "export",
+            action,
             Some(wave),
             &format!("{} records, k = {}", report.records_out, options.k),
         )?;
@@ -305,12 +358,15 @@ impl Store {
     }
 }
 
+/// Smallest k of an export for every role but admin (5 is common inside a research team).
+pub const MIN_K: usize = 5;
+
 /// The name of the wide table's mode column.
 pub const MODE_COLUMN: &str = "mode";
 
 /// Adds the `mode` column (how each response came: web_link, web_code, paper) after the frame
 /// variables, described like one of them so that the analysis can report by mode or adjust for
-/// it. Not a quasi-identifier: the mode says nothing about who a patient is. Returns its id,
+/// it. A quasi-identifier: a hospital knows who sent paper back. Returns its id,
 /// or `None` when the survey has a frame variable of that name already (which then wins).
 fn add_mode_column(codebook: &mut Codebook, survey: &vecu_survey::Survey) -> Option<Id> {
     if survey.frame_variable(MODE_COLUMN).is_some() {
@@ -378,7 +434,7 @@ fn add_mode_column(codebook: &mut Codebook, survey: &vecu_survey::Survey) -> Opt
             column_type: vecu_survey::ColumnType::Code,
             source: ColumnSource::Frame {
                 variable: id.clone(),
-                quasi_identifier: false,
+                quasi_identifier: true,
                 case_mix: false,
             },
             label: Some(text([

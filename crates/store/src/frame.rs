@@ -12,7 +12,8 @@ use crate::error::{FrameProblem, Result, StoreError};
 use crate::schema::{contacts, invitations, waves};
 use crate::secret::random_id;
 use crate::secret::EncryptionKey;
-use crate::wave::{require_status, wrong_state, SITE_VARIABLE};
+use crate::vault::{seal_frame, site_of};
+use crate::wave::{require_status, wrong_state};
 use crate::{audit, Store};
 
 /// What an import stored.
@@ -141,15 +142,18 @@ impl Store {
             let mut letters = Vec::new();
             for row in rows {
                 let contact_id = random_id();
-                let frame = serde_json::to_string(&row.frame)
-                    .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+                let site = site_of(&row.frame);
+                // Frame values are sealed: in clear they would join the responses that carry
+                // the same values. The site stays clear for counts until the patient answers.
                 diesel::insert_into(contacts::table)
                     .values((
                         contacts::id.eq(&contact_id),
                         contacts::wave_id.eq(wave),
                         contacts::email.eq(key.seal(&row.address, &contact_id)?),
                         contacts::language.eq(&row.language),
-                        contacts::frame.eq(frame),
+                        contacts::frame.eq(""),
+                        contacts::frame_sealed.eq(seal_frame(&key, &contact_id, &row.frame)?),
+                        contacts::site.eq(&site),
                         contacts::channel.eq(channel.as_str()),
                     ))
                     .execute(connection)?;
@@ -166,11 +170,6 @@ impl Store {
                         invitations::contacts_made.eq(0),
                     ))
                     .execute(connection)?;
-                let site = row
-                    .frame
-                    .get(SITE_VARIABLE)
-                    .cloned()
-                    .unwrap_or_else(|| "all".to_owned());
                 *by_site.entry(site).or_default() += 1;
                 if let Some(code) = code {
                     letters.push(Letter {
@@ -206,6 +205,8 @@ fn known_addresses(
     let sealed: Vec<(String, Vec<u8>)> = contacts::table
         .filter(contacts::wave_id.eq(wave))
         .filter(contacts::channel.eq(channel.as_str()))
+        // Respondents are forgotten (site emptied): their address is gone.
+        .filter(contacts::site.ne(""))
         .select((contacts::id, contacts::email))
         .load(connection)?;
     sealed

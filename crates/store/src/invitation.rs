@@ -9,7 +9,7 @@ use crate::frame::Channel;
 use crate::schema::{contact_events, contacts, drafts, invitations, waves};
 use crate::secret::{looks_like_token, new_token, random_id, token_hash, EncryptionKey};
 use crate::wave::require_status;
-use crate::{audit, calendar, InvitationId, Store, WaveId};
+use crate::{audit, calendar, InvitationId, Role, Store, WaveId};
 
 /// A token issued for an invitation: shown once, to be sent to the patient.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +56,9 @@ pub enum TokenState {
     /// No such token.
     Unknown,
 }
+
+/// Fewest days between a contact and a reminder.
+pub const MIN_REMINDER_DAYS: u32 = 7;
 
 /// A patient due a reminder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,12 +230,23 @@ impl Store {
 
     /// Patients to remind: invited or opened (never submitted, opted out or undeliverable), last
     /// contacted at least `after_days` ago, and contacted fewer than `max_contacts` times.
+    /// `after_days` has a floor of [`MIN_REMINDER_DAYS`]: a reminder run repeated at will would
+    /// say, by how many it sends, how many answered in between.
     pub fn reminders_due(
         &self,
         wave: &str,
         after_days: u32,
         max_contacts: i64,
     ) -> Result<Vec<ReminderDue>> {
+        self.require(Role::is_researcher, "send reminders")?;
+        if after_days < MIN_REMINDER_DAYS {
+            return Err(StoreError::BelowFloor {
+                what: "days between a contact and its reminder",
+                asked: after_days as usize,
+                floor: MIN_REMINDER_DAYS as usize,
+                why: "reminders follow the schedule of the survey (about 2 and 4 weeks after the invitation); a run repeated within the week would tell, by how many it sends, how many patients answered in between",
+            });
+        }
         let due = self.mailable(
             wave,
             1..max_contacts,

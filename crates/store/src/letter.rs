@@ -10,9 +10,10 @@ use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::frame::Channel;
 use crate::invitation::load_invitation;
+use crate::release::{self, Release};
 use crate::schema::{contacts, drafts, invitations, paper_counts, paper_entries};
 use crate::wave::require_status;
-use crate::Store;
+use crate::{Role, Store};
 
 /// What came back by post without answers (England's NHS outcome codes 2 to 4, and blanks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -114,8 +115,10 @@ impl Store {
 
     /// The hospital's references of the letters to remind: neither answered (in any mode), nor
     /// opted out, nor closed by an outcome code. Sorted, so that the list says nothing about
-    /// the order of events.
+    /// the order of events, and released once per ISO week (kept sealed in the vault), so that
+    /// two requests around one answer cannot tell whose it was.
     pub fn letter_reminders(&self, wave: &str) -> Result<Vec<String>> {
+        self.require(Role::is_researcher, "list the letters to remind")?;
         let key = self.key()?.clone();
         let mut connection = self.connection()?;
         require_status(
@@ -125,20 +128,28 @@ impl Store {
             "listing reminders",
             "open",
         )?;
-        let rows: Vec<(String, Vec<u8>)> = invitations::table
-            .inner_join(contacts::table)
-            .filter(invitations::wave_id.eq(wave))
-            .filter(contacts::channel.eq(Channel::Letter.as_str()))
-            .filter(invitations::status.eq_any(["invited", "opened"]))
-            .filter(invitations::outcome.is_null())
-            .select((contacts::id, contacts::email))
-            .load(&mut connection)?;
-        let mut references = rows
-            .into_iter()
-            .map(|(contact, sealed)| key.open(&sealed, &contact))
-            .collect::<Result<Vec<_>>>()?;
-        references.sort();
-        Ok(references)
+        release::weekly(
+            &mut connection,
+            wave,
+            Release::LetterReminders,
+            Some(&key),
+            |connection| {
+                let rows: Vec<(String, Vec<u8>)> = invitations::table
+                    .inner_join(contacts::table)
+                    .filter(invitations::wave_id.eq(wave))
+                    .filter(contacts::channel.eq(Channel::Letter.as_str()))
+                    .filter(invitations::status.eq_any(["invited", "opened"]))
+                    .filter(invitations::outcome.is_null())
+                    .select((contacts::id, contacts::email))
+                    .load(connection)?;
+                let mut references = rows
+                    .into_iter()
+                    .map(|(contact, sealed)| key.open(&sealed, &contact))
+                    .collect::<Result<Vec<_>>>()?;
+                references.sort();
+                Ok(references)
+            },
+        )
     }
 
     /// Saves one keying (pass 1, or pass 2 of double entry) of a paper questionnaire, sealed

@@ -25,8 +25,11 @@ mod draft;
 mod error;
 mod export;
 mod frame;
+mod holders;
+mod hygiene;
 mod invitation;
 mod letter;
+mod release;
 mod reports;
 mod schema;
 mod scrub;
@@ -35,6 +38,7 @@ mod submit;
 mod surveys;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod vault;
 mod wave;
 
 use connection::{ConnectionPool, PooledAny};
@@ -45,10 +49,13 @@ pub use code::{AccessCode, CodeError};
 pub use connection::Backend;
 pub use error::{FrameProblem, Result, StoreError};
 pub use export::{
-    AnonymityPolicy, AnonymityRefusal, Export, ExportOptions, ExportReport, Recoding,
+    AnonymityPolicy, AnonymityRefusal, Export, ExportOptions, ExportReport, Recoding, MIN_K,
 };
 pub use frame::{ImportSummary, Letter};
-pub use invitation::{Invitation, IssuedToken, Mailing, ReminderDue, TokenState};
+pub use hygiene::CHECKPOINT_EVERY;
+pub use invitation::{
+    Invitation, IssuedToken, Mailing, ReminderDue, TokenState, MIN_REMINDER_DAYS,
+};
 pub use letter::{Outcome, PAPER_COUNT_KINDS};
 pub use reports::{
     Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,
@@ -69,8 +76,11 @@ pub struct StoreConfig {
     pub mix_every: u64,
     /// Days an invitation token stays valid after it is issued.
     pub token_valid_days: u32,
-    /// Who acts, for the audit log (an API key's name, `cli`...).
+    /// Who acts, for the audit log (`key:<id>` for an API key, `cli`...).
     pub actor: String,
+    /// What the actor may do; the store refuses the rest. The CLI and the service's own work
+    /// (patient pages, the mail-out) act as admin; API callers as their key's role.
+    pub role: Role,
 }
 
 impl Default for StoreConfig {
@@ -80,6 +90,7 @@ impl Default for StoreConfig {
             mix_every: 32,
             token_valid_days: 120,
             actor: "system".to_owned(),
+            role: Role::Admin,
         }
     }
 }
@@ -100,6 +111,8 @@ pub struct Store {
     /// Submissions per wave since the last mix (PostgreSQL), counted by this process.
     pending_mix:
         std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, submit::MixCounter>>>,
+    /// SQLite: checkpoints the WAL soon after submissions.
+    hygiene: hygiene::Checkpointer,
 }
 
 impl std::fmt::Debug for Store {
@@ -115,12 +128,23 @@ impl Store {
     /// `postgres://...` selects PostgreSQL; anything else is a SQLite file path.
     pub fn open(url: &str, config: StoreConfig) -> Result<Store> {
         let (pool, backend) = connection::open_pool(url)?;
+        let hygiene = match backend {
+            Backend::Sqlite => hygiene::Checkpointer::start(&pool),
+            Backend::Postgres => hygiene::Checkpointer::default(),
+        };
         let store = Store {
             pool,
             backend,
             config,
             pending_mix: Default::default(),
+            hygiene,
         };
+        if let Some(key) = &store.config.key {
+            let sealed = vault::seal_legacy_frames(&mut *store.connection()?, key)?;
+            if sealed > 0 {
+                tracing::info!(sealed, "frames of earlier imports sealed");
+            }
+        }
         store.mix_open_waves()?;
         Ok(store)
     }
@@ -130,11 +154,44 @@ impl Store {
         self.backend
     }
 
-    /// The same store acting as someone else (for the audit log).
+    /// The same store acting as someone else (for the audit log), with the same role.
     pub fn with_actor(&self, actor: &str) -> Store {
         let mut store = self.clone();
         store.config.actor = actor.to_owned();
         store
+    }
+
+    /// The same store acting for the holder of an API key: the audit log names the key by its
+    /// id (two keys may share a display name), and the store allows what the key's role allows.
+    pub fn acting_as(&self, key: &ApiKey) -> Store {
+        let mut store = self.clone();
+        store.config.actor = format!("key:{}", key.id);
+        store.config.role = key.role;
+        store
+    }
+
+    /// The role the store acts with.
+    pub fn role(&self) -> Role {
+        self.config.role
+    }
+
+    /// Refuses `action` unless the acting role may do it.
+    pub(crate) fn require(&self, allowed: fn(Role) -> bool, action: &str) -> Result<()> {
+        if allowed(self.config.role) {
+            Ok(())
+        } else {
+            Err(StoreError::NotAllowed(format!(
+                "a {} key cannot {action}",
+                self.config.role.as_str().replace('_', " ")
+            )))
+        }
+    }
+
+    /// Copies SQLite's WAL into the database file and truncates it now, as the schedule does
+    /// within [`CHECKPOINT_EVERY`] of a submission; `false` when a reader kept it from
+    /// completing. Nothing on PostgreSQL.
+    pub fn checkpoint_now(&self) -> Result<bool> {
+        hygiene::truncate_wal(&mut *self.connection()?)
     }
 
     pub(crate) fn connection(&self) -> Result<PooledAny> {

@@ -63,8 +63,23 @@ diesel::table! {
         wave_id -> Text,
         email -> Binary,
         language -> Text,
+        /// Legacy clear frame of rows written before migration 000006; empty otherwise.
         frame -> Text,
         channel -> Text,
+        /// The site alone, clear for counts; emptied when the patient answers.
+        site -> Text,
+        /// The frame variables sealed under the key; NULL once the patient answered.
+        frame_sealed -> Nullable<Binary>,
+    }
+}
+
+// Vault: what moves per response, released once per ISO week (status counts, reminder lists).
+diesel::table! {
+    releases (wave_id, kind) {
+        wave_id -> Text,
+        kind -> Text,
+        week -> Text,
+        body -> Binary,
     }
 }
 
@@ -133,7 +148,9 @@ diesel::table! {
     }
 }
 
-// Reports co-authored with patient partners, contributions, co-design comments.
+// Reports co-authored with patient partners, contributions, co-design comments. People are
+// named by their key's id (`author_key`, `recorded_by_key`, `answered_by_key`; migration
+// 000007), their names looked up in `api_keys` when shown.
 diesel::table! {
     reports (id) {
         id -> Text,
@@ -163,7 +180,7 @@ diesel::table! {
         report_id -> Text,
         finding_id -> Text,
         kind -> Text,
-        author -> Text,
+        author_key -> Text,
         role -> Text,
         text -> Text,
         version -> Integer,
@@ -176,7 +193,7 @@ diesel::table! {
     report_block_versions (block_id, version) {
         block_id -> Text,
         version -> Integer,
-        author -> Text,
+        author_key -> Text,
         role -> Text,
         text -> Text,
         at -> Text,
@@ -187,7 +204,7 @@ diesel::table! {
     report_comments (id) {
         id -> Text,
         block_id -> Text,
-        author -> Text,
+        author_key -> Text,
         role -> Text,
         text -> Text,
         at -> Text,
@@ -195,19 +212,19 @@ diesel::table! {
 }
 
 diesel::table! {
-    report_marks (report_id, finding_id, author) {
+    report_marks (report_id, finding_id, author_key) {
         report_id -> Text,
         finding_id -> Text,
-        author -> Text,
+        author_key -> Text,
         important -> Integer,
         priority -> Nullable<Integer>,
     }
 }
 
 diesel::table! {
-    report_approvals (report_id, author) {
+    report_approvals (report_id, author_key) {
         report_id -> Text,
-        author -> Text,
+        author_key -> Text,
         role -> Text,
         at -> Text,
     }
@@ -222,7 +239,7 @@ diesel::table! {
         activity -> Text,
         minutes -> Integer,
         on_date -> Text,
-        recorded_by -> Text,
+        recorded_by_key -> Text,
     }
 }
 
@@ -231,12 +248,12 @@ diesel::table! {
         id -> Text,
         survey_hash -> Text,
         item_id -> Text,
-        author -> Text,
+        author_key -> Text,
         role -> Text,
         text -> Text,
         at -> Text,
         answer -> Nullable<Text>,
-        answered_by -> Nullable<Text>,
+        answered_by_key -> Nullable<Text>,
         resolved -> Integer,
     }
 }

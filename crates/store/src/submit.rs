@@ -1,8 +1,6 @@
 //! Submission: one transaction flips the invitation, writes the response and drops the draft.
 //! Nothing in the response row comes from the invitation but the (coded) frame variables.
 
-use std::collections::BTreeMap;
-
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -12,8 +10,10 @@ use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::invitation::load_invitation;
 use crate::letter::add_paper_counts;
-use crate::schema::{contacts, drafts, invitations, paper_entries, responses};
+use crate::schema::{drafts, invitations, paper_entries, responses};
 use crate::secret::random_id;
+use crate::secret::EncryptionKey;
+use crate::vault::{forget_respondent, invitation_frame};
 use crate::wave::require_status;
 use crate::{calendar, Backend, ResponseId, Store};
 
@@ -82,9 +82,14 @@ impl Store {
         mode: Mode,
         counts: &[(String, String)],
     ) -> Result<SubmitOutcome> {
+        let key = self.key()?.clone();
         let mut connection = self.connection()?;
-        let (outcome, wave) = connection
-            .transaction(|connection| submit_in(connection, invitation, response, mode, counts))?;
+        let (outcome, wave) = connection.transaction(|connection| {
+            submit_in(connection, &key, invitation, response, mode, counts)
+        })?;
+        if let SubmitOutcome::Submitted(_) = &outcome {
+            self.hygiene.submitted();
+        }
         // Nothing after the commit may fail the call: the response is stored.
         if let SubmitOutcome::Submitted(_) = &outcome {
             self.count_towards_mix(&wave);
@@ -141,7 +146,7 @@ impl Store {
         mix(&mut connection, wave)?;
         // Dead row versions keep the old order and transaction ids until vacuumed.
         if let AnyConnection::Postgresql(pg) = &mut *connection {
-            pg.batch_execute("VACUUM responses, invitations, drafts")?;
+            pg.batch_execute(VACUUM_AFTER_MIX)?;
         }
         Ok(())
     }
@@ -164,6 +169,7 @@ impl Store {
 
 fn submit_in(
     connection: &mut AnyConnection,
+    key: &EncryptionKey,
     invitation: &str,
     response: &ValidatedResponse,
     mode: Mode,
@@ -202,14 +208,9 @@ fn submit_in(
             wave: current.survey_hash,
         });
     }
-    let frame: String = invitations::table
-        .inner_join(contacts::table)
-        .filter(invitations::id.eq(invitation))
-        .select(contacts::frame)
-        .first(connection)?;
-    // Frame values are already coded bands (age band, not birth date): copied as they are.
-    let frame: BTreeMap<String, String> =
-        serde_json::from_str(&frame).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    // Frame values are already coded bands (age band, not birth date): copied as they are,
+    // and the vault forgets them with the rest of the patient below.
+    let frame = invitation_frame(connection, key, invitation)?;
     let id = random_id();
     diesel::insert_into(responses::table)
         .values((
@@ -226,9 +227,15 @@ fn submit_in(
     diesel::delete(drafts::table.find(invitation)).execute(connection)?;
     diesel::delete(paper_entries::table.filter(paper_entries::invitation_id.eq(invitation)))
         .execute(connection)?;
+    forget_respondent(connection, invitation)?;
     add_paper_counts(connection, &current.wave, paper_counts)?;
     Ok((SubmitOutcome::Submitted(id), current.wave))
 }
+
+/// Every table a submission writes: dead row versions keep the old order and transaction ids
+/// until vacuumed.
+const VACUUM_AFTER_MIX: &str =
+    "VACUUM responses, invitations, contacts, contact_events, drafts, paper_entries, paper_counts";
 
 fn mix(connection: &mut AnyConnection, wave: &str) -> Result<()> {
     let AnyConnection::Postgresql(pg) = connection else {
@@ -245,6 +252,9 @@ fn mix(connection: &mut AnyConnection, wave: &str) -> Result<()> {
             .execute(pg)?;
         diesel::sql_query("INSERT INTO responses SELECT * FROM vecu_mixing ORDER BY random()").execute(pg)?;
         diesel::sql_query("UPDATE invitations SET status = status WHERE wave_id = $1 AND status = 'submitted'").bind::<Text, _>(wave).execute(pg)?;
+        // Forgotten contacts and the paper counts were written by the same transactions.
+        diesel::sql_query("UPDATE contacts SET site = site WHERE wave_id = $1 AND site = ''").bind::<Text, _>(wave).execute(pg)?;
+        diesel::sql_query("UPDATE paper_counts SET n = n WHERE wave_id = $1").bind::<Text, _>(wave).execute(pg)?;
         Ok::<_, diesel::result::Error>(())
     })?;
     Ok(())

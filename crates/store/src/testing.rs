@@ -97,3 +97,20 @@ impl Drop for TestDb {
         }
     }
 }
+
+impl Store {
+    /// Moves every recorded contact of a wave `days` into the past, as if that time had gone by
+    /// (reminders are due only some days after a contact).
+    pub fn backdate_contacts(&self, wave: &str, days: u32) -> crate::Result<()> {
+        use crate::schema::invitations;
+        use diesel::{ExpressionMethods, QueryDsl};
+        diesel::update(
+            invitations::table
+                .filter(invitations::wave_id.eq(wave))
+                .filter(invitations::last_contact_on.is_not_null()),
+        )
+        .set(invitations::last_contact_on.eq(crate::calendar::days_ago(days)))
+        .execute(&mut *self.connection()?)?;
+        Ok(())
+    }
+}

@@ -2,21 +2,23 @@
 
 use std::collections::BTreeMap;
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
+use crate::hygiene;
 use crate::letter::count_label;
+use crate::release::{self, Release};
 use crate::schema::{
-    contact_events, contacts, drafts, invitations, paper_counts, paper_entries, responses,
-    wave_counts, waves,
+    contact_events, contacts, drafts, invitations, paper_counts, paper_entries, releases,
+    responses, wave_counts, waves,
 };
 use crate::secret::random_id;
+use crate::vault::{site_of, Frame};
 use crate::{audit, calendar, Store, WaveId};
 
 /// A wave as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, serde::Serialize, serde::Deserialize)]
 pub struct WaveInfo {
     /// Random id.
     pub id: WaveId,
@@ -37,7 +39,7 @@ pub struct WaveInfo {
 }
 
 /// Invitation counts of one site (or of the whole wave) by status, and the response rate.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SiteCounts {
     /// Site code, or `all` for the whole wave.
     pub site: String,
@@ -84,7 +86,7 @@ impl SiteCounts {
 }
 
 /// Status of a wave: per site and overall.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WaveStatus {
     /// The wave.
     pub wave: WaveInfo,
@@ -207,56 +209,37 @@ impl Store {
         })
     }
 
-    /// Invitation counts by site and status, with response rates.
+    /// Invitation counts by site and status, with response rates. During fieldwork these are
+    /// the counts released for the current ISO week (computed at its first request, the same
+    /// for the rest of the week), so that two requests around one submission cannot tell it
+    /// apart; after close, the final counts. Patient partners get no paper counters: they move
+    /// with single keyed questionnaires.
     pub fn wave_status(&self, wave: &str) -> Result<WaveStatus> {
         let mut connection = self.connection()?;
         let info = load_wave(&mut connection, wave)?;
-        let rows: Vec<(String, String, i64)> = if info.status == "closed" {
-            wave_counts::table
-                .filter(wave_counts::wave_id.eq(wave))
-                .select((wave_counts::site, wave_counts::status, wave_counts::n))
-                .load(&mut connection)?
+        let mut status = if info.status == "open" {
+            let mut released: WaveStatus =
+                release::weekly(&mut connection, wave, Release::Status, None, |connection| {
+                    status_now(connection, &info)
+                })?;
+            released.wave = info;
+            released
         } else {
-            live_counts(&mut connection, wave)?
-                .into_iter()
-                .map(|(site, status)| (site, status, 1))
-                .collect()
+            status_now(&mut connection, &info)?
         };
-        let mut sites: BTreeMap<String, SiteCounts> = BTreeMap::new();
-        let mut overall = SiteCounts {
-            site: "all".to_owned(),
-            ..SiteCounts::default()
-        };
-        for (site, status, n) in rows {
-            site_entry(&mut sites, site).add(&status, n);
-            overall.add(&status, n);
+        if !self.config.role.is_researcher() {
+            status.paper.clear();
         }
-        let stored: Vec<(String, String)> = responses::table
-            .filter(responses::wave_id.eq(wave))
-            .select((responses::frame, responses::mode))
-            .load(&mut connection)?;
-        let responses = stored.len() as i64;
-        for (frame, mode) in stored {
-            let site = site_of(&frame)?;
-            for counts in [site_entry(&mut sites, site), &mut overall] {
-                *counts.responses_by_mode.entry(mode.clone()).or_default() += 1;
-            }
-        }
-        let mut paper: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
-        let counted: Vec<(String, String, i64)> = paper_counts::table
-            .filter(paper_counts::wave_id.eq(wave))
-            .select((paper_counts::item, paper_counts::kind, paper_counts::n))
-            .load(&mut connection)?;
-        for (item, kind, n) in counted {
-            paper.entry(item).or_default().insert(kind, n);
-        }
-        Ok(WaveStatus {
-            wave: info,
-            overall: overall.finish(),
-            sites: sites.into_values().map(SiteCounts::finish).collect(),
-            responses,
-            paper,
-        })
+        Ok(status)
+    }
+
+    /// The counts as they stand now, not as released this week: for tests of the counting
+    /// itself (feature `testing` only; the service and the CLI never see it).
+    #[cfg(feature = "testing")]
+    pub fn wave_status_now(&self, wave: &str) -> Result<WaveStatus> {
+        let mut connection = self.connection()?;
+        let info = load_wave(&mut connection, wave)?;
+        status_now(&mut connection, &info)
     }
 
     /// Closes a wave and erases its identity vault (contacts and letter references,
@@ -276,10 +259,7 @@ impl Store {
             if changed == 0 {
                 return Err(wrong_state(connection, wave, "closing", "draft or open")?);
             }
-            let mut counts: BTreeMap<(String, String), i64> = BTreeMap::new();
-            for (site, status) in live_counts(connection, wave)? {
-                *counts.entry((site, status)).or_default() += 1;
-            }
+            let counts = live_counts(connection, wave)?;
             for ((site, status), n) in &counts {
                 diesel::insert_into(wave_counts::table)
                     .values((
@@ -309,6 +289,8 @@ impl Store {
             }
             diesel::delete(invitations::table.filter(invitations::wave_id.eq(wave)))
                 .execute(connection)?;
+            diesel::delete(releases::table.filter(releases::wave_id.eq(wave)))
+                .execute(connection)?;
             let contacts_erased = diesel::delete(contacts::table.filter(contacts::wave_id.eq(wave)))
                 .execute(connection)? as i64;
             let summary = CloseSummary {
@@ -328,22 +310,11 @@ impl Store {
         if let Err(error) = self.mix_responses(wave) {
             tracing::warn!(%error, "mixing after close failed; the next export mixes again");
         }
-        if let Err(error) = scrub_free_space(&mut connection) {
+        if let Err(error) = hygiene::scrub_after_erase(&mut connection) {
             tracing::warn!(%error, "clearing free pages after close failed; run VACUUM on the database");
         }
         Ok(summary)
     }
-}
-
-/// After an erase, SQLite's secure_delete has overwritten the rows; a truncating checkpoint and
-/// VACUUM also clear the WAL file and free pages. PostgreSQL leaves this to (auto)vacuum.
-fn scrub_free_space(connection: &mut AnyConnection) -> Result<()> {
-    if let AnyConnection::Sqlite(sqlite) = connection {
-        sqlite.batch_execute(
-            "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
-        )?;
-    }
-    Ok(())
 }
 
 fn wave_columns() -> (
@@ -414,27 +385,92 @@ pub(crate) fn require_status(
     }
 }
 
-/// (site, status) of every invitation of an open wave; an outcome code of a paper return
-/// counts under its own name (blank, deceased, refused).
-fn live_counts(connection: &mut AnyConnection, wave: &str) -> Result<Vec<(String, String)>> {
+/// The counts of a wave as they stand: from the final counts once closed, else from the vault.
+fn status_now(connection: &mut AnyConnection, info: &WaveInfo) -> Result<WaveStatus> {
+    let wave = info.id.as_str();
+    let counts = if info.status == "closed" {
+        wave_counts::table
+            .filter(wave_counts::wave_id.eq(wave))
+            .select((wave_counts::site, wave_counts::status, wave_counts::n))
+            .load::<(String, String, i64)>(connection)?
+            .into_iter()
+            .map(|(site, status, n)| ((site, status), n))
+            .collect()
+    } else {
+        live_counts(connection, wave)?
+    };
+    let mut sites: BTreeMap<String, SiteCounts> = BTreeMap::new();
+    let mut overall = SiteCounts {
+        site: "all".to_owned(),
+        ..SiteCounts::default()
+    };
+    for ((site, status), n) in counts {
+        site_entry(&mut sites, site).add(&status, n);
+        overall.add(&status, n);
+    }
+    let stored = response_sites(connection, wave)?;
+    let responses = stored.len() as i64;
+    for (site, mode) in stored {
+        for counts in [site_entry(&mut sites, site), &mut overall] {
+            *counts.responses_by_mode.entry(mode.clone()).or_default() += 1;
+        }
+    }
+    let mut paper: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    let counted: Vec<(String, String, i64)> = paper_counts::table
+        .filter(paper_counts::wave_id.eq(wave))
+        .select((paper_counts::item, paper_counts::kind, paper_counts::n))
+        .load(connection)?;
+    for (item, kind, n) in counted {
+        paper.entry(item).or_default().insert(kind, n);
+    }
+    Ok(WaveStatus {
+        wave: info.clone(),
+        overall: overall.finish(),
+        sites: sites.into_values().map(SiteCounts::finish).collect(),
+        responses,
+        paper,
+    })
+}
+
+/// Invitations of a wave in fieldwork by (site, status); an outcome code of a paper return
+/// counts under its own name (blank, deceased, refused). The vault has forgotten who answered,
+/// so the submitted are counted from the responses, by the site each response carries.
+fn live_counts(
+    connection: &mut AnyConnection,
+    wave: &str,
+) -> Result<BTreeMap<(String, String), i64>> {
     let rows: Vec<(String, String, Option<String>)> = invitations::table
         .inner_join(contacts::table)
         .filter(invitations::wave_id.eq(wave))
-        .select((contacts::frame, invitations::status, invitations::outcome))
+        .filter(invitations::status.ne("submitted"))
+        .select((contacts::site, invitations::status, invitations::outcome))
         .load(connection)?;
-    rows.into_iter()
-        .map(|(frame, status, outcome)| Ok((site_of(&frame)?, count_label(status, outcome))))
-        .collect()
+    let mut counts: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for (site, status, outcome) in rows {
+        *counts
+            .entry((site, count_label(status, outcome)))
+            .or_default() += 1;
+    }
+    for (site, _) in response_sites(connection, wave)? {
+        *counts.entry((site, "submitted".to_owned())).or_default() += 1;
+    }
+    Ok(counts)
 }
 
-/// The site of a stored frame (JSON), `all` when the survey has no site variable.
-fn site_of(frame: &str) -> Result<String> {
-    let frame: BTreeMap<String, String> =
-        serde_json::from_str(frame).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-    Ok(frame
-        .get(SITE_VARIABLE)
-        .cloned()
-        .unwrap_or_else(|| "all".to_owned()))
+/// (site, mode) of every response of a wave.
+fn response_sites(connection: &mut AnyConnection, wave: &str) -> Result<Vec<(String, String)>> {
+    let stored: Vec<(String, String)> = responses::table
+        .filter(responses::wave_id.eq(wave))
+        .select((responses::frame, responses::mode))
+        .load(connection)?;
+    stored
+        .into_iter()
+        .map(|(frame, mode)| {
+            let frame: Frame = serde_json::from_str(&frame)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            Ok((site_of(&frame), mode))
+        })
+        .collect()
 }
 
 fn site_entry(sites: &mut BTreeMap<String, SiteCounts>, site: String) -> &mut SiteCounts {

@@ -113,7 +113,7 @@ async fn a_patient_answers_with_the_code_from_a_letter(backend: Backend) {
     let review = later.get("/q/review").await;
     let thanks = later.post("/q/submit", &[("csrf", &review.csrf())]).await;
     assert_eq!(thanks.status, 200);
-    let status = app.store.wave_status(&app.wave).expect("status");
+    let status = app.store.wave_status_now(&app.wave).expect("status");
     assert_eq!(
         status.overall.responses_by_mode.get("web_code"),
         Some(&1),

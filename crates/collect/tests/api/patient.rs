@@ -181,7 +181,7 @@ async fn a_patient_answers_from_link_to_thank_you(backend: Backend) {
     let thanks = browser.post("/q/submit", &[("csrf", &review.csrf())]).await;
     assert_eq!(thanks.status, 200);
     assert_eq!(browser.cookie, None, "the session cookie is removed");
-    let status = app.store.wave_status(&app.wave).expect("status");
+    let status = app.store.wave_status_now(&app.wave).expect("status");
     assert_eq!(status.responses, 1);
     assert_eq!(
         app.store
@@ -200,7 +200,7 @@ async fn a_patient_answers_from_link_to_thank_you(backend: Backend) {
         404
     );
     assert_eq!(
-        app.store.wave_status(&app.wave).expect("status").responses,
+        app.store.wave_status_now(&app.wave).expect("status").responses,
         1
     );
 }

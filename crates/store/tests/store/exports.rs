@@ -1,6 +1,6 @@
 //! Exports: the wide table, k-anonymity and free text.
 
-use vecu_store::{AnonymityPolicy, Backend, ExportOptions, Mode, StoreError};
+use vecu_store::{AnonymityPolicy, Backend, ExportOptions, Mode, Role, StoreError};
 use vecu_survey::{Cell, TableFormat};
 
 use crate::helpers::{cancer, cycling, example, frame_csv, responses, TestDb};
@@ -35,6 +35,7 @@ fn wave_with_rare_combinations(
             .submit(&token.invitation, &response, Mode::WebLink)
             .expect("submitted");
     }
+    store.close_wave(&wave).expect("closed");
     (wave, survey)
 }
 
@@ -107,16 +108,38 @@ fn exports_refuse_rare_combinations_unless_told(backend: Backend) {
         ),
         (23, 1)
     );
+    // k has a floor: 5 for researchers; an admin may go down to 2, and the audit log says so.
+    let with_k = |k| ExportOptions {
+        k,
+        ..ExportOptions::default()
+    };
+    assert!(matches!(
+        store.export(&wave, &with_k(1)),
+        Err(StoreError::BelowFloor { floor: 5, .. })
+    ));
+    let (researcher, _) = store
+        .create_api_key("Researcher", Role::Researcher)
+        .expect("key");
+    let error = store
+        .acting_as(&researcher)
+        .export(&wave, &with_k(3))
+        .expect_err("a researcher cannot go below 5");
+    assert!(error.to_string().contains("at least 5"), "{error}");
     let lenient = store
         .export(
             &wave,
             &ExportOptions {
-                k: 1,
-                ..ExportOptions::default()
+                policy: AnonymityPolicy::Generalise,
+                ..with_k(2)
             },
         )
-        .expect("k = 1");
+        .expect("an admin may");
     assert_eq!(lenient.report.records_out, 24);
+    assert!(store
+        .audit_log()
+        .expect("audit")
+        .iter()
+        .any(|entry| entry.action == "export_below_k_floor"));
 }
 
 fn exports_leave_out_free_text_unless_asked_and_then_scrub_it(backend: Backend) {
@@ -142,6 +165,7 @@ fn exports_leave_out_free_text_unless_asked_and_then_scrub_it(backend: Backend) 
             .submit(&token.invitation, &response, Mode::WebLink)
             .expect("submitted");
     }
+    store.close_wave(&wave).expect("closed");
     let plain = store
         .export(&wave, &ExportOptions::default())
         .expect("export");
@@ -195,6 +219,7 @@ fn exports_write_table_codebook_and_report(backend: Backend) {
             .submit(&token.invitation, &response, Mode::WebLink)
             .expect("submitted");
     }
+    store.close_wave(&wave).expect("closed");
     let export = store
         .export(
             &wave,

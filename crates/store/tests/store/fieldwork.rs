@@ -96,7 +96,7 @@ fn statuses_follow_the_patient(backend: Backend) {
     store
         .record_undeliverable(&issued[2].invitation)
         .expect("bounced");
-    let status = store.wave_status(&wave).expect("status");
+    let status = store.wave_status_now(&wave).expect("status");
     assert_eq!(status.overall.by_status.get("undeliverable"), Some(&1));
     assert_eq!(status.overall.by_status.get("opted_out"), Some(&1));
     assert!(matches!(
@@ -183,7 +183,15 @@ fn reminders_skip_those_who_answered_or_left(backend: Backend) {
         store.reminders_due(&wave, 14, 3).expect("due").is_empty(),
         "invited today: nobody is due after 14 days"
     );
-    let due = store.reminders_due(&wave, 0, 3).expect("due");
+    assert!(
+        matches!(
+            store.reminders_due(&wave, 0, 3),
+            Err(vecu_store::StoreError::BelowFloor { floor: 7, .. })
+        ),
+        "a reminder run at will would count who answered in between"
+    );
+    store.backdate_contacts(&wave, 14).expect("two weeks later");
+    let due = store.reminders_due(&wave, 14, 3).expect("due");
     let mut due_ids: Vec<&str> = due.iter().map(|d| d.invitation.as_str()).collect();
     due_ids.sort();
     // Never the submitted, opted out, undeliverable, or not yet mailed.
@@ -201,8 +209,9 @@ fn reminders_skip_those_who_answered_or_left(backend: Backend) {
     store
         .record_mailing(&issued[4].invitation, vecu_store::Mailing::Reminder)
         .expect("recorded");
+    store.backdate_contacts(&wave, 14).expect("two weeks later");
     assert_eq!(
-        store.reminders_due(&wave, 0, 2).expect("due").len(),
+        store.reminders_due(&wave, 14, 2).expect("due").len(),
         1,
         "two mailings are the maximum asked for"
     );
@@ -225,7 +234,7 @@ fn closing_erases_contacts_and_keeps_counts(backend: Backend) {
     store
         .record_undeliverable(&issued[6].invitation)
         .expect("bounced");
-    let before = store.wave_status(&wave).expect("status");
+    let before = store.wave_status_now(&wave).expect("status");
     let summary = store.close_wave(&wave).expect("closed");
     assert_eq!(summary.contacts_erased, 9);
     for table in ["contacts", "invitations", "contact_events", "drafts"] {
@@ -234,7 +243,7 @@ fn closing_erases_contacts_and_keeps_counts(backend: Backend) {
             "{table} still holds rows"
         );
     }
-    let after = store.wave_status(&wave).expect("status after close");
+    let after = store.wave_status_now(&wave).expect("status after close");
     assert_eq!(
         after.overall.by_status, before.overall.by_status,
         "aggregate counts survive the erase"

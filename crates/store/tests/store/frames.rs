@@ -56,7 +56,7 @@ fn a_valid_frame_is_imported_whole(backend: Backend) {
         .expect("imported");
     assert_eq!(summary.rows, 30);
     assert_eq!(summary.by_site.values().sum::<usize>(), 30);
-    let status = store.wave_status(&wave).expect("status");
+    let status = store.wave_status_now(&wave).expect("status");
     assert_eq!(status.overall.by_status.get("pending"), Some(&30));
     assert_eq!(status.sites.len(), 3);
     assert_eq!(status.overall.response_rate, None, "nobody contacted yet");
@@ -97,7 +97,7 @@ fn a_bad_frame_is_refused_whole_with_every_problem(backend: Backend) {
         .any(|p| p.starts_with("line 5, column email") && p.contains("already")));
     assert_eq!(
         store
-            .wave_status(&wave)
+            .wave_status_now(&wave)
             .expect("status")
             .overall
             .by_status

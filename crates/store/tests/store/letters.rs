@@ -69,7 +69,7 @@ fn a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind(backend: Ba
         .map(|cell| cell.trim_start_matches("\\x").to_owned())
         .filter(|cell| cell.len() > 40 && cell.chars().all(|c| c.is_ascii_hexdigit()))
         .collect();
-    assert_eq!(sealed_refs.len(), N, "each ref is sealed");
+    assert_eq!(sealed_refs.len(), 2 * N, "each ref and each frame is sealed");
 
     let answers = responses(&survey, 100, 5);
     // Response ids in the order they were submitted, to look for that order in the tables.
@@ -154,7 +154,7 @@ fn a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind(backend: Ba
     assert!(reminders.iter().all(|r| !answered.contains(r.as_str())));
     assert!(reminders.windows(2).all(|pair| pair[0] < pair[1]), "sorted");
 
-    let status = store.wave_status(&wave).expect("status");
+    let status = store.wave_status_now(&wave).expect("status");
     let by_status = &status.overall.by_status;
     for (label, n) in [
         ("submitted", 100),
@@ -193,33 +193,6 @@ fn a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind(backend: Ba
     assert_eq!(
         status.paper["surgery"],
         BTreeMap::from([("routing_removed".to_owned(), 50)])
-    );
-
-    // The wide export says how each response came.
-    let export = store
-        .export(
-            &wave,
-            &vecu_store::ExportOptions {
-                k: 1,
-                ..Default::default()
-            },
-        )
-        .expect("export");
-    let mode_column = export
-        .codebook
-        .columns
-        .iter()
-        .position(|column| column.name == "mode")
-        .expect("a mode column");
-    let mut modes: BTreeMap<String, usize> = BTreeMap::new();
-    for row in &export.rows {
-        if let vecu_survey::Cell::Text(mode) = &row[mode_column] {
-            *modes.entry(mode.clone()).or_default() += 1;
-        }
-    }
-    assert_eq!(
-        modes,
-        BTreeMap::from([("paper".to_owned(), 50), ("web_code".to_owned(), 50)])
     );
 
     // Nothing in the response store holds a code, its hash, a ref or an invitation id.
@@ -285,7 +258,26 @@ fn a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind(backend: Ba
         rho.abs() < 0.35,
         "row order follows submission order (rho = {rho:.3})"
     );
-    let after = store.wave_status(&wave).expect("status after close");
+    // The wide table (after close) says how each response came.
+    let export = store.export_for_analysis(&wave).expect("export");
+    let mode_column = export
+        .codebook
+        .columns
+        .iter()
+        .position(|column| column.name == "mode")
+        .expect("a mode column");
+    let mut modes: BTreeMap<String, usize> = BTreeMap::new();
+    for row in &export.rows {
+        if let vecu_survey::Cell::Text(mode) = &row[mode_column] {
+            *modes.entry(mode.clone()).or_default() += 1;
+        }
+    }
+    assert_eq!(
+        modes,
+        BTreeMap::from([("paper".to_owned(), 50), ("web_code".to_owned(), 50)])
+    );
+
+    let after = store.wave_status_now(&wave).expect("status after close");
     assert_eq!(after.overall.by_status, status.overall.by_status);
     assert_eq!(
         after.overall.responses_by_mode,

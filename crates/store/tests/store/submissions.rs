@@ -31,7 +31,7 @@ fn submitting_twice_stores_one_response(backend: Backend) {
             .expect("second"),
         SubmitOutcome::AlreadySubmitted
     );
-    assert_eq!(store.wave_status(&wave).expect("status").responses, 1);
+    assert_eq!(store.wave_status_now(&wave).expect("status").responses, 1);
     assert_eq!(
         store.lookup_token(&issued[0].token).expect("lookup"),
         TokenState::Submitted
@@ -113,7 +113,7 @@ fn concurrent_resubmissions_store_exactly_one_response_each(backend: Backend) {
         "one acknowledged submission per invitation"
     );
     assert_eq!(already.load(Ordering::SeqCst), 8 * 80 - 40);
-    let status = store.wave_status(&wave).expect("status");
+    let status = store.wave_status_now(&wave).expect("status");
     assert_eq!(status.responses, 40);
     assert_eq!(status.overall.by_status.get("submitted"), Some(&40));
     assert_eq!(store.raw_rows("responses").expect("rows").len(), 40);
