@@ -1,7 +1,8 @@
 //! The researchers' JSON API under `/api/v1`, with API keys sent as `Authorization: Bearer KEY`.
 //! Roles: admin and researcher run fieldwork; patient partners read results, never contact data.
 
-use std::future::{ready, Ready};
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
@@ -144,28 +145,30 @@ impl Caller {
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Caller, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
 
+    /// The key is looked up on the blocking pool like every other store call.
     fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let key = request
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim);
-        let outcome = match (key, request.app_data::<web::Data<AppState>>()) {
-            (Some(key), Some(state)) => match state.store.authenticate(key) {
+            .map(|key| key.trim().to_owned());
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let (Some(key), Some(state)) = (key, state) else {
+                return Err(ApiError::Unauthenticated);
+            };
+            match blocking(move || Ok(state.store.authenticate(&key)?)).await? {
                 // Data-entry keys open the data-entry pages only, never the researchers' API.
-                Ok(Some(holder)) if holder.role == Role::DataEntry => {
+                Some(holder) if holder.role == Role::DataEntry => {
                     Err(ApiError::Forbidden("data_entry"))
                 }
-                Ok(Some(holder)) => Ok(Caller(holder)),
-                Ok(None) => Err(ApiError::Unauthenticated),
-                Err(error) => Err(ApiError::Store(error)),
-            },
-            _ => Err(ApiError::Unauthenticated),
-        };
-        ready(outcome)
+                Some(holder) => Ok(Caller(holder)),
+                None => Err(ApiError::Unauthenticated),
+            }
+        })
     }
 }
 
@@ -180,17 +183,21 @@ pub async fn openapi() -> HttpResponse {
 /// Every wave.
 #[get("/api/v1/waves")]
 pub async fn waves(state: web::Data<AppState>, _caller: Caller) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(state.store.waves()?))
+    let waves = blocking(move || Ok(state.store.waves()?)).await?;
+    Ok(HttpResponse::Ok().json(waves))
 }
 
 /// A wave's counts by site and status, with response rates (no contact data: any role).
 #[get("/api/v1/waves/{wave}")]
 pub async fn wave_status(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     wave: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(state.store.wave_status(&wave)?))
+    // As the caller: a partner's key gets no paper counters.
+    let store = acting(&state, &caller);
+    let status = blocking(move || Ok(store.wave_status(&wave)?)).await?;
+    Ok(HttpResponse::Ok().json(status))
 }
 
 /// Closes a wave and erases its contacts (admin and researcher).
@@ -201,12 +208,14 @@ pub async fn close_wave(
     wave: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
-    Ok(HttpResponse::Ok().json(acting(&state, &caller).close_wave(&wave)?))
+    let store = acting(&state, &caller);
+    let closed = blocking(move || Ok(store.close_wave(&wave)?)).await?;
+    Ok(HttpResponse::Ok().json(closed))
 }
 
 /// The caller as the store's actor, for the audit log.
 fn acting(state: &AppState, caller: &Caller) -> vecu_store::Store {
-    state.store.with_actor(&format!("api:{}", caller.0.name))
+    state.store.acting_as(&caller.0)
 }
 
 /// Uploads a survey version (the definition as the JSON body); errors as the survey crate reports
@@ -218,10 +227,15 @@ pub async fn upload_survey(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
-    let text = std::str::from_utf8(&body)
+    let text = String::from_utf8(body.to_vec())
         .map_err(|_| ApiError::BadRequest("the body must be UTF-8 JSON".to_owned()))?;
-    let survey = vecu_survey::load_str(text).map_err(ApiError::Definition)?;
-    let hash = acting(&state, &caller).add_survey(&survey, text)?;
+    let survey = vecu_survey::load_str(&text).map_err(ApiError::Definition)?;
+    let store = acting(&state, &caller);
+    let (survey, hash) = blocking(move || {
+        let hash = store.add_survey(&survey, &text)?;
+        Ok((survey, hash))
+    })
+    .await?;
     Ok(HttpResponse::Created().json(json!({ "hash": hash, "id": survey.id, "version": survey.version, "questions": survey.n_questions() })))
 }
 
@@ -244,10 +258,14 @@ pub async fn create_wave(
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
     let store = acting(&state, &caller);
-    let id = store.create_wave(&body.survey_hash, &body.name)?;
-    if body.double_entry {
-        store.set_double_entry(&id, true)?;
-    }
+    let id = blocking(move || {
+        let id = store.create_wave(&body.survey_hash, &body.name)?;
+        if body.double_entry {
+            store.set_double_entry(&id, true)?;
+        }
+        Ok(id)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(json!({ "id": id })))
 }
 
@@ -259,8 +277,13 @@ pub async fn open_wave(
     wave: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
-    acting(&state, &caller).open_wave(&wave)?;
-    Ok(HttpResponse::Ok().json(state.store.wave(&wave)?))
+    let store = acting(&state, &caller);
+    let opened = blocking(move || {
+        store.open_wave(&wave)?;
+        Ok(store.wave(&wave)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(opened))
 }
 
 /// Imports the sample frame (CSV body: email, language, one column per frame variable).
@@ -272,15 +295,18 @@ pub async fn import_frame(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
-    let summary = acting(&state, &caller).import_frame(&wave, body.as_ref())?;
+    let store = acting(&state, &caller);
+    let summary = blocking(move || Ok(store.import_frame(&wave, body.as_ref())?)).await?;
     Ok(HttpResponse::Ok().json(summary))
 }
 
-/// The status of a report error: the store's, 422 when the wave cannot be analysed.
+/// The status of a report error: the store's, 422 when the wave cannot be analysed or the
+/// report's settings are refused (a threshold below the floor).
 pub(crate) fn reporting_status(error: &crate::reporting::ReportingError) -> StatusCode {
     match error {
         crate::reporting::ReportingError::Store(error) => store_status(error),
-        crate::reporting::ReportingError::Analysis(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        crate::reporting::ReportingError::Analysis(_)
+        | crate::reporting::ReportingError::Report(_) => StatusCode::UNPROCESSABLE_ENTITY,
         crate::reporting::ReportingError::Corrupt(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -300,9 +326,10 @@ fn store_status(error: &StoreError) -> StatusCode {
         | StoreError::ReportState { .. }
         | StoreError::NotApproved { .. } => StatusCode::CONFLICT,
         StoreError::NotAllowed(_) => StatusCode::FORBIDDEN,
-        StoreError::Frame(_) | StoreError::KAnonymity(_) | StoreError::NoKey => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        StoreError::Frame(_)
+        | StoreError::KAnonymity(_)
+        | StoreError::BelowFloor { .. }
+        | StoreError::NoKey => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -1,5 +1,6 @@
 //! The store's test suite, run against SQLite and against PostgreSQL.
 
+mod attacks;
 mod exports;
 mod fieldwork;
 mod files;
