@@ -19,6 +19,22 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// The app with mail going to `mail` (smtp://... or file://...); `issue` issues the tokens now.
 pub async fn spawn_app_with(backend: Backend, mail: Option<String>, issue: bool) -> TestApp {
+    spawn_app_configured(backend, issue, |config| {
+        config.mail = mail.map(|url| vecu_collect::MailSettings {
+            transport: vecu_collect::MailTransport::parse(&url).expect("mail url"),
+            from: "SCAPE <scape@example.org>".to_owned(),
+            public_url: "http://placeholder".to_owned(),
+        });
+    })
+    .await
+}
+
+/// The app with settings changed by `configure`; `issue` issues the tokens now.
+pub async fn spawn_app_configured(
+    backend: Backend,
+    issue: bool,
+    configure: impl FnOnce(&mut vecu_collect::ServeConfig),
+) -> TestApp {
     let db = TestDb::new(backend);
     let store = db.store();
     let text = std::fs::read_to_string(format!(
@@ -41,15 +57,11 @@ pub async fn spawn_app_with(backend: Backend, mail: Option<String>, issue: bool)
     } else {
         Vec::new()
     };
-    let config = vecu_collect::ServeConfig {
+    let mut config = vecu_collect::ServeConfig {
         bind: "127.0.0.1:0".to_owned(),
-        mail: mail.map(|url| vecu_collect::MailSettings {
-            transport: vecu_collect::MailTransport::parse(&url).expect("mail url"),
-            from: "SCAPE <scape@example.org>".to_owned(),
-            public_url: "http://placeholder".to_owned(),
-        }),
         ..vecu_collect::ServeConfig::default()
     };
+    configure(&mut config);
     let app = vecu_collect::Application::build(&config, store.clone()).expect("binds");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_rt::spawn(app.run());
@@ -59,6 +71,14 @@ pub async fn spawn_app_with(backend: Backend, mail: Option<String>, issue: bool)
         tokens,
         wave,
         _db: db,
+    }
+}
+
+impl TestApp {
+    /// The URL (PostgreSQL) or path (SQLite) of the app's database, for tests that reach it
+    /// from outside the store.
+    pub fn database_url(&self) -> &str {
+        &self._db.url
     }
 }
 

@@ -9,3 +9,4 @@ mod mail;
 mod patient;
 mod reports;
 mod researcher;
+mod workers;
