@@ -8,13 +8,18 @@
 //!   have approved it, and only an approved report can be published;
 //! - any change of content (a block written or edited, a mark or priority) after the report left
 //!   the draft state withdraws every approval and sends it back to review;
-//! - a published report no longer changes.
+//! - a published report no longer changes;
+//! - people are their keys: authors, approvers and markers are recorded by key id (two keys
+//!   may share a display name, yet they are two people), and their names are looked up when
+//!   a report is read;
+//! - data-entry keys take no part in reports.
 
 use diesel::prelude::*;
 
 use crate::access::{ApiKey, Role};
 use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
+use crate::holders::Names;
 use crate::schema::{
     contributions, item_comments, report_approvals, report_block_versions, report_blocks,
     report_comments, report_findings, report_marks, reports,
@@ -98,8 +103,10 @@ pub struct NewReport<'a> {
 pub struct BlockVersion {
     /// 1 for the first text.
     pub version: i32,
-    /// Who wrote this version.
+    /// Who wrote this version (their key's name).
     pub author: String,
+    /// Their key's id.
+    pub author_key: String,
     /// Their role.
     pub role: String,
     /// The text.
@@ -117,8 +124,10 @@ pub struct Block {
     pub finding: String,
     /// interpretation, for_patients, action or summary.
     pub kind: String,
-    /// Who wrote it.
+    /// Who wrote it (their key's name).
     pub author: String,
+    /// Their key's id: only this key edits the block.
+    pub author_key: String,
     /// Their role.
     pub role: String,
     /// Current text.
@@ -140,8 +149,10 @@ pub struct Comment {
     pub id: String,
     /// The block commented on.
     pub block: String,
-    /// Who wrote it.
+    /// Who wrote it (their key's name).
     pub author: String,
+    /// Their key's id.
+    pub author_key: String,
     /// Their role.
     pub role: String,
     /// The comment.
@@ -155,8 +166,10 @@ pub struct Comment {
 pub struct Mark {
     /// The finding.
     pub finding: String,
-    /// The partner.
+    /// The partner (their key's name).
     pub author: String,
+    /// Their key's id.
+    pub author_key: String,
     /// Important to patients.
     pub important: bool,
     /// Rank among the partner's priorities (1 first).
@@ -166,8 +179,10 @@ pub struct Mark {
 /// An approval.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Approval {
-    /// Who approved.
+    /// Who approved (their key's name).
     pub author: String,
+    /// Their key's id: each key approves once.
+    pub author_key: String,
     /// Their role.
     pub role: String,
     /// When.
@@ -226,7 +241,7 @@ pub struct Contribution {
     pub minutes: i32,
     /// Day of the activity (`YYYY-MM-DD`).
     pub on_date: String,
-    /// Who recorded the line.
+    /// Who recorded the line (their key's name; the store keeps the key's id).
     pub recorded_by: String,
 }
 
@@ -239,8 +254,10 @@ pub struct ItemComment {
     pub survey: String,
     /// The item.
     pub item: String,
-    /// Who wrote it.
+    /// Who wrote it (their key's name).
     pub author: String,
+    /// Their key's id.
+    pub author_key: String,
     /// Their role.
     pub role: String,
     /// The comment.
@@ -249,14 +266,32 @@ pub struct ItemComment {
     pub at: String,
     /// The researchers' answer.
     pub answer: Option<String>,
-    /// Who answered.
+    /// Who answered (their key's name).
     pub answered_by: Option<String>,
+    /// Their key's id.
+    pub answered_by_key: Option<String>,
     /// Closed by a researcher.
     pub resolved: bool,
 }
 
 fn refuse(what: &str) -> StoreError {
     StoreError::NotAllowed(what.to_owned())
+}
+
+/// Researchers, partners and admins write reports; data-entry keys key paper questionnaires
+/// and nothing else.
+fn co_author(by: &ApiKey) -> Result<()> {
+    if by.role == Role::DataEntry {
+        return Err(refuse(
+            "data-entry keys key paper questionnaires; they take no part in reports",
+        ));
+    }
+    Ok(())
+}
+
+/// The audit log's name for a key holder.
+fn actor(by: &ApiKey) -> String {
+    format!("key:{}", by.id)
 }
 
 type BlockRow = (
@@ -338,7 +373,13 @@ impl Store {
                     ))
                     .execute(connection)?;
             }
-            audit::record(connection, &by.name, "report_created", Some(new.wave), &id)
+            audit::record(
+                connection,
+                &actor(by),
+                "report_created",
+                Some(new.wave),
+                &id,
+            )
         })?;
         Ok(id)
     }
@@ -371,7 +412,7 @@ impl Store {
                 report_blocks::id,
                 report_blocks::finding_id,
                 report_blocks::kind,
-                report_blocks::author,
+                report_blocks::author_key,
                 report_blocks::role,
                 report_blocks::text,
                 report_blocks::version,
@@ -388,16 +429,50 @@ impl Store {
                     report_block_versions::version,
                 ))
                 .load(&mut connection)?;
+        let comment_rows = report_comments::table
+            .filter(report_comments::block_id.eq_any(&block_ids))
+            .order((report_comments::at, report_comments::id))
+            .load::<(String, String, String, String, String, String)>(&mut connection)?;
+        let mark_rows = report_marks::table
+            .filter(report_marks::report_id.eq(id))
+            .order((report_marks::finding_id, report_marks::author_key))
+            .select((
+                report_marks::finding_id,
+                report_marks::author_key,
+                report_marks::important,
+                report_marks::priority,
+            ))
+            .load::<(String, String, i32, Option<i32>)>(&mut connection)?;
+        let approval_rows = report_approvals::table
+            .filter(report_approvals::report_id.eq(id))
+            .order(report_approvals::at)
+            .select((
+                report_approvals::author_key,
+                report_approvals::role,
+                report_approvals::at,
+            ))
+            .load::<(String, String, String)>(&mut connection)?;
+        let names = Names::of(
+            &mut connection,
+            block_rows
+                .iter()
+                .map(|row| &row.3)
+                .chain(versions.iter().map(|v| &v.2))
+                .chain(comment_rows.iter().map(|c| &c.2))
+                .chain(mark_rows.iter().map(|m| &m.1))
+                .chain(approval_rows.iter().map(|a| &a.0)),
+        )?;
         let blocks = block_rows
             .into_iter()
             .map(
-                |(id, finding, kind, author, role, text, version, created_at, updated_at)| {
+                |(id, finding, kind, author_key, role, text, version, created_at, updated_at)| {
                     let history = versions
                         .iter()
                         .filter(|v| v.0 == id)
-                        .map(|(_, version, author, role, text, at)| BlockVersion {
+                        .map(|(_, version, author_key, role, text, at)| BlockVersion {
                             version: *version,
-                            author: author.clone(),
+                            author: names.name(author_key),
+                            author_key: author_key.clone(),
                             role: role.clone(),
                             text: text.clone(),
                             at: at.clone(),
@@ -407,7 +482,8 @@ impl Store {
                         id,
                         finding,
                         kind,
-                        author,
+                        author: names.name(&author_key),
+                        author_key,
                         role,
                         text,
                         version,
@@ -418,49 +494,36 @@ impl Store {
                 },
             )
             .collect();
-        let comments = report_comments::table
-            .filter(report_comments::block_id.eq_any(&block_ids))
-            .order((report_comments::at, report_comments::id))
-            .load::<(String, String, String, String, String, String)>(&mut connection)?
+        let comments = comment_rows
             .into_iter()
-            .map(|(id, block, author, role, text, at)| Comment {
+            .map(|(id, block, author_key, role, text, at)| Comment {
                 id,
                 block,
-                author,
+                author: names.name(&author_key),
+                author_key,
                 role,
                 text,
                 at,
             })
             .collect();
-        let marks = report_marks::table
-            .filter(report_marks::report_id.eq(id))
-            .order((report_marks::finding_id, report_marks::author))
-            .select((
-                report_marks::finding_id,
-                report_marks::author,
-                report_marks::important,
-                report_marks::priority,
-            ))
-            .load::<(String, String, i32, Option<i32>)>(&mut connection)?
+        let marks = mark_rows
             .into_iter()
-            .map(|(finding, author, important, priority)| Mark {
+            .map(|(finding, author_key, important, priority)| Mark {
                 finding,
-                author,
+                author: names.name(&author_key),
+                author_key,
                 important: important != 0,
                 priority,
             })
             .collect();
-        let approvals = report_approvals::table
-            .filter(report_approvals::report_id.eq(id))
-            .order(report_approvals::at)
-            .select((
-                report_approvals::author,
-                report_approvals::role,
-                report_approvals::at,
-            ))
-            .load::<(String, String, String)>(&mut connection)?
+        let approvals = approval_rows
             .into_iter()
-            .map(|(author, role, at)| Approval { author, role, at })
+            .map(|(author_key, role, at)| Approval {
+                author: names.name(&author_key),
+                author_key,
+                role,
+                at,
+            })
             .collect();
         Ok(Report {
             id: row.0,
@@ -499,6 +562,7 @@ impl Store {
         kind: &str,
         text: &str,
     ) -> Result<String> {
+        co_author(by)?;
         if !BLOCK_KINDS.contains(&kind) || (kind == "summary") != (finding == SUMMARY) {
             return Err(refuse(&format!(
                 "a block is one of {} (the summary goes on the finding `summary`)",
@@ -517,7 +581,7 @@ impl Store {
                     report_blocks::report_id.eq(report),
                     report_blocks::finding_id.eq(finding),
                     report_blocks::kind.eq(kind),
-                    report_blocks::author.eq(&by.name),
+                    report_blocks::author_key.eq(&by.id),
                     report_blocks::role.eq(by.role.as_str()),
                     report_blocks::text.eq(text),
                     report_blocks::version.eq(1),
@@ -532,6 +596,7 @@ impl Store {
 
     /// Changes the text of one's own block, keeping the earlier version.
     pub fn edit_block(&self, by: &ApiKey, report: &str, block: &str, text: &str) -> Result<()> {
+        co_author(by)?;
         let now = calendar::now();
         let mut connection = self.connection()?;
         connection.transaction(|connection| {
@@ -540,14 +605,14 @@ impl Store {
                 .find(block)
                 .filter(report_blocks::report_id.eq(report))
                 .select((
-                    report_blocks::author,
+                    report_blocks::author_key,
                     report_blocks::role,
                     report_blocks::version,
                 ))
                 .first(connection)
                 .optional()?
                 .ok_or_else(|| StoreError::BlockNotFound(block.to_owned()))?;
-            if author != by.name || role != by.role.as_str() {
+            if author != by.id || role != by.role.as_str() {
                 return Err(refuse(
                     "only a block's author edits it; comment on it instead",
                 ));
@@ -565,6 +630,7 @@ impl Store {
 
     /// Comments on a block (anyone with a role; comments do not change the content).
     pub fn comment(&self, by: &ApiKey, report: &str, block: &str, text: &str) -> Result<String> {
+        co_author(by)?;
         let id = random_id();
         let mut connection = self.connection()?;
         connection.transaction(|connection| {
@@ -580,7 +646,7 @@ impl Store {
                 .values((
                     report_comments::id.eq(&id),
                     report_comments::block_id.eq(block),
-                    report_comments::author.eq(&by.name),
+                    report_comments::author_key.eq(&by.id),
                     report_comments::role.eq(by.role.as_str()),
                     report_comments::text.eq(text),
                     report_comments::at.eq(calendar::now()),
@@ -611,14 +677,14 @@ impl Store {
                 report_marks::table
                     .filter(report_marks::report_id.eq(report))
                     .filter(report_marks::finding_id.eq(finding))
-                    .filter(report_marks::author.eq(&by.name)),
+                    .filter(report_marks::author_key.eq(&by.id)),
             )
             .execute(connection)?;
             diesel::insert_into(report_marks::table)
                 .values((
                     report_marks::report_id.eq(report),
                     report_marks::finding_id.eq(finding),
-                    report_marks::author.eq(&by.name),
+                    report_marks::author_key.eq(&by.id),
                     report_marks::important.eq(i32::from(important)),
                     report_marks::priority.eq(priority),
                 ))
@@ -644,6 +710,7 @@ impl Store {
 
     /// Approves the report as it is now; returns its state afterwards.
     pub fn approve_report(&self, by: &ApiKey, report: &str) -> Result<ReportState> {
+        co_author(by)?;
         let mut connection = self.connection()?;
         connection.transaction(|connection| {
             let state = report_state(connection, report)?;
@@ -653,13 +720,13 @@ impl Store {
             diesel::delete(
                 report_approvals::table
                     .filter(report_approvals::report_id.eq(report))
-                    .filter(report_approvals::author.eq(&by.name)),
+                    .filter(report_approvals::author_key.eq(&by.id)),
             )
             .execute(connection)?;
             diesel::insert_into(report_approvals::table)
                 .values((
                     report_approvals::report_id.eq(report),
-                    report_approvals::author.eq(&by.name),
+                    report_approvals::author_key.eq(&by.id),
                     report_approvals::role.eq(by.role.as_str()),
                     report_approvals::at.eq(calendar::now()),
                 ))
@@ -698,12 +765,13 @@ impl Store {
                     reports::published_at.eq(calendar::now()),
                 ))
                 .execute(connection)?;
-            audit::record(connection, &by.name, "report_published", None, report)
+            audit::record(connection, &actor(by), "report_published", None, report)
         })
     }
 
     /// Records a contribution; partners may record their own, researchers anyone's.
     pub fn record_contribution(&self, by: &ApiKey, line: &Contribution) -> Result<String> {
+        co_author(by)?;
         if !by.role.is_researcher() && line.person != by.name {
             return Err(refuse("partners record their own contributions"));
         }
@@ -730,7 +798,7 @@ impl Store {
                 contributions::activity.eq(&line.activity),
                 contributions::minutes.eq(line.minutes),
                 contributions::on_date.eq(&line.on_date),
-                contributions::recorded_by.eq(&by.name),
+                contributions::recorded_by_key.eq(&by.id),
             ))
             .execute(&mut connection)?;
         Ok(id)
@@ -738,12 +806,15 @@ impl Store {
 
     /// The contributions ledger of a wave, by date.
     pub fn contributions(&self, wave: &str) -> Result<Vec<Contribution>> {
-        Ok(contributions::table
+        let mut connection = self.connection()?;
+        let rows = contributions::table
             .filter(contributions::wave_id.eq(wave))
             .order((contributions::on_date, contributions::person))
             .load::<(String, String, String, String, String, i32, String, String)>(
-                &mut self.connection()?,
-            )?
+                &mut connection,
+            )?;
+        let names = Names::of(&mut connection, rows.iter().map(|row| &row.7))?;
+        Ok(rows
             .into_iter()
             .map(
                 |(id, wave, person, role, activity, minutes, on_date, recorded_by)| Contribution {
@@ -754,7 +825,7 @@ impl Store {
                     activity,
                     minutes,
                     on_date,
-                    recorded_by,
+                    recorded_by: names.name(&recorded_by),
                 },
             )
             .collect())
@@ -768,6 +839,7 @@ impl Store {
         item: &str,
         text: &str,
     ) -> Result<String> {
+        co_author(by)?;
         let definition = self.survey(survey)?;
         if definition.item(item).is_none() {
             return Err(StoreError::FindingNotFound(format!("item {item}")));
@@ -778,7 +850,7 @@ impl Store {
                 item_comments::id.eq(&id),
                 item_comments::survey_hash.eq(survey),
                 item_comments::item_id.eq(item),
-                item_comments::author.eq(&by.name),
+                item_comments::author_key.eq(&by.id),
                 item_comments::role.eq(by.role.as_str()),
                 item_comments::text.eq(text),
                 item_comments::at.eq(calendar::now()),
@@ -802,7 +874,7 @@ impl Store {
         let changed = diesel::update(item_comments::table.find(comment))
             .set((
                 item_comments::answer.eq(answer),
-                item_comments::answered_by.eq(&by.name),
+                item_comments::answered_by_key.eq(&by.id),
                 item_comments::resolved.eq(i32::from(resolve)),
             ))
             .execute(&mut self.connection()?)?;
@@ -814,23 +886,44 @@ impl Store {
 
     /// Co-design comments on a survey version, oldest first.
     pub fn item_comments(&self, survey: &str) -> Result<Vec<ItemComment>> {
-        Ok(item_comments::table
+        let mut connection = self.connection()?;
+        let rows = item_comments::table
             .filter(item_comments::survey_hash.eq(survey))
             .order((item_comments::at, item_comments::id))
-            .load::<ItemCommentRow>(&mut self.connection()?)?
+            .load::<ItemCommentRow>(&mut connection)?;
+        let names = Names::of(
+            &mut connection,
+            rows.iter()
+                .map(|row| &row.3)
+                .chain(rows.iter().filter_map(|row| row.8.as_ref())),
+        )?;
+        Ok(rows
             .into_iter()
             .map(
-                |(id, survey, item, author, role, text, at, answer, answered_by, resolved)| {
+                |(
+                    id,
+                    survey,
+                    item,
+                    author_key,
+                    role,
+                    text,
+                    at,
+                    answer,
+                    answered_by_key,
+                    resolved,
+                )| {
                     ItemComment {
                         id,
                         survey,
                         item,
-                        author,
+                        author: names.name(&author_key),
+                        author_key,
                         role,
                         text,
                         at,
                         answer,
-                        answered_by,
+                        answered_by: answered_by_key.as_deref().map(|key| names.name(key)),
+                        answered_by_key,
                         resolved: resolved != 0,
                     }
                 },
@@ -935,7 +1028,7 @@ fn insert_version(
         .values((
             report_block_versions::block_id.eq(block),
             report_block_versions::version.eq(version),
-            report_block_versions::author.eq(&by.name),
+            report_block_versions::author_key.eq(&by.id),
             report_block_versions::role.eq(by.role.as_str()),
             report_block_versions::text.eq(text),
             report_block_versions::at.eq(at),
