@@ -228,9 +228,23 @@ async fn invitations_and_reminders_reach_patients_by_smtp(backend: Backend) {
         app.store.lookup_token(&invited[2]).expect("lookup"),
         TokenState::OptedOut
     );
+    // Reminders at will would count who answered in between: 7 days at least.
     let (status, body) = post(
         format!(
             "{}/api/v1/waves/{}/reminders?after_days=0",
+            app.address, app.wave
+        ),
+        &key,
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("at least 7"), "{body}");
+    app.store
+        .backdate_contacts(&app.wave, 14)
+        .expect("two weeks later");
+    let (status, body) = post(
+        format!(
+            "{}/api/v1/waves/{}/reminders?after_days=14",
             app.address, app.wave
         ),
         &key,

@@ -278,6 +278,9 @@ async fn exports_come_through_the_api_k_anonymous(backend: Backend) {
         403,
         "microdata is for the research team"
     );
+    let (status, _, body) = get(url.clone(), key.clone()).await;
+    assert_eq!(status, 409, "microdata only after close: {body}");
+    app.store.close_wave(&app.wave).expect("closed");
     let (status, report, body) = get(url.clone(), key.clone()).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
