@@ -232,12 +232,9 @@ impl Store {
             frames.push(frame);
             answers.push(parsed);
         }
-        let mut quasi: Vec<String> = survey
-            .frame
-            .iter()
-            .filter(|v| v.quasi_identifier)
-            .map(|v| v.id.to_string())
-            .collect();
+        // Every frame variable is checked, marked quasi-identifier or not: the hospital that
+        // drew the sample knows each of them for every patient.
+        let mut quasi: Vec<String> = survey.frame.iter().map(|v| v.id.to_string()).collect();
         // The mode joins the quasi-identifiers (unless a frame variable has its name, which then
         // wins): it is checked, generalised or suppressed with them.
         if survey.frame_variable(MODE_COLUMN).is_none() {

@@ -46,27 +46,17 @@ where
 {
     let week = calendar::this_week();
     let context = format!("release:{wave}:{}", release.kind());
+    if let Some(kept) = this_weeks(connection, wave, release, key, &week, &context)? {
+        return Ok(kept);
+    }
     connection.transaction(|connection| {
         // A write first (it locks the wave's row, or the database on SQLite), so that two first
         // requests of a week queue here and the second gets what the first kept.
         diesel::update(waves::table.find(wave))
             .set(waves::status.eq(waves::status))
             .execute(connection)?;
-        let kept: Option<(String, Vec<u8>)> = releases::table
-            .find((wave, release.kind()))
-            .select((releases::week, releases::body))
-            .first(connection)
-            .optional()?;
-        if let Some((kept_week, body)) = kept {
-            if kept_week == week {
-                let text = match key {
-                    Some(key) => key.open(&body, &context)?,
-                    None => String::from_utf8(body)
-                        .map_err(|error| StoreError::Corrupt(error.to_string()))?,
-                };
-                return serde_json::from_str(&text)
-                    .map_err(|error| StoreError::Corrupt(error.to_string()));
-            }
+        if let Some(kept) = this_weeks(connection, wave, release, key, &week, &context)? {
+            return Ok(kept);
         }
         let value = compute(connection)?;
         let text = serde_json::to_string(&value)
@@ -86,4 +76,30 @@ where
             .execute(connection)?;
         Ok(value)
     })
+}
+
+/// The release kept for `week`, if there is one.
+fn this_weeks<T: serde::de::DeserializeOwned>(
+    connection: &mut AnyConnection,
+    wave: &str,
+    release: Release,
+    key: Option<&EncryptionKey>,
+    week: &str,
+    context: &str,
+) -> Result<Option<T>> {
+    let kept: Option<(String, Vec<u8>)> = releases::table
+        .find((wave, release.kind()))
+        .select((releases::week, releases::body))
+        .first(connection)
+        .optional()?;
+    let Some((_, body)) = kept.filter(|(kept_week, _)| kept_week == week) else {
+        return Ok(None);
+    };
+    let text = match key {
+        Some(key) => key.open(&body, context)?,
+        None => String::from_utf8(body).map_err(|error| StoreError::Corrupt(error.to_string()))?,
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|error| StoreError::Corrupt(error.to_string()))
 }
