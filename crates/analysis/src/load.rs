@@ -29,12 +29,14 @@ pub fn read_responses(survey: &Survey, path: &Path) -> Result<Dataset> {
     };
     let (frame, rows_are_lines) = match TableFormat::from_path(path) {
         Some(TableFormat::Csv) => (
-            // Every column as text: codes such as "01" must stay as written.
+            // Every column as text: codes such as "01" must stay as written, and cells that the
+            // writer neutralised against spreadsheet formulas ("'-1") come back as they were.
             CsvReadOptions::default()
                 .with_has_header(true)
                 .with_infer_schema_length(Some(0))
                 .try_into_reader_with_file_path(Some(path.to_path_buf()))
                 .and_then(|reader| reader.finish())
+                .and_then(|frame| vecu_survey::restore_csv_columns(&frame))
                 .map_err(table_error)?,
             true,
         ),

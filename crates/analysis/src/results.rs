@@ -143,9 +143,10 @@ pub fn write_results(rows: &[ResultRow], dir: &Path) -> Result<()> {
     };
     let mut frame = to_dataframe(rows).map_err(table_error(dir))?;
     let csv = dir.join("results.csv");
+    // Labels come from definitions: text cells are neutralised against spreadsheet formulas.
     CsvWriter::new(create(&csv)?)
         .include_header(true)
-        .finish(&mut frame)
+        .finish(&mut vecu_survey::neutralise_csv_columns(&frame).map_err(table_error(&csv))?)
         .map_err(table_error(&csv))?;
     let parquet = dir.join("results.parquet");
     ParquetWriter::new(create(&parquet)?)

@@ -390,13 +390,16 @@ pub fn contributions_csv(lines: &[ContributionLine]) -> String {
     let _ = writer.write_record(["person", "role", "activity", "minutes", "date"]);
     for line in lines {
         let minutes = line.minutes.to_string();
-        let _ = writer.write_record([
+        // Names and activities are people's text: neutralised against spreadsheet formulas.
+        let cells = [
             line.person.as_str(),
             line.role.as_str(),
             line.activity.as_str(),
             minutes.as_str(),
             line.date.as_str(),
-        ]);
+        ]
+        .map(vecu_survey::neutralise_csv_cell);
+        let _ = writer.write_record(cells.iter().map(|cell| cell.as_bytes()));
     }
     writer
         .into_inner()

@@ -14,6 +14,7 @@
 
 mod answer;
 mod condition;
+mod csv_cell;
 mod error;
 mod fhir;
 mod load;
@@ -30,6 +31,7 @@ mod wide;
 
 pub use answer::{Answer, Answers};
 pub use condition::{Condition, Expected, ItemRef};
+pub use csv_cell::{neutralise_csv_cell, restore_csv_cell};
 pub use error::{DefinitionError, LoadError, ResponseError, ResponseErrorKind, ResponseErrors};
 pub use fhir::questionnaire as fhir_questionnaire;
 pub use load::{load_str, load_value, RESPONSE_ID};
@@ -43,7 +45,8 @@ pub use schema::SCHEMA;
 pub use simulate::{simulate, SimulatedResponse, Simulator};
 #[cfg(feature = "table-io")]
 pub use table_io::{
-    read_table, to_dataframe, write_table, write_table_in_chunks, TableError, TableFormat,
+    neutralise_csv_columns, read_table, restore_csv_columns, to_dataframe, write_table,
+    write_table_in_chunks, TableError, TableFormat,
 };
 pub use text::{Lang, Text};
 pub use wide::{Cell, Codebook, CodebookValue, Column, ColumnSource, ColumnType};

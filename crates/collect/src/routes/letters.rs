@@ -9,8 +9,12 @@ use crate::state::AppState;
 fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
+        // Refs are the hospital's text: neutralised against spreadsheet formulas.
         writer
-            .write_record(row)
+            .write_record(
+                row.iter()
+                    .map(|cell| vecu_survey::neutralise_csv_cell(cell).into_owned()),
+            )
             .map_err(|error| ApiError::BadRequest(error.to_string()))?;
     }
     let body = writer
