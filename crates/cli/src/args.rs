@@ -11,6 +11,12 @@ pub struct Args {
     /// Database: a SQLite file path, or a postgres:// URL [default: vecu.db].
     #[arg(long, global = true, env = "VECU_DATABASE_URL")]
     pub database: Option<String>,
+    /// File holding the encryption key of contact data (32 bytes in base64), outside the
+    /// database's folder. VECU_ENCRYPTION_KEY wins over it; without either, the database's key
+    /// file under $XDG_CONFIG_HOME/vecu/keys/ (or ~/.config/vecu/keys/) is used, created by the
+    /// first command that seals contact data.
+    #[arg(long, global = true, env = "VECU_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -25,7 +31,7 @@ pub enum Command {
     Wave(WaveCommand),
     /// Export a wave's responses as the wide table, k-anonymous, with codebook and report.
     Export(ExportArgs),
-    /// Administration: API keys.
+    /// Administration: API keys (create, list, revoke).
     #[command(subcommand)]
     Admin(AdminCommand),
     /// Serve the patient pages (and, with --demo, a demonstration wave to try them).
@@ -121,6 +127,13 @@ pub enum AdminCommand {
         #[arg(long, default_value = "unnamed")]
         name: String,
     },
+    /// List the API keys: id, name, role, created, revoked (never the keys).
+    ListKeys,
+    /// Revoke an API key by its id (from list-keys): refused from its next request on.
+    RevokeKey {
+        /// The key's id (not the key).
+        id: String,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -189,7 +202,7 @@ pub enum WaveCommand {
         setting: Switch,
     },
     /// Import the sample frame (CSV: email, language, one column per frame variable).
-    /// Needs VECU_ENCRYPTION_KEY.
+    /// Seals the contacts with the encryption key (created on first use, see --key-file).
     ImportFrame {
         #[arg(long)]
         wave: String,
@@ -213,7 +226,8 @@ pub enum WaveCommand {
     /// Import a frame for letters (CSV: ref, language, one column per frame variable; no
     /// contact column) and write the letters for the hospital's mail merge: ref, language,
     /// access code, the address to type, a link carrying the code and a QR code (SVG files
-    /// beside the CSV). The codes are shown only here. Needs VECU_ENCRYPTION_KEY.
+    /// beside the CSV). The codes are shown only here. Seals the refs with the encryption key
+    /// (created on first use, see --key-file).
     Codes {
         #[arg(long)]
         wave: String,

@@ -168,27 +168,60 @@ fn simulate_refuses_an_unknown_output_format() {
     assert!(stderr(&output).contains("must end in .csv or .parquet"));
 }
 
-/// Runs vecu in `dir` with a database and an encryption key in the environment.
-fn vecu_in(dir: &Path, key: Option<&str>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vecu"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("VECU_DATABASE_URL")
-        .env_remove("VECU_ENCRYPTION_KEY");
-    if let Some(key) = key {
-        command.env("VECU_ENCRYPTION_KEY", key);
+/// A working folder for the database and, apart from it, the configuration folder that holds
+/// the default key files (`XDG_CONFIG_HOME`), so that tests never touch the user's own.
+struct Sandbox {
+    dir: tempfile::TempDir,
+    config: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+            config: tempfile::tempdir().expect("temp dir"),
+        }
     }
-    command.output().expect("vecu runs")
+
+    /// The working folder (the database's).
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The folder of the default key files.
+    fn keys(&self) -> PathBuf {
+        self.config.path().join("vecu/keys")
+    }
+
+    /// vecu in the working folder, with an encryption key in the environment or none.
+    fn command(&self, key: Option<&str>, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_vecu"));
+        command
+            .args(args)
+            .current_dir(self.path())
+            .env("XDG_CONFIG_HOME", self.config.path())
+            .env_remove("VECU_DATABASE_URL")
+            .env_remove("VECU_KEY_FILE")
+            .env_remove("VECU_ENCRYPTION_KEY");
+        if let Some(key) = key {
+            command.env("VECU_ENCRYPTION_KEY", key);
+        }
+        command
+    }
+}
+
+/// Runs vecu in the sandbox with an encryption key in the environment or none.
+fn vecu_in(sandbox: &Sandbox, key: Option<&str>, args: &[&str]) -> Output {
+    sandbox.command(key, args).output().expect("vecu runs")
 }
 
 #[test]
 fn a_wave_is_created_filled_opened_exported_and_closed_from_the_command_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = Sandbox::new();
     let survey = workspace().join("surveys/example.json");
     let key = vecu_store::EncryptionKey::generate_base64();
     let created = vecu_in(
-        dir.path(),
+        &dir,
         None,
         &[
             "wave",
@@ -213,7 +246,7 @@ fn a_wave_is_created_filled_opened_exported_and_closed_from_the_command_line() {
     )
     .expect("csv");
     let refused = vecu_in(
-        dir.path(),
+        &dir,
         Some(&key),
         &["wave", "import-frame", "--wave", &wave, "bad.csv"],
     );
@@ -223,20 +256,9 @@ fn a_wave_is_created_filled_opened_exported_and_closed_from_the_command_line() {
         "{}",
         stderr(&refused)
     );
-    let no_key = vecu_in(
-        dir.path(),
-        None,
-        &["wave", "import-frame", "--wave", &wave, "bad.csv"],
-    );
-    assert!(
-        stderr(&no_key).contains("VECU_ENCRYPTION_KEY"),
-        "{}",
-        stderr(&no_key)
-    );
-
     std::fs::write(dir.path().join("frame.csv"), "email,language,site,age_band,sex\na@example.org,fr,H1,18-49,F\nb@example.org,de,H2,70+,M\n").expect("csv");
     let imported = vecu_in(
-        dir.path(),
+        &dir,
         Some(&key),
         &["wave", "import-frame", "--wave", &wave, "frame.csv"],
     );
@@ -245,23 +267,42 @@ fn a_wave_is_created_filled_opened_exported_and_closed_from_the_command_line() {
         "{}",
         stderr(&imported)
     );
-    assert!(
-        vecu_in(dir.path(), None, &["wave", "open", "--wave", &wave])
-            .status
-            .success()
-    );
-    let status = stdout(&vecu_in(
-        dir.path(),
-        None,
-        &["wave", "status", "--wave", &wave],
-    ));
+    assert!(vecu_in(&dir, None, &["wave", "open", "--wave", &wave])
+        .status
+        .success());
+    let status = stdout(&vecu_in(&dir, None, &["wave", "status", "--wave", &wave]));
     assert!(
         status.contains("open; 0 responses") && status.contains("pending 2"),
         "{status}"
     );
 
+    let early = vecu_in(
+        &dir,
+        None,
+        &[
+            "export",
+            "--wave",
+            &wave,
+            "--format",
+            "csv",
+            "--out",
+            "early.csv",
+        ],
+    );
+    assert_eq!(early.status.code(), Some(2));
+    assert!(
+        stderr(&early).contains("needs a wave that is closed"),
+        "{}",
+        stderr(&early)
+    );
+    let closed = vecu_in(&dir, None, &["wave", "close", "--wave", &wave]);
+    assert!(
+        stdout(&closed).contains("2 contacts erased"),
+        "{}",
+        stderr(&closed)
+    );
     let exported = vecu_in(
-        dir.path(),
+        &dir,
         None,
         &[
             "export",
@@ -279,13 +320,7 @@ fn a_wave_is_created_filled_opened_exported_and_closed_from_the_command_line() {
             && dir.path().join("wave.report.json").exists()
     );
 
-    let closed = vecu_in(dir.path(), None, &["wave", "close", "--wave", &wave]);
-    assert!(
-        stdout(&closed).contains("2 contacts erased"),
-        "{}",
-        stderr(&closed)
-    );
-    let unknown = vecu_in(dir.path(), None, &["wave", "status", "--wave", "nope"]);
+    let unknown = vecu_in(&dir, None, &["wave", "status", "--wave", "nope"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(
         stderr(&unknown).contains("wave nope does not exist"),
@@ -296,34 +331,40 @@ fn a_wave_is_created_filled_opened_exported_and_closed_from_the_command_line() {
 
 #[test]
 fn serve_reports_bad_settings_files_with_their_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = Sandbox::new();
     std::fs::write(
         dir.path().join("vecu.toml"),
         "bind = \"127.0.0.1:0\"\nsmtp = \"x\"\n",
     )
     .expect("file");
-    let output = vecu_in(dir.path(), None, &["serve", "--config", "vecu.toml"]);
+    let output = vecu_in(&dir, None, &["serve", "--config", "vecu.toml"]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(
         err.contains("vecu.toml") && err.contains("smtp") && err.contains("line 2"),
         "{err}"
     );
-    let missing = vecu_in(dir.path(), None, &["serve", "--config", "nope.toml"]);
+    let missing = vecu_in(&dir, None, &["serve", "--config", "nope.toml"]);
     assert!(
         stderr(&missing).contains("cannot read the settings file nope.toml"),
         "{}",
         stderr(&missing)
     );
-    let postgres = vecu_in(
-        dir.path(),
-        None,
-        &[
-            "--database",
-            "postgres://postgres@127.0.0.1:5432/postgres",
-            "serve",
-        ],
-    );
+    // Without VECU_ENCRYPTION_KEY, a key file, or a home for the default key file, the service
+    // does not start.
+    let postgres = dir
+        .command(
+            None,
+            &[
+                "--database",
+                "postgres://postgres@127.0.0.1:5432/postgres",
+                "serve",
+            ],
+        )
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("HOME")
+        .output()
+        .expect("vecu runs");
     assert_eq!(postgres.status.code(), Some(2));
     assert!(
         stderr(&postgres).contains("no encryption key"),
@@ -438,4 +479,284 @@ fn analyse_writes_tables_and_charts_and_names_bad_cells() {
         "{}",
         stderr(&output)
     );
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// The key files in the sandbox's key folder.
+fn key_files(sandbox: &Sandbox) -> Vec<PathBuf> {
+    match std::fs::read_dir(sandbox.keys()) {
+        Ok(entries) => entries.map(|entry| entry.expect("entry").path()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Every file under `dir`, at any depth.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+fn create_wave(sandbox: &Sandbox, args: &[&str]) -> String {
+    let survey = workspace().join("surveys/example.json");
+    let survey = survey.to_string_lossy();
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["wave", "create", "--survey", &survey]);
+    let created = vecu_in(sandbox, None, &all);
+    assert!(created.status.success(), "{}", stderr(&created));
+    stdout(&created).trim().to_owned()
+}
+
+const FRAME: &str = "email,language,site,age_band,sex\na@example.org,fr,H1,18-49,F\n";
+
+#[test]
+fn the_default_key_is_made_outside_the_database_folder_readable_by_its_owner_only() {
+    let dir = Sandbox::new();
+    let wave = create_wave(&dir, &[]);
+    assert!(key_files(&dir).is_empty(), "creating a wave needs no key");
+    std::fs::write(dir.path().join("frame.csv"), FRAME).expect("csv");
+    let imported = vecu_in(
+        &dir,
+        None,
+        &["wave", "import-frame", "--wave", &wave, "frame.csv"],
+    );
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let keys = key_files(&dir);
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let key = &keys[0];
+    assert!(!key.starts_with(dir.path()));
+    assert!(
+        files_under(dir.path())
+            .iter()
+            .all(|file| !file.to_string_lossy().ends_with(".key")),
+        "no key in the database's folder: {:?}",
+        files_under(dir.path())
+    );
+    assert_eq!(mode(key), 0o600);
+    assert_eq!(mode(&dir.keys()), 0o700);
+    assert_eq!(mode(&dir.keys().join("..")), 0o700);
+    let notice = stderr(&imported);
+    assert!(
+        notice.contains(&key.display().to_string())
+            && notice.contains("out of the database's backups"),
+        "{notice}"
+    );
+
+    // The next command finds the same key and says nothing about it.
+    let second = create_wave(&dir, &[]);
+    let again = vecu_in(
+        &dir,
+        None,
+        &["wave", "import-frame", "--wave", &second, "frame.csv"],
+    );
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(!stderr(&again).contains("created the encryption key"));
+    assert_eq!(key_files(&dir), keys);
+
+    // Another database gets a key of its own.
+    std::fs::create_dir(dir.path().join("other")).expect("folder");
+    let other = create_wave(&dir, &["--database", "other/vecu.db"]);
+    let imported = vecu_in(
+        &dir,
+        None,
+        &[
+            "--database",
+            "other/vecu.db",
+            "wave",
+            "import-frame",
+            "--wave",
+            &other,
+            "frame.csv",
+        ],
+    );
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert_eq!(key_files(&dir).len(), 2);
+}
+
+/// A GET over plain HTTP/1.1: the whole answer, head and body.
+fn http_get(port: u16, path: &str, key: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answer");
+    answer
+}
+
+#[test]
+fn the_command_line_and_the_service_use_the_same_key() {
+    use std::io::BufRead;
+    let dir = Sandbox::new();
+    let wave = create_wave(&dir, &[]);
+    std::fs::write(
+        dir.path().join("frame.csv"),
+        "ref,language,site,age_band,sex\nH1-001,fr,H1,70+,F\nH1-002,de,H2,70+,M\n",
+    )
+    .expect("frame");
+    // The letters seal the refs under the default key, made now.
+    let letters = vecu_in(
+        &dir,
+        None,
+        &[
+            "wave",
+            "codes",
+            "--wave",
+            &wave,
+            "frame.csv",
+            "--out",
+            "letters.csv",
+        ],
+    );
+    assert!(letters.status.success(), "{}", stderr(&letters));
+    assert_eq!(key_files(&dir).len(), 1);
+    let opened = vecu_in(&dir, None, &["wave", "open", "--wave", &wave]);
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    let created = vecu_in(&dir, None, &["admin", "create-key", "--role", "researcher"]);
+    let api_key = stdout(&created).trim().to_owned();
+
+    // The service, with no key given either, opens the refs: it found the same key.
+    let mut serve = dir
+        .command(None, &["serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("vecu serve starts");
+    let lines = std::io::BufReader::new(serve.stderr.take().expect("stderr"));
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut said = Vec::new();
+    let port = loop {
+        let Ok(line) = receiver.recv_timeout(std::time::Duration::from_secs(120)) else {
+            let _ = serve.kill();
+            panic!("vecu serve did not start: {}", said.join("\n"));
+        };
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            break digits.parse::<u16>().expect("a port");
+        }
+        said.push(line);
+    };
+    let reminders = format!("/api/v1/waves/{wave}/reminders.csv");
+    let answer = http_get(port, &reminders, &api_key);
+
+    // The administrator lists the keys (never a key) and revokes this one from the command
+    // line: the running service refuses it at its next request.
+    let listed = vecu_in(&dir, None, &["admin", "list-keys"]);
+    let listing = stdout(&listed);
+    assert!(!listing.contains(&api_key), "{listing}");
+    let id = listing
+        .lines()
+        .find(|line| line.contains("researcher"))
+        .and_then(|line| line.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the key is listed: {listing}"))
+        .to_owned();
+    let revoked = vecu_in(&dir, None, &["admin", "revoke-key", &id]);
+    assert!(revoked.status.success(), "{}", stderr(&revoked));
+    let refused = http_get(port, &reminders, &api_key);
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        answer.contains("H1-001") && answer.contains("H1-002"),
+        "{answer}"
+    );
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    let listing = stdout(&vecu_in(&dir, None, &["admin", "list-keys"]));
+    let line = listing
+        .lines()
+        .find(|line| line.starts_with(&id))
+        .unwrap_or_else(|| panic!("still listed: {listing}"));
+    assert!(!line.contains(" - "), "a revocation day: {line}");
+    let again = vecu_in(&dir, None, &["admin", "revoke-key", &id]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("no key"), "{}", stderr(&again));
+    assert!(
+        !said
+            .iter()
+            .any(|line| line.contains("created the encryption key")),
+        "{said:?}"
+    );
+    assert_eq!(key_files(&dir).len(), 1);
+}
+
+#[test]
+fn a_key_beside_the_database_is_refused_with_the_way_out() {
+    let dir = Sandbox::new();
+    let wave = create_wave(&dir, &[]);
+    let key = vecu_store::EncryptionKey::generate_base64();
+    let beside = dir.path().join("vecu.db.key");
+    std::fs::write(&beside, &key).expect("key");
+    for (variable, args) in [
+        (None, vec!["wave", "status"]),
+        (Some(key.as_str()), vec!["wave", "status"]),
+        (
+            None,
+            vec!["wave", "import-frame", "--wave", &wave, "frame.csv"],
+        ),
+        (None, vec!["serve", "--bind", "127.0.0.1:0"]),
+    ] {
+        let refused = vecu_in(&dir, variable, &args);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        let message = stderr(&refused);
+        assert!(
+            message.contains("lies beside the database")
+                && message.contains(&format!("mv {}", beside.display()))
+                && message.contains(&dir.keys().display().to_string()),
+            "{args:?}: {message}"
+        );
+    }
+    // A key file named in the database's folder is refused as well.
+    std::fs::rename(&beside, dir.path().join("secret.key")).expect("moved");
+    let refused = vecu_in(&dir, None, &["--key-file", "secret.key", "wave", "status"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("is inside the folder of the database"),
+        "{}",
+        stderr(&refused)
+    );
+    // Moved out of the folder, it is used.
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let moved = elsewhere.path().join("vecu.key");
+    std::fs::rename(dir.path().join("secret.key"), &moved).expect("moved");
+    std::fs::write(dir.path().join("frame.csv"), FRAME).expect("csv");
+    let imported = vecu_in(
+        &dir,
+        None,
+        &[
+            "--key-file",
+            &moved.display().to_string(),
+            "wave",
+            "import-frame",
+            "--wave",
+            &wave,
+            "frame.csv",
+        ],
+    );
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(key_files(&dir).is_empty(), "the named key file serves");
 }

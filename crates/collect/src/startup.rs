@@ -8,7 +8,7 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{get, web, App, HttpResponse, HttpServer};
 
-use crate::routes::{api, code, entry, letters, patient, reports, team};
+use crate::routes::{api, code, entry, keys, letters, patient, reports, team};
 use crate::state::AppState;
 
 /// Settings of the web service.
@@ -78,6 +78,8 @@ impl Application {
                 .service(api::export)
                 .service(api::wave_status)
                 .service(api::close_wave)
+                .service(keys::list_keys)
+                .service(keys::revoke_key)
                 .service(letters::letters)
                 .service(letters::reminders)
                 .service(reports::create_report)

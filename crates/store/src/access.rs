@@ -113,8 +113,33 @@ impl Store {
         .transpose()
     }
 
-    /// Revokes a key by id.
+    /// Every key, oldest first, as an administrator lists them: the holder, the day it was made
+    /// and the day it was revoked (never the key nor its hash).
+    pub fn api_keys(&self) -> Result<Vec<(ApiKey, String, Option<String>)>> {
+        self.require(|role| role == Role::Admin, "list API keys")?;
+        let rows: Vec<(String, String, String, String, Option<String>)> = api_keys::table
+            .select((
+                api_keys::id,
+                api_keys::name,
+                api_keys::role,
+                api_keys::created_on,
+                api_keys::revoked_on,
+            ))
+            .order((api_keys::created_on, api_keys::id))
+            .load(&mut self.connection()?)?;
+        rows.into_iter()
+            .map(|(id, name, role, created, revoked)| {
+                let role = Role::parse(&role)
+                    .ok_or_else(|| StoreError::Corrupt(format!("API key {id} has role {role}")))?;
+                Ok((ApiKey { id, name, role }, created, revoked))
+            })
+            .collect()
+    }
+
+    /// Revokes a key by id (admin only); `false` when no such key is in use. The key is refused
+    /// from its next request on.
     pub fn revoke_api_key(&self, id: &str) -> Result<bool> {
+        self.require(|role| role == Role::Admin, "revoke API keys")?;
         let mut connection = self.connection()?;
         connection.transaction(|connection| {
             let changed = diesel::update(

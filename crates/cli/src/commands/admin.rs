@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use anyhow::bail;
 use vecu_store::Role;
 
-use super::open_store;
+use super::{open_store, Database, Need};
 use crate::args::AdminCommand;
 
-pub fn run(database: &str, command: AdminCommand) -> anyhow::Result<ExitCode> {
+pub fn run(database: &Database, command: AdminCommand) -> anyhow::Result<ExitCode> {
     match command {
         AdminCommand::CreateKey { role, name } => {
             let Some(role) = Role::parse(&role) else {
@@ -16,7 +16,7 @@ pub fn run(database: &str, command: AdminCommand) -> anyhow::Result<ExitCode> {
                     "unknown role \"{role}\": use admin, researcher, patient-partner or data-entry"
                 );
             };
-            let store = open_store(database)?;
+            let store = open_store(database, Need::Existing)?;
             let (holder, key) = store.create_api_key(&name, role)?;
             println!("{key}");
             eprintln!(
@@ -25,6 +25,29 @@ pub fn run(database: &str, command: AdminCommand) -> anyhow::Result<ExitCode> {
                 holder.id,
                 holder.name
             );
+        }
+        AdminCommand::ListKeys => {
+            let keys = open_store(database, Need::Existing)?.api_keys()?;
+            println!(
+                "{:<32}  {:<15}  {:<10}  {:<10}  name",
+                "id", "role", "created", "revoked"
+            );
+            for (holder, created, revoked) in &keys {
+                println!(
+                    "{:<32}  {:<15}  {:<10}  {:<10}  {}",
+                    holder.id,
+                    holder.role.as_str(),
+                    created,
+                    revoked.as_deref().unwrap_or("-"),
+                    holder.name
+                );
+            }
+        }
+        AdminCommand::RevokeKey { id } => {
+            if !open_store(database, Need::Existing)?.revoke_api_key(&id)? {
+                bail!("no key {id} in use (unknown or already revoked): vecu admin list-keys shows the keys");
+            }
+            println!("key {id} is revoked: the API refuses it from its next request on");
         }
     }
     Ok(ExitCode::SUCCESS)

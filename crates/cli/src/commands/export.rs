@@ -9,8 +9,8 @@ use vecu_survey::TableFormat;
 use super::open_store;
 use crate::args::{ExportArgs, Format};
 
-pub fn run(database: &str, args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(database)?;
+pub fn run(database: &super::Database, args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(database, super::Need::Existing)?;
     let policy = match (args.generalise, args.suppress) {
         (true, _) => AnonymityPolicy::Generalise,
         (_, true) => AnonymityPolicy::Suppress,

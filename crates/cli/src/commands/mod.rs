@@ -4,6 +4,7 @@ mod admin;
 mod analyse;
 mod demo;
 mod export;
+mod key;
 mod report;
 mod serve;
 mod survey;
@@ -13,15 +14,21 @@ use std::process::ExitCode;
 
 use crate::args::{Args, Command};
 
+pub use key::Need;
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let place = Database {
+        url: database(&args.database),
+        key_file: args.key_file.clone(),
+    };
     match args.command {
         Command::Survey(command) => survey::run(command),
-        Command::Wave(command) => wave::run(&database(&args.database), command),
-        Command::Export(export) => export::run(&database(&args.database), export),
-        Command::Serve(serve) => serve::run(args.database.as_deref(), serve),
-        Command::Admin(admin) => admin::run(&database(&args.database), admin),
+        Command::Wave(command) => wave::run(&place, command),
+        Command::Export(export) => export::run(&place, export),
+        Command::Serve(serve) => serve::run(args.database.as_deref(), args.key_file, serve),
+        Command::Admin(admin) => admin::run(&place, admin),
         Command::Analyse(analyse) => analyse::run(analyse),
-        Command::Report(report) => report::run(&database(&args.database), report),
+        Command::Report(report) => report::run(&place, report),
         Command::Demo {
             out,
             patients,
@@ -38,21 +45,25 @@ pub fn database(asked: &Option<String>) -> String {
 /// The embedded default database.
 pub const DEFAULT_DATABASE: &str = "vecu.db";
 
-/// Opens the store; the encryption key comes from VECU_ENCRYPTION_KEY when set.
-pub fn open_store(database: &str) -> anyhow::Result<vecu_store::Store> {
+/// The database a command works on, and the key file named on the command line, if any.
+pub struct Database {
+    /// A SQLite file path or a postgres:// URL.
+    pub url: String,
+    /// `--key-file` / `VECU_KEY_FILE`.
+    pub key_file: Option<std::path::PathBuf>,
+}
+
+/// Opens the store with its encryption key from the one key source ([`key::encryption_key`]);
+/// `need` says whether the command may create the default key.
+pub fn open_store(database: &Database, need: Need) -> anyhow::Result<vecu_store::Store> {
     use anyhow::Context;
-    let key = match std::env::var("VECU_ENCRYPTION_KEY") {
-        Ok(text) => {
-            Some(vecu_store::EncryptionKey::from_base64(&text).context("VECU_ENCRYPTION_KEY")?)
-        }
-        Err(_) => None,
-    };
+    let key = key::encryption_key(&database.url, database.key_file.as_deref(), need)?;
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
     let config = vecu_store::StoreConfig {
         key,
         actor: format!("cli:{user}"),
         ..vecu_store::StoreConfig::default()
     };
-    vecu_store::Store::open(database, config)
-        .with_context(|| format!("opening the database {database}"))
+    vecu_store::Store::open(&database.url, config)
+        .with_context(|| format!("opening the database {}", database.url))
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use super::open_store;
 use crate::args::ReportCommand;
 
-pub fn run(database: &str, command: ReportCommand) -> anyhow::Result<ExitCode> {
+pub fn run(database: &super::Database, command: ReportCommand) -> anyhow::Result<ExitCode> {
     let ReportCommand::Build {
         wave,
         out,
@@ -16,7 +16,7 @@ pub fn run(database: &str, command: ReportCommand) -> anyhow::Result<ExitCode> {
         threshold,
         contributions,
     } = command;
-    let store = open_store(database)?;
+    let store = open_store(database, super::Need::Existing)?;
     let document = match store.reports_of_wave(&wave)?.last() {
         Some(report) => vecu_collect::document(&store, report).context("reading the report")?,
         None => {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use vecu_collect::{MailSettings, MailTransport, ServeConfig, SmtpPassword};
 
-use vecu_store::{EncryptionKey, Store, StoreConfig};
+use vecu_store::{Store, StoreConfig};
 
 use crate::args::ServeArgs;
 
@@ -24,7 +24,8 @@ struct FileSettings {
     behind_proxy: Option<bool>,
     /// Refused: double data entry is a setting of each wave (`vecu wave double-entry`).
     double_entry: Option<serde::de::IgnoredAny>,
-    /// A file holding the encryption key (base64), readable by vecu only.
+    /// A file holding the encryption key (base64), readable by vecu only, outside the
+    /// database's folder (`--key-file` and `VECU_KEY_FILE` win over it).
     encryption_key_file: Option<std::path::PathBuf>,
     mail: Option<MailFileSettings>,
 }
@@ -67,7 +68,11 @@ fn read_settings(path: &std::path::Path) -> anyhow::Result<FileSettings> {
     Ok(settings)
 }
 
-pub fn run(database: Option<&str>, args: ServeArgs) -> anyhow::Result<ExitCode> {
+pub fn run(
+    database: Option<&str>,
+    key_file: Option<std::path::PathBuf>,
+    args: ServeArgs,
+) -> anyhow::Result<ExitCode> {
     let file = match &args.config {
         Some(path) => read_settings(path)?,
         None => FileSettings::default(),
@@ -81,24 +86,12 @@ pub fn run(database: Option<&str>, args: ServeArgs) -> anyhow::Result<ExitCode> 
         .clone()
         .or(file.bind.clone())
         .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-    let key_text =
-        match (
-            std::env::var("VECU_ENCRYPTION_KEY").ok(),
-            &file.encryption_key_file,
-        ) {
-            (Some(key), _) => Some(key),
-            (None, Some(path)) => Some(std::fs::read_to_string(path).with_context(|| {
-                format!("cannot read the encryption key file {}", path.display())
-            })?),
-            (None, None) => None,
-        };
-    let key = match (key_text, args.demo) {
-        (Some(text), _) => EncryptionKey::from_base64(&text).context("the encryption key")?,
-        (None, Some(_)) => {
-            eprintln!("no encryption key is set: the demo uses a temporary key (its contacts and drafts cannot be read after a restart)");
-            EncryptionKey::from_base64(&EncryptionKey::generate_base64())?
-        }
-        (None, None) => local_key(&database)?,
+    // The same key source as every other command; the settings file may name the key file.
+    let key_file = key_file.or(file.encryption_key_file.clone());
+    let Some(key) =
+        super::key::encryption_key(&database, key_file.as_deref(), super::Need::Create)?
+    else {
+        anyhow::bail!("no encryption key for {database}");
     };
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
     let store = Store::open(
@@ -177,36 +170,6 @@ fn mail_transport(
         MailTransport::parse(url)?.with_login(username, password.map(SmtpPassword::new))?;
     transport.check()?;
     Ok(transport)
-}
-
-/// With no key configured, a SQLite database gets its own key file beside it (`vecu.db.key`,
-/// created once, readable by its owner only), so that `vecu serve` runs with no option at all.
-fn local_key(database: &str) -> anyhow::Result<EncryptionKey> {
-    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
-        anyhow::bail!(
-            "no encryption key: set VECU_ENCRYPTION_KEY or encryption_key_file in the settings file to 32 random bytes in base64 (head -c 32 /dev/urandom | base64)"
-        );
-    }
-    let path =
-        std::path::PathBuf::from(format!("{}.key", database.trim_start_matches("sqlite://")));
-    if !path.exists() {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .with_context(|| format!("cannot create the key file {}", path.display()))?;
-        file.write_all(EncryptionKey::generate_base64().as_bytes())?;
-        eprintln!(
-            "created the encryption key file {}: keep it, and keep it out of the database's backups (or set VECU_ENCRYPTION_KEY)",
-            path.display()
-        );
-    }
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read the key file {}", path.display()))?;
-    EncryptionKey::from_base64(&text).with_context(|| format!("the key file {}", path.display()))
 }
 
 /// A new open wave of the shipped survey with invented patients; returns their tokens.

@@ -5,12 +5,19 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use vecu_store::{Letter, WaveStatus};
+use vecu_survey::neutralise_csv_cell;
 
 use super::{open_store, survey::load_with_text};
 use crate::args::{Switch, WaveCommand};
 
-pub fn run(database: &str, command: WaveCommand) -> anyhow::Result<ExitCode> {
-    let store = open_store(database)?;
+pub fn run(database: &super::Database, command: WaveCommand) -> anyhow::Result<ExitCode> {
+    // Importing contacts or refs seals them: the key is made on first use. The rest uses it
+    // when it exists.
+    let need = match command {
+        WaveCommand::ImportFrame { .. } | WaveCommand::Codes { .. } => super::Need::Create,
+        _ => super::Need::Existing,
+    };
+    let store = open_store(database, need)?;
     match command {
         WaveCommand::Create {
             survey,
@@ -95,7 +102,7 @@ pub fn run(database: &str, command: WaveCommand) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot write {}", out.display()))?;
             writer.write_record(["ref"])?;
             for reference in &references {
-                writer.write_record([reference])?;
+                writer.write_record([neutralise_csv_cell(reference).as_bytes()])?;
             }
             writer
                 .flush()
@@ -148,14 +155,16 @@ fn write_letters(letters: &[Letter], out: &Path, public_url: &str) -> anyhow::Re
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default()
         );
-        writer.write_record([
+        let cells = [
             letter.reference.as_str(),
             letter.language.as_str(),
             code.as_str(),
             address.as_str(),
             link.as_str(),
             relative.as_str(),
-        ])?;
+        ]
+        .map(neutralise_csv_cell);
+        writer.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
     }
     writer
         .flush()

@@ -3,6 +3,7 @@
 mod code;
 mod entry;
 mod helpers;
+mod keys;
 mod letters;
 mod logs;
 mod mail;
