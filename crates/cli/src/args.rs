@@ -147,9 +147,12 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (when served over HTTPS, directly or behind a proxy).
     #[arg(long, env = "VECU_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// Behind a reverse proxy that sets X-Forwarded-For: rate-limit by the address it reports.
-    #[arg(long, env = "VECU_BEHIND_PROXY")]
-    pub behind_proxy: bool,
+    /// Behind a reverse proxy at this address (default 127.0.0.1; several separated by commas)
+    /// that appends the client's address to X-Forwarded-For: requests from it are rate-limited
+    /// by that address; the header is ignored on requests from anywhere else.
+    #[arg(long, env = "VECU_BEHIND_PROXY", value_name = "PROXY", num_args = 0..=1,
+        default_missing_value = "127.0.0.1", value_delimiter = ',')]
+    pub behind_proxy: Vec<std::net::IpAddr>,
     /// Where invitations and reminders go: smtp://host:25 (a relay without TLS),
     /// smtps://user@host:465 (TLS), smtp://user@host:587?tls=starttls (STARTTLS) or
     /// file:///directory (one .eml file per message). The SMTP password comes from
@@ -162,7 +165,7 @@ pub struct ServeArgs {
     /// Sender of the mail, such as "SCAPE study <scape@hospital.example>" [default: vecu <vecu@localhost>].
     #[arg(long, env = "VECU_MAIL_FROM")]
     pub mail_from: Option<String>,
-    /// Public address of the service, for the links in mail (default: http://BIND).
+    /// Public address of the service, for the links in mail and on letters (default: http://BIND).
     #[arg(long, env = "VECU_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Create a demonstration wave of the shipped cancer survey with this many invented patients

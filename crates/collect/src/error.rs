@@ -18,6 +18,9 @@ pub enum PageError {
     /// The page asked for does not exist.
     #[error("no such page")]
     NotFound,
+    /// A form body refused before it was read: too large (413) or not a form.
+    #[error("form body refused with {0}")]
+    Body(StatusCode),
     /// The thread pool that runs store calls away from the request workers failed.
     #[error("the blocking thread pool failed: {0}")]
     Blocking(#[from] actix_web::error::BlockingError),
@@ -29,6 +32,7 @@ impl ResponseError for PageError {
             PageError::Store(_) | PageError::Blocking(_) => StatusCode::INTERNAL_SERVER_ERROR,
             PageError::Forbidden => StatusCode::FORBIDDEN,
             PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::Body(status) => *status,
         }
     }
 
@@ -40,6 +44,10 @@ impl ResponseError for PageError {
             PageError::Store(_) | PageError::Blocking(_) => "Something went wrong on our side. Your answers so far are saved; please try again later.",
             PageError::Forbidden => "This form has expired. Please go back, reload the page and try again.",
             PageError::NotFound => "This page does not exist.",
+            PageError::Body(StatusCode::PAYLOAD_TOO_LARGE) => {
+                "This form is larger than the server accepts."
+            }
+            PageError::Body(_) => "This form could not be read.",
         };
         HttpResponse::build(self.status_code())
             .content_type("text/html; charset=utf-8")

@@ -1,7 +1,7 @@
 //! Building the server: routes, security headers on every response, an access log without
 //! tokens, and a listener that reports its real port (tests bind port 0).
 
-use std::net::TcpListener;
+use std::net::{IpAddr, TcpListener};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -18,9 +18,15 @@ pub struct ServeConfig {
     pub bind: String,
     /// Mark the session cookie `Secure` (set when served over TLS, directly or by a proxy).
     pub secure_cookies: bool,
-    /// Behind a reverse proxy: take the client address for rate limiting from `Forwarded` /
-    /// `X-Forwarded-For` (only set this when the proxy overwrites those headers).
-    pub behind_proxy: bool,
+    /// The reverse proxies the service runs behind (empty: none). A request whose TCP peer is
+    /// one of them is counted for rate limits by the address that proxy appended to
+    /// `X-Forwarded-For` (its right-most entry); what a client wrote there itself, and
+    /// `Forwarded`, never count. Requests from any other peer are counted by the peer.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The public address of the service (`https://survey.example.org`), for the links on
+    /// letters; never taken from a request's headers. Default: `http://` and the address
+    /// listened on.
+    pub public_url: Option<String>,
     /// Mail for invitations and reminders; without it the API refuses to send.
     pub mail: Option<crate::MailSettings>,
 }
@@ -30,7 +36,8 @@ impl Default for ServeConfig {
         ServeConfig {
             bind: "127.0.0.1:8080".to_owned(),
             secure_cookies: false,
-            behind_proxy: false,
+            trusted_proxies: Vec::new(),
+            public_url: None,
             mail: None,
         }
     }
@@ -46,14 +53,19 @@ impl Application {
     /// Binds the listener and builds the server over `store`.
     pub fn build(config: &ServeConfig, store: vecu_store::Store) -> std::io::Result<Application> {
         let listener = TcpListener::bind(&config.bind)?;
-        let port = listener.local_addr()?.port();
+        let local = listener.local_addr()?;
+        let port = local.port();
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"));
         let mailer = config
             .mail
             .clone()
             .map(crate::Mailer::new)
             .transpose()
             .map_err(std::io::Error::other)?;
-        let state = AppState::new(store, config.secure_cookies, config.behind_proxy, mailer);
+        let state = AppState::new(store, config, public_url, mailer);
         let state = web::Data::new(state);
         let team_sessions = web::Data::new(team::TeamSessions::default());
         let server = HttpServer::new(move || {

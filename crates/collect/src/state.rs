@@ -1,6 +1,7 @@
 //! What every request handler shares.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use vecu_store::Store;
@@ -8,6 +9,7 @@ use vecu_survey::Survey;
 
 use crate::guard::{Csrf, LookupLimiter};
 use crate::session::{Sessions, StaffSessions};
+use crate::startup::ServeConfig;
 use crate::PageError;
 
 /// Shared state of the web service.
@@ -19,17 +21,21 @@ pub struct AppState {
     pub csrf: Csrf,
     pub limiter: LookupLimiter,
     pub secure_cookies: bool,
-    pub behind_proxy: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (empty: none).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The public address of the service (`https://survey.example.org`): links on letters are
+    /// built from it, never from a request's `Host`.
+    pub public_url: String,
     pub mailer: Option<crate::Mailer>,
     surveys: Mutex<HashMap<String, Arc<Survey>>>,
 }
 
 impl AppState {
-    /// State over a store.
+    /// State over a store, with the settings of `config` and the service's public address.
     pub fn new(
         store: Store,
-        secure_cookies: bool,
-        behind_proxy: bool,
+        config: &ServeConfig,
+        public_url: String,
         mailer: Option<crate::Mailer>,
     ) -> AppState {
         AppState {
@@ -38,8 +44,13 @@ impl AppState {
             staff: StaffSessions::default(),
             csrf: Csrf::new(),
             limiter: LookupLimiter::default(),
-            secure_cookies,
-            behind_proxy,
+            secure_cookies: config.secure_cookies,
+            trusted_proxies: config
+                .trusted_proxies
+                .iter()
+                .map(|address| address.to_canonical())
+                .collect(),
+            public_url: public_url.trim_end_matches('/').to_owned(),
             mailer,
             surveys: Mutex::new(HashMap::new()),
         }

@@ -21,7 +21,10 @@ struct FileSettings {
     bind: Option<String>,
     public_url: Option<String>,
     secure_cookies: Option<bool>,
+    /// Behind a reverse proxy on this host (127.0.0.1); `trusted_proxies` names others.
     behind_proxy: Option<bool>,
+    /// The reverse proxies whose X-Forwarded-For names the client.
+    trusted_proxies: Option<Vec<std::net::IpAddr>>,
     /// Refused: double data entry is a setting of each wave (`vecu wave double-entry`).
     double_entry: Option<serde::de::IgnoredAny>,
     /// A file holding the encryption key (base64), readable by vecu only, outside the
@@ -103,6 +106,11 @@ pub fn run(
         },
     )
     .with_context(|| format!("opening the database {database}"))?;
+    let public_url = args
+        .public_url
+        .clone()
+        .or(file.public_url.clone())
+        .unwrap_or_else(|| format!("http://{bind}"));
     let mail_file = file.mail.unwrap_or_default();
     let mail = match args.mail.clone().or(mail_file.url.clone()) {
         Some(url) => Some(MailSettings {
@@ -117,18 +125,20 @@ pub fn run(
                 .clone()
                 .or(mail_file.from)
                 .unwrap_or_else(|| "vecu <vecu@localhost>".to_owned()),
-            public_url: args
-                .public_url
-                .clone()
-                .or(file.public_url.clone())
-                .unwrap_or_else(|| format!("http://{bind}")),
+            public_url: public_url.clone(),
         }),
         None => None,
     };
     let config = ServeConfig {
         bind: bind.clone(),
         secure_cookies: args.secure_cookies || file.secure_cookies.unwrap_or(false),
-        behind_proxy: args.behind_proxy || file.behind_proxy.unwrap_or(false),
+        public_url: Some(public_url),
+        trusted_proxies: match (args.behind_proxy, file.trusted_proxies, file.behind_proxy) {
+            (from_args, _, _) if !from_args.is_empty() => from_args,
+            (_, Some(from_file), _) => from_file,
+            (_, None, Some(true)) => vec![std::net::IpAddr::from([127, 0, 0, 1])],
+            _ => Vec::new(),
+        },
         mail,
     };
     let links = match args.demo {

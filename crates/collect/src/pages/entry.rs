@@ -36,13 +36,13 @@ pub fn page(texts: &Texts, title: &str, switch_base: &str, body: Markup) -> Mark
 }
 
 /// The log-in form: a data-entry key; `remember`: the language was asked for, and the session
-/// keeps it.
-pub fn login(texts: &Texts, csrf: &str, remember: bool, failed: bool) -> Markup {
+/// keeps it; `problem`: the message id of what went wrong with the last attempt.
+pub fn login(texts: &Texts, csrf: &str, remember: bool, problem: Option<&str>) -> Markup {
     html! {
-        @if failed {
+        @if let Some(problem) = problem {
             div class="error-summary" role="alert" aria-labelledby="error-summary-title" {
                 h2 id="error-summary-title" { (texts.get("error_summary_heading")) }
-                ul { li { a href="#key" { (texts.get("entry_login_failed")) } } }
+                ul { li { a href="#key" { (texts.get(problem)) } } }
             }
         }
         form method="post" action="/entry/login" {

@@ -23,6 +23,12 @@ pub fn word(lang: &str, key: &str) -> &'static str {
             "Questa chiave non è valida. La verifichi e riprovi.",
             "This key is not valid. Check it and try again.",
         ],
+        "form_expired" => [
+            "Ce formulaire de connexion a expiré ou n'a pas été ouvert dans ce navigateur. Saisissez à nouveau votre clé.",
+            "Dieses Anmeldeformular ist abgelaufen oder wurde nicht in diesem Browser geöffnet. Geben Sie Ihren Schlüssel erneut ein.",
+            "Questo modulo di accesso è scaduto o non è stato aperto in questo browser. Inserisca di nuovo la sua chiave.",
+            "This sign-in form has expired or was not opened in this browser. Enter your key again.",
+        ],
         "reports" => ["Rapports", "Berichte", "Rapporti", "Reports"],
         "no_reports" => ["Aucun rapport pour l'instant.", "Noch keine Berichte.", "Ancora nessun rapporto.", "No reports yet."],
         "signed_in_as" => ["Connecté·e :", "Angemeldet:", "Connesso/a:", "Signed in:"],
@@ -152,8 +158,8 @@ fn frame(lang: &str, title: &str, who: Option<(&str, Role)>, csrf: &str, body: M
     }
 }
 
-/// The sign-in page.
-pub fn sign_in(lang: &str, csrf: &str, failed: bool) -> Markup {
+/// The sign-in page; `problem`: the word id of what went wrong with the last attempt.
+pub fn sign_in(lang: &str, csrf: &str, problem: Option<&str>) -> Markup {
     frame(
         lang,
         word(lang, "sign_in"),
@@ -163,9 +169,9 @@ pub fn sign_in(lang: &str, csrf: &str, failed: bool) -> Markup {
             @if let Some(texts) = crate::i18n::Texts::interface(lang) {
                 (super::layout::language_switch(&texts, &crate::i18n::INTERFACE_LANGUAGES, "/team"))
             }
-            @if failed {
+            @if let Some(problem) = problem {
                 div class="error-summary" role="alert" tabindex="-1" {
-                    p { (word(lang, "bad_key")) }
+                    p { (word(lang, problem)) }
                 }
             }
             form method="post" action="/team/login" {

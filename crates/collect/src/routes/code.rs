@@ -10,6 +10,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use vecu_store::{AccessCode, CodeError, Mode, TokenState};
 
+use crate::form::SmallForm;
 use crate::i18n::{Texts, INTERFACE_LANGUAGES};
 use crate::pages::code::{self, CodeProblem};
 use crate::pages::{layout, outcome, welcome};
@@ -93,7 +94,7 @@ pub async fn code_form(state: web::Data<AppState>, query: web::Query<CodeQuery>)
 pub async fn code_enter(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<CodeForm>,
+    form: SmallForm<CodeForm>,
 ) -> Page {
     if !state.csrf.verify(CODE_FORM, &form.csrf) {
         return Err(PageError::Forbidden);
@@ -203,7 +204,7 @@ pub async fn code_welcome(
 pub async fn code_start(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<SessionForm>,
+    form: SmallForm<SessionForm>,
 ) -> Page {
     let Some(visit) = posted_visit(&state, &request, &form.csrf).await? else {
         return Ok(session_expired());
@@ -218,7 +219,7 @@ pub async fn code_start(
 pub async fn code_opt_out(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<SessionForm>,
+    form: SmallForm<SessionForm>,
 ) -> Page {
     let Some(visit) = posted_visit(&state, &request, &form.csrf).await? else {
         return Ok(session_expired());

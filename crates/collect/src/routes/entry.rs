@@ -18,7 +18,8 @@ use serde_json::{json, Value};
 use vecu_store::{AccessCode, Outcome, Role, SubmitOutcome, TokenState};
 use vecu_survey::Survey;
 
-use crate::form::Fields;
+use crate::form::{Fields, SmallForm};
+use crate::guard::set_visitor;
 use crate::i18n::Texts;
 use crate::pages::entry::{self, EntryView, Pass};
 use crate::paper_rules::{clean, expand_lines, fields, normalise, Problem};
@@ -118,30 +119,45 @@ async fn texts_for(
 }
 
 /// `remember`: the language asked for, carried into the session by the log-in form.
-fn login_page(texts: &Texts, state: &AppState, remember: bool, failed: bool) -> HttpResponse {
-    html(
-        if failed {
-            StatusCode::UNAUTHORIZED
-        } else {
-            StatusCode::OK
-        },
+/// `problem`: the status and the message id of what went wrong with the last attempt. The
+/// form is bound to its visitor (`Csrf::sign_in_token`).
+fn login_page(
+    texts: &Texts,
+    state: &AppState,
+    request: &HttpRequest,
+    remember: bool,
+    problem: Option<(StatusCode, &str)>,
+) -> HttpResponse {
+    let (csrf, visitor) =
+        state
+            .csrf
+            .sign_in_token(request, LOGIN_FORM, "/entry", state.secure_cookies);
+    let mut page = html(
+        problem.map_or(StatusCode::OK, |(status, _)| status),
         entry::page(
             texts,
             &texts.get("entry_login_heading"),
             "/entry",
-            entry::login(texts, &state.csrf.token(LOGIN_FORM), remember, failed),
+            entry::login(texts, &csrf, remember, problem.map(|(_, id)| id)),
         ),
-    )
+    );
+    set_visitor(&mut page, visitor);
+    page
 }
 
 /// The log-in page for a request without a session.
-async fn login_again(state: &web::Data<AppState>, asked: Option<&str>) -> Page {
+async fn login_again(
+    state: &web::Data<AppState>,
+    request: &HttpRequest,
+    asked: Option<&str>,
+) -> Page {
     let texts = texts_for(state, asked, None, None).await?;
     Ok(login_page(
         &texts,
         state,
+        request,
         chosen(asked, None).is_some(),
-        false,
+        None,
     ))
 }
 
@@ -181,7 +197,7 @@ pub async fn home(
 ) -> Page {
     let asked = query.lang.as_deref();
     let Some((id, session)) = staff(&state, &request) else {
-        return login_again(&state, asked).await;
+        return login_again(&state, &request, asked).await;
     };
     let texts = texts_for(&state, asked, Some(&session), None).await?;
     if chosen(asked, None).is_some() {
@@ -207,15 +223,23 @@ pub async fn home(
 pub async fn login(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<LoginForm>,
+    form: SmallForm<LoginForm>,
 ) -> Page {
-    if !state.csrf.verify(LOGIN_FORM, &form.csrf) {
-        return Err(PageError::Forbidden);
-    }
     let asked = form
         .lang
         .as_deref()
         .filter(|lang| Texts::interface(lang).is_some());
+    if !state.csrf.verify_sign_in(&request, LOGIN_FORM, &form.csrf) {
+        let texts = texts_for(&state, asked, None, None).await?;
+        let expired = (StatusCode::FORBIDDEN, "entry_login_expired");
+        return Ok(login_page(
+            &texts,
+            &state,
+            &request,
+            asked.is_some(),
+            Some(expired),
+        ));
+    }
     let address = client(&state, &request);
     let key = form.key.trim().to_owned();
     let holder = off_worker(&state, move |state| {
@@ -246,7 +270,14 @@ pub async fn login(
         }
         Ok(_) => {
             let texts = texts_for(&state, asked, None, None).await?;
-            Ok(login_page(&texts, &state, asked.is_some(), true))
+            let failed = (StatusCode::UNAUTHORIZED, "entry_login_failed");
+            Ok(login_page(
+                &texts,
+                &state,
+                &request,
+                asked.is_some(),
+                Some(failed),
+            ))
         }
     }
 }
@@ -259,7 +290,7 @@ pub async fn open_code(
     form: web::Form<CodeForm>,
 ) -> Page {
     let Some((id, session)) = staff(&state, &request) else {
-        return login_again(&state, None).await;
+        return login_again(&state, &request, None).await;
     };
     if !state.csrf.verify(&csrf_subject(&id), &form.csrf) {
         return Err(PageError::Forbidden);
@@ -392,7 +423,7 @@ pub async fn show_form(
 ) -> Page {
     let asked = query.lang.as_deref();
     let Some((id, session)) = staff(&state, &request) else {
-        return login_again(&state, asked).await;
+        return login_again(&state, &request, asked).await;
     };
     if let Some(texts) = chosen(asked, None) {
         state.staff.set_lang(&id, texts.lang().as_str());
@@ -462,7 +493,7 @@ pub async fn save_form(
     form: web::Form<Fields>,
 ) -> Page {
     let Some((id, session)) = staff(&state, &request) else {
-        return login_again(&state, None).await;
+        return login_again(&state, &request, None).await;
     };
     let field = |name: &str| {
         form.iter()
@@ -638,7 +669,7 @@ pub async fn record_outcome(
     form: web::Form<OutcomeForm>,
 ) -> Page {
     let Some((id, session)) = staff(&state, &request) else {
-        return login_again(&state, None).await;
+        return login_again(&state, &request, None).await;
     };
     if !state.csrf.verify(&csrf_subject(&id), &form.csrf) {
         return Err(PageError::Forbidden);

@@ -6,14 +6,17 @@ use std::sync::Arc;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
-use actix_web::{get, post, web, Either, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
 use vecu_store::{Invitation, Mode, TokenState};
 use vecu_survey::{Answers, ItemKind, Survey, Visibility};
 
-use crate::form::{read_item, FieldError, Fields};
-use crate::guard::is_one_click_opt_out;
+use crate::form::{
+    field, is_form, page_limit, parse_fields, read_body, read_fields, read_item, FieldError,
+    SmallForm, SMALL_BODY,
+};
+use crate::guard::{self, is_one_click_opt_out};
 use crate::i18n::{Texts, INTERFACE_LANGUAGES};
 use crate::pages::{layout, outcome, question, review, welcome};
 use crate::session::{Session, COOKIE};
@@ -46,20 +49,19 @@ pub(crate) fn redirect(to: &str) -> HttpResponse {
         .finish()
 }
 
-/// The client's address, for rate limiting only (never stored or logged).
+/// The client's address, for rate limiting only (never stored or logged): the TCP peer, or
+/// behind a trusted proxy the address it appended to `X-Forwarded-For` (see
+/// [`guard::client_address`]).
 pub(crate) fn client(state: &AppState, request: &HttpRequest) -> IpAddr {
-    let forwarded = state
-        .behind_proxy
-        .then(|| {
-            request
-                .connection_info()
-                .realip_remote_addr()
-                .and_then(|addr| addr.parse::<IpAddr>().ok())
-        })
-        .flatten();
-    forwarded
-        .or_else(|| request.peer_addr().map(|address| address.ip()))
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    let forwarded_for = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|value| value.to_str().ok());
+    guard::client_address(
+        request.peer_addr().map(|address| address.ip()),
+        forwarded_for,
+        &state.trusted_proxies,
+    )
 }
 
 /// The same page for unknown, used and expired links, in every interface language.
@@ -226,7 +228,7 @@ pub async fn start(
     state: web::Data<AppState>,
     request: HttpRequest,
     token: web::Path<String>,
-    form: web::Form<TokenForm>,
+    form: SmallForm<TokenForm>,
 ) -> Page {
     if !state.csrf.verify(&format!("start:{token}"), &form.csrf) {
         return Err(PageError::Forbidden);
@@ -280,7 +282,7 @@ pub async fn opt_out(
     state: web::Data<AppState>,
     request: HttpRequest,
     token: web::Path<String>,
-    form: web::Form<TokenForm>,
+    form: SmallForm<TokenForm>,
 ) -> Page {
     if !state.csrf.verify(&format!("start:{token}"), &form.csrf) {
         return Err(PageError::Forbidden);
@@ -290,30 +292,34 @@ pub async fn opt_out(
 
 /// A POST to the opt-out link of e-mails: the one-click opt-out of mail programs (RFC 8058,
 /// `List-Unsubscribe=One-Click`, no CSRF token), or a form with the CSRF token of the opt-out
-/// page like the welcome page's button. Anything else is refused.
+/// page like the welcome page's button. Anything else is refused, and a body larger than
+/// either needs ([`SMALL_BODY`]) is refused before it is read: this URL is in every e-mail.
 #[post("/o/{token}")]
 pub async fn opt_out_post(
     state: web::Data<AppState>,
     request: HttpRequest,
     token: web::Path<String>,
-    body: Either<web::Form<TokenForm>, web::Bytes>,
+    payload: web::Payload,
 ) -> Page {
-    let lang = match &body {
-        Either::Left(form) if state.csrf.verify(&format!("start:{token}"), &form.csrf) => {
-            form.lang.clone()
+    let body = read_body(&request, payload, SMALL_BODY).await?;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let lang = if is_one_click_opt_out(content_type, &body) {
+        None
+    } else {
+        let fields = if is_form(&request) {
+            parse_fields(&body)
+        } else {
+            Vec::new()
+        };
+        let csrf = field(&fields, "csrf").unwrap_or_default();
+        if !state.csrf.verify(&format!("start:{token}"), csrf) {
+            return Err(PageError::Forbidden);
         }
-        Either::Right(bytes) => {
-            let content_type = request
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default();
-            if !is_one_click_opt_out(content_type, bytes) {
-                return Err(PageError::Forbidden);
-            }
-            None
-        }
-        Either::Left(_) => return Err(PageError::Forbidden),
+        field(&fields, "lang").map(str::to_owned)
     };
     record_opt_out(&state, &request, &token, lang.as_deref()).await
 }
@@ -585,28 +591,26 @@ pub async fn save_page(
     state: web::Data<AppState>,
     request: HttpRequest,
     section: web::Path<usize>,
-    form: web::Form<Fields>,
+    payload: web::Payload,
 ) -> Page {
+    // Nothing is read before the session is known; then as much as this page can need.
     let Some(visit) = visit(&state, &request).await? else {
         return Ok(session_expired());
     };
-    let field = |name: &str| {
-        form.iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+    let survey = &visit.survey;
+    let section_idx = *section;
+    let Some(section) = survey.sections.get(section_idx) else {
+        return Err(PageError::NotFound);
     };
+    let form = read_fields(&request, payload, page_limit(section)).await?;
+    let field = |name: &str| field(&form, name);
     if !state.csrf.verify(
         &format!("session:{}", visit.session_id),
         field("csrf").unwrap_or_default(),
     ) {
         return Err(PageError::Forbidden);
     }
-    let survey = &visit.survey;
     let texts = Texts::choose(survey, None, Some(&visit.session.lang));
-    let section_idx = *section;
-    let Some(section) = survey.sections.get(section_idx) else {
-        return Err(PageError::NotFound);
-    };
     let mut answers = visit.answers.clone();
     let shown: Vec<&str> = form
         .iter()
@@ -750,7 +754,7 @@ pub struct SubmitForm {
 pub async fn submit(
     state: web::Data<AppState>,
     request: HttpRequest,
-    form: web::Form<SubmitForm>,
+    form: SmallForm<SubmitForm>,
 ) -> Page {
     let Some(visit) = posted_visit(&state, &request, &form.csrf).await? else {
         return Ok(session_expired());

@@ -10,6 +10,8 @@ use serde::Deserialize;
 use vecu_store::{ApiKey, StoreError};
 
 use super::patient::client;
+use crate::form::SmallForm;
+use crate::guard::set_visitor;
 use crate::i18n::INTERFACE_LANGUAGES;
 use crate::pages::team;
 use crate::reporting;
@@ -82,11 +84,33 @@ pub async fn sign_in_page(
     if member(&request, &sessions).is_some() {
         return see_other("/team/reports");
     }
-    let csrf = state.csrf.token("team-sign-in");
-    html(
+    sign_in_form(
+        &request,
+        &state,
+        language(query.lang.as_deref()),
         StatusCode::OK,
-        team::sign_in(language(query.lang.as_deref()), &csrf, false),
+        None,
     )
+}
+
+/// The CSRF subject of the sign-in form, bound to its visitor (`Csrf::sign_in_token`).
+const SIGN_IN_FORM: &str = "team";
+
+/// The sign-in page, with the word id of what went wrong with the last attempt.
+fn sign_in_form(
+    request: &HttpRequest,
+    state: &AppState,
+    lang: &str,
+    status: StatusCode,
+    problem: Option<&str>,
+) -> HttpResponse {
+    let (csrf, visitor) =
+        state
+            .csrf
+            .sign_in_token(request, SIGN_IN_FORM, "/team", state.secure_cookies);
+    let mut page = html(status, team::sign_in(lang, &csrf, problem));
+    set_visitor(&mut page, visitor);
+    page
 }
 
 #[derive(Deserialize)]
@@ -102,26 +126,26 @@ pub async fn sign_in(
     request: HttpRequest,
     state: web::Data<AppState>,
     sessions: web::Data<TeamSessions>,
-    form: web::Form<SignIn>,
+    form: SmallForm<SignIn>,
 ) -> HttpResponse {
-    let csrf = state.csrf.token("team-sign-in");
     let lang = language(form.lang.as_deref());
-    if !state.csrf.verify("team-sign-in", &form.csrf) {
-        return html(StatusCode::FORBIDDEN, team::sign_in(lang, &csrf, true));
+    let refused = |status, problem| sign_in_form(&request, &state, lang, status, Some(problem));
+    if !state
+        .csrf
+        .verify_sign_in(&request, SIGN_IN_FORM, &form.csrf)
+    {
+        return refused(StatusCode::FORBIDDEN, "form_expired");
     }
     let address = client(&state, &request);
     if !state.limiter.allowed(address) {
-        return html(
-            StatusCode::TOO_MANY_REQUESTS,
-            team::sign_in(lang, &csrf, true),
-        );
+        return refused(StatusCode::TOO_MANY_REQUESTS, "bad_key");
     }
     let key = form.key.trim().to_owned();
     let store = state.store.clone();
     let holder = web::block(move || store.authenticate(&key)).await;
     let Ok(Ok(Some(holder))) = holder else {
         state.limiter.failed(address);
-        return html(StatusCode::UNAUTHORIZED, team::sign_in(lang, &csrf, true));
+        return refused(StatusCode::UNAUTHORIZED, "bad_key");
     };
     let session = sessions.start((holder, lang.to_owned()));
     let cookie = Cookie::build(COOKIE, session)

@@ -147,6 +147,14 @@ impl Browser {
         }
     }
 
+    /// The cookie kept, unless it is only the one that binds sign-in forms to their visitor:
+    /// a session.
+    pub fn session(&self) -> Option<&str> {
+        self.cookie
+            .as_deref()
+            .filter(|cookie| !cookie.starts_with("vecu_visitor="))
+    }
+
     fn request(&self, method: awc::http::Method, path: &str) -> awc::ClientRequest {
         let request = self.client.request(method, format!("{}{path}", self.base));
         match &self.cookie {

@@ -2,6 +2,7 @@
 
 mod code;
 mod entry;
+mod hardening;
 mod helpers;
 mod keys;
 mod letters;

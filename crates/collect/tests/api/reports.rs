@@ -465,7 +465,7 @@ async fn partners_sign_in_and_write_on_the_team_pages(backend: Backend) {
         .await;
     assert_eq!(refused.status, 401);
     assert!(refused.body.contains("Cette clé n'est pas valable"));
-    assert!(browser.cookie.is_none());
+    assert!(browser.session().is_none());
     let signed_in = browser
         .post(
             "/team/login",
