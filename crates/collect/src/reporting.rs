@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use vecu_analysis::{analyse, Dataset, FrameCounts, Method, Options};
 use vecu_report::{ContributionLine, Document, Finding, Methods, TextBlock};
-use vecu_store::{ApiKey, NewReport, Store, StoreError, WaveStatus};
+use vecu_store::{ApiKey, NewReport, Report, Store, StoreError, WaveStatus};
 
 /// Failure to build or read a report.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +16,9 @@ pub enum ReportingError {
     /// The analysis of the responses failed.
     #[error("analysing the wave: {0}")]
     Analysis(#[from] vecu_analysis::AnalysisError),
+    /// The report was refused (a suppression threshold below the floor, say).
+    #[error(transparent)]
+    Report(#[from] vecu_report::ReportError),
     /// Stored findings or methods are not what vecu wrote.
     #[error("stored report data is corrupt: {0}")]
     Corrupt(#[from] serde_json::Error),
@@ -28,7 +31,7 @@ pub struct ReportSettings {
     pub title: String,
     /// Language (`fr`, `de`, `it`, `en`).
     pub lang: String,
-    /// Minimum respondents per figure.
+    /// Minimum respondents per figure: at least [`vecu_report::THRESHOLD_FLOOR`].
     pub threshold: u64,
     /// Researchers' approvals needed to publish.
     pub required_researchers: u32,
@@ -65,6 +68,8 @@ fn analyse_wave(
     threshold: u64,
     report_lang: &str,
 ) -> Result<(vecu_survey::Survey, vecu_analysis::Analysis, Methods), ReportingError> {
+    // Before the work: no report is suppressed below the floor.
+    vecu_report::check_threshold(threshold)?;
     let status = store.wave_status(wave)?;
     let survey = store.survey(&status.wave.survey_hash)?;
     // Inside the service: all responses; only suppressed aggregates leave it.
@@ -233,7 +238,11 @@ pub fn contribution_lines(
 
 /// The stored report as a document to render, with the wave's contributions ledger.
 pub fn document(store: &Store, report: &str) -> Result<Document, ReportingError> {
-    let stored = store.report(report)?;
+    document_of(store, &store.report(report)?)
+}
+
+/// A report read from the store as a document to render, with the wave's contributions ledger.
+pub fn document_of(store: &Store, stored: &Report) -> Result<Document, ReportingError> {
     let date = |at: &str| at.get(..10).unwrap_or(at).to_owned();
     let blocks = stored
         .blocks

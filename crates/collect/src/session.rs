@@ -4,14 +4,15 @@
 //! stands for the invitation; after a restart the patient opens the link (or types the code)
 //! again and resumes from the saved draft. Data-entry staff: after log-in, the session stands
 //! for the key holder and the questionnaire being keyed. Report co-authors (`/team`): the key
-//! holder and the language of their pages.
+//! holder and the language of their pages. Staff and co-authors' sessions hold their key's id,
+//! and their pages ask the store at every request whether that key is still valid.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rand::RngCore;
-use vecu_store::Mode;
+use vecu_store::{ApiKey, Mode};
 
 /// Name of the patients' session cookie.
 pub const COOKIE: &str = "vecu_session";
@@ -29,11 +30,11 @@ pub struct Session {
     pub mode: Mode,
 }
 
-/// What a data-entry session knows: who keys, and the questionnaire open (an invitation id,
-/// vault side), if any.
+/// What a data-entry session knows: who keys (their key, by id: two keys may share a name),
+/// and the questionnaire open (an invitation id, vault side), if any.
 #[derive(Debug, Clone)]
 pub struct StaffSession {
-    pub name: String,
+    pub key: ApiKey,
     pub current: Option<String>,
     /// The language of the pages, once chosen (log-in form or language switch); until then
     /// the survey's first language.
@@ -114,9 +115,9 @@ impl Sessions {
 
 impl StaffSessions {
     /// Opens a session for a key holder, in the language chosen on the log-in page if any.
-    pub fn open(&self, name: &str, lang: Option<&str>) -> String {
+    pub fn open(&self, key: &ApiKey, lang: Option<&str>) -> String {
         self.start(StaffSession {
-            name: name.to_owned(),
+            key: key.clone(),
             current: None,
             lang: lang.map(str::to_owned),
         })

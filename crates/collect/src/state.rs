@@ -20,6 +20,8 @@ pub struct AppState {
     pub staff: StaffSessions,
     pub csrf: Csrf,
     pub limiter: LookupLimiter,
+    /// Unknown access codes typed at data entry, per data-entry key (its id).
+    pub entry_lookups: LookupLimiter<String>,
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (empty: none).
     pub trusted_proxies: Vec<IpAddr>,
@@ -44,6 +46,7 @@ impl AppState {
             staff: StaffSessions::default(),
             csrf: Csrf::new(),
             limiter: LookupLimiter::default(),
+            entry_lookups: LookupLimiter::per(crate::routes::entry::UNKNOWN_CODES_PER_WINDOW),
             secure_cookies: config.secure_cookies,
             trusted_proxies: config
                 .trusted_proxies

@@ -10,6 +10,7 @@ use vecu_analysis::{
 };
 use vecu_survey::Survey;
 
+use crate::threshold::{check_threshold, ReportError};
 use crate::words::{percent_with_interval, phrase, Phrase};
 
 /// What a finding is about.
@@ -144,12 +145,14 @@ fn site_spread(lang: &str, analysis: &Analysis, item: &str, statistic: &str) -> 
     figures
 }
 
-/// Every finding of an analysis, in the report's language.
+/// Every finding of an analysis, in the report's language. An analysis suppressed below
+/// [`crate::THRESHOLD_FLOOR`] respondents makes no report.
 pub fn findings(
     survey: &Survey,
     analysis: &Analysis,
     lang: &str,
-) -> Result<Vec<Finding>, vecu_analysis::AnalysisError> {
+) -> Result<Vec<Finding>, ReportError> {
+    check_threshold(analysis.threshold)?;
     let charts = chart_svgs(survey, analysis, lang)?;
     let mut out = Vec::new();
 

@@ -10,11 +10,13 @@
 mod document;
 mod finding;
 mod render;
+mod threshold;
 mod words;
 
 pub use document::{ContributionLine, Document, Methods, TextBlock};
 pub use finding::{findings, Figure, Finding, FindingKind};
 pub use render::{accessible_svg, contributions_csv, to_html, to_markdown};
+pub use threshold::{check_threshold, ReportError, THRESHOLD_FLOOR};
 
 /// How the report names post-stratification by site, in `lang`.
 pub fn post_stratified_by_site(lang: &str) -> &'static str {

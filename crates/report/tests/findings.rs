@@ -6,6 +6,12 @@ use vecu_analysis::{analyse, read_responses, Options};
 use vecu_report::{findings, to_html, Document, FindingKind, Methods};
 
 fn fixture_findings(threshold: u64) -> Vec<vecu_report::Finding> {
+    fixture_findings_or_error(threshold).expect("findings")
+}
+
+fn fixture_findings_or_error(
+    threshold: u64,
+) -> Result<Vec<vecu_report::Finding>, vecu_report::ReportError> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let text = std::fs::read_to_string(root.join("surveys/scape-cancer.json")).expect("survey");
     let survey = vecu_survey::load_str(&text).expect("valid");
@@ -19,7 +25,32 @@ fn fixture_findings(threshold: u64) -> Vec<vecu_report::Finding> {
         ..Options::default()
     };
     let analysis = analyse(&survey, &data, &options, None, &mut |_, _| {}).expect("analysis");
-    findings(&survey, &analysis, "fr").expect("findings")
+    findings(&survey, &analysis, "fr")
+}
+
+#[test]
+fn a_threshold_below_the_floor_makes_no_report_and_says_why() {
+    assert_eq!(vecu_report::THRESHOLD_FLOOR, 10);
+    for threshold in [0, 1, 5, 9] {
+        let error = fixture_findings_or_error(threshold).expect_err("refused");
+        assert!(
+            matches!(
+                error,
+                vecu_report::ReportError::ThresholdBelowFloor {
+                    asked,
+                    floor: 10
+                } if asked == threshold
+            ),
+            "{error:?}"
+        );
+        let message = error.to_string();
+        assert!(message.contains("at least 10"), "{message}");
+        assert!(message.contains("GP Patient Survey"), "{message}");
+        assert!(message.contains("point to a patient"), "{message}");
+    }
+    assert!(fixture_findings_or_error(10).is_ok());
+    assert!(vecu_report::check_threshold(9).is_err());
+    assert!(vecu_report::check_threshold(10).is_ok());
 }
 
 #[test]

@@ -2,9 +2,39 @@
 //! key, read the findings, write and comment, mark priorities, approve. No JavaScript; every
 //! action is a small form that comes back to the same place in the page.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use vecu_report::{Document, Finding, TextBlock};
 use vecu_store::Role;
+
+/// What in a report is the signed-in member's own, by their key (not by their name, which
+/// another key may share): the blocks they may edit and their marks by finding.
+#[derive(Debug, Default)]
+pub struct Mine {
+    pub blocks: BTreeSet<String>,
+    pub marks: BTreeMap<String, (bool, Option<i32>)>,
+}
+
+impl Mine {
+    /// The member's own blocks and marks in a stored report.
+    pub fn of(report: &vecu_store::Report, key: &str) -> Mine {
+        Mine {
+            blocks: report
+                .blocks
+                .iter()
+                .filter(|block| block.author_key == key)
+                .map(|block| block.id.clone())
+                .collect(),
+            marks: report
+                .marks
+                .iter()
+                .filter(|mark| mark.author_key == key)
+                .map(|mark| (mark.finding.clone(), (mark.important, mark.priority)))
+                .collect(),
+        }
+    }
+}
 
 /// Words of the team pages in the report's language.
 pub fn word(lang: &str, key: &str) -> &'static str {
@@ -101,6 +131,12 @@ pub fn word(lang: &str, key: &str) -> &'static str {
             "Mindestzahl Antwortender pro Kennzahl",
             "Rispondenti minimi per dato",
             "Minimum respondents per figure",
+        ],
+        "threshold_hint" => [
+            "Au moins 10 : un chiffre tiré de moins de répondants peut désigner un patient.",
+            "Mindestens 10: Eine Kennzahl aus weniger Antworten kann eine Patientin oder einen Patienten erkennbar machen.",
+            "Almeno 10: un dato tratto da meno rispondenti può rendere riconoscibile un paziente.",
+            "At least 10: a figure from fewer respondents can point to a patient.",
         ],
         "required_researchers" => [
             "Approbations de chercheurs nécessaires",
@@ -236,7 +272,8 @@ pub fn report_list(
                         }
                         div class="field" {
                             label for="threshold" { (word(lang, "threshold")) }
-                            input type="number" id="threshold" name="threshold" min="1" value="10" inputmode="numeric" required;
+                            p class="hint" id="threshold-hint" { (word(lang, "threshold_hint")) }
+                            input type="number" id="threshold" name="threshold" min=(vecu_report::THRESHOLD_FLOOR) value=(vecu_report::THRESHOLD_FLOOR) inputmode="numeric" aria-describedby="threshold-hint" required;
                         }
                         div class="field" {
                             label for="required-researchers" { (word(lang, "required_researchers")) }
@@ -265,12 +302,12 @@ fn block_view(
     id_base: &str,
     report: &str,
     csrf: &str,
-    who: (&str, Role),
+    own: &Mine,
     block: &TextBlock,
 ) -> Markup {
     let comment_id = format!("comment-{}", block.id);
     let edit_id = format!("edit-{}", block.id);
-    let mine = block.author == who.0 && block.role == who.1.as_str();
+    let mine = own.blocks.contains(&block.id);
     html! {
         div class={ "block " (block.role) } {
             h3 { (word(lang, block.kind.as_str())) }
@@ -319,7 +356,7 @@ fn finding_view(
     report: &str,
     csrf: &str,
     role: Role,
-    name: &str,
+    own: &Mine,
     finding: &Finding,
 ) -> Markup {
     let id = anchor(&finding.id);
@@ -328,10 +365,7 @@ fn finding_view(
         .iter()
         .filter(|b| b.finding == finding.id)
         .collect();
-    let mine = document
-        .marks
-        .iter()
-        .find(|(f, author, _, _)| *f == finding.id && author == name);
+    let mine = own.marks.get(&finding.id);
     let kinds: &[&str] = if finding.id == "summary" {
         &["summary"]
     } else {
@@ -357,7 +391,7 @@ fn finding_view(
                     }
                 }
             }
-            @for block in blocks { (block_view(lang, &id, report, csrf, (name, role), block)) }
+            @for block in blocks { (block_view(lang, &id, report, csrf, own, block)) }
             details {
                 summary { (word(lang, "add_text")) }
                 form method="post" action={ "/team/reports/" (report) "/blocks" } {
@@ -383,13 +417,13 @@ fn finding_view(
                     input type="hidden" name="finding" value=(finding.id);
                     input type="hidden" name="back" value=(id);
                     div class="field" {
-                        input type="checkbox" id={ (id) "-important" } name="important" value="yes" checked[mine.is_some_and(|m| m.2)];
+                        input type="checkbox" id={ (id) "-important" } name="important" value="yes" checked[mine.is_some_and(|m| m.0)];
                         label for={ (id) "-important" } { (word(lang, "important")) }
                     }
                     div class="field" {
                         label for={ (id) "-priority" } { (word(lang, "priority")) }
                         input type="number" id={ (id) "-priority" } name="priority" min="1" max="99" inputmode="numeric"
-                            value=[mine.and_then(|m| m.3)];
+                            value=[mine.and_then(|m| m.1)];
                     }
                     button type="submit" class="secondary" { (word(lang, "save_mark")) }
                 }
@@ -398,9 +432,15 @@ fn finding_view(
     }
 }
 
-/// A report with forms to write, comment, mark and decide.
-#[allow(clippy::too_many_arguments)]
-pub fn report_page(document: &Document, report: &str, who: (&str, Role), csrf: &str) -> Markup {
+/// A report with forms to write, comment, mark and decide; `own` says which blocks and marks
+/// are the member's.
+pub fn report_page(
+    document: &Document,
+    report: &str,
+    who: (&str, Role),
+    csrf: &str,
+    own: &Mine,
+) -> Markup {
     let lang = document.lang.as_str();
     let summary = Finding {
         id: "summary".to_owned(),
@@ -418,9 +458,9 @@ pub fn report_page(document: &Document, report: &str, who: (&str, Role), csrf: &
         html! {
             p { (word(lang, "state")) " " strong { (document.state) } }
             p { a href={ "/team/reports/" (report) "/report.html" } { (word(lang, "download")) } }
-            (finding_view(lang, document, report, csrf, who.1, who.0, &summary))
+            (finding_view(lang, document, report, csrf, who.1, own, &summary))
             @for finding in &document.findings {
-                (finding_view(lang, document, report, csrf, who.1, who.0, finding))
+                (finding_view(lang, document, report, csrf, who.1, own, finding))
             }
             section id="decisions" aria-labelledby="decisions-title" {
                 h2 id="decisions-title" { (word(lang, "decisions")) }

@@ -3,6 +3,12 @@
 //! response of mode paper. When the wave has double entry, a second person keys it blind; it
 //! is accepted when both agree, and a third person decides where they disagree.
 //!
+//! Staff are their keys: the session holds the key's id and asks the store at every request
+//! whether the key is still valid (a revoked key's session ends at its next request); each
+//! keying records the key that typed it, so that the same key never keys a questionnaire's
+//! second pass or decides between its own keyings, however the form is posted. Code look-ups
+//! are audited under the key and limited per key ([`UNKNOWN_CODES_PER_WINDOW`]).
+//!
 //! The pages speak fr, de, it and en: the language asked for (`?lang=`, the switch in every
 //! page's header, or the log-in form), remembered in the session; until one is chosen, the
 //! first language of the survey (of the questionnaire open, else of the newest open wave).
@@ -15,7 +21,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use vecu_store::{AccessCode, Outcome, Role, SubmitOutcome, TokenState};
+use vecu_store::{AccessCode, ApiKey, Outcome, Role, SubmitOutcome, TokenState};
 use vecu_survey::Survey;
 
 use crate::form::{Fields, SmallForm};
@@ -33,6 +39,15 @@ type Page = Result<HttpResponse, PageError>;
 
 /// The CSRF subject of the log-in form, which no session backs yet.
 const LOGIN_FORM: &str = "entry-login";
+
+/// Unknown access codes a data-entry key may type per ten minutes: a day's typing mistakes,
+/// far too few to find a code by trying.
+pub const UNKNOWN_CODES_PER_WINDOW: u32 = 30;
+
+/// Keys that open the data-entry pages.
+fn keys_paper(key: &ApiKey) -> bool {
+    matches!(key.role, Role::DataEntry | Role::Admin)
+}
 
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
@@ -64,10 +79,32 @@ pub struct FormQuery {
     lang: Option<String>,
 }
 
-fn staff(state: &AppState, request: &HttpRequest) -> Option<(String, StaffSession)> {
-    let id = request.cookie(STAFF_COOKIE)?.value().to_owned();
-    let session = state.staff.get(&id)?;
-    Some((id, session))
+/// The staff session and its key as the store has it now; a session whose key was revoked
+/// since ends here.
+async fn staff(
+    state: &web::Data<AppState>,
+    request: &HttpRequest,
+) -> Result<Option<(String, StaffSession)>, PageError> {
+    let Some(id) = request.cookie(STAFF_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(None);
+    };
+    let Some(mut session) = state.staff.get(&id) else {
+        return Ok(None);
+    };
+    let key_id = session.key.id.clone();
+    let now = off_worker(state, move |state| Ok(state.store.key_holder(&key_id)?)).await?;
+    match now.filter(keys_paper) {
+        Some(key) => {
+            let fresh = key.clone();
+            state.staff.update(&id, |kept| kept.key = fresh);
+            session.key = key;
+            Ok(Some((id, session)))
+        }
+        None => {
+            state.staff.close(&id);
+            Ok(None)
+        }
+    }
 }
 
 fn csrf_subject(session_id: &str) -> String {
@@ -179,12 +216,31 @@ fn code_page(
             "/entry",
             entry::code_form(
                 texts,
-                &session.name,
+                &session.key.name,
                 &csrf,
                 notice.map(|id| texts.get(id)).as_deref(),
                 error.map(|id| texts.get(id)).as_deref(),
             ),
         ),
+    )
+}
+
+/// The session's key keyed a pass of its open questionnaire already (saved from another session
+/// of the same key, say): the questionnaire leaves the session, and the next pass, or the
+/// decision, is someone else's.
+fn keyed_already(
+    state: &AppState,
+    texts: &Texts,
+    (session_id, session): (&str, &StaffSession),
+) -> HttpResponse {
+    state.staff.set_current(session_id, None);
+    code_page(
+        state,
+        texts,
+        (session_id, session),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        Some("entry_code_own"),
     )
 }
 
@@ -196,7 +252,7 @@ pub async fn home(
     query: web::Query<HomeQuery>,
 ) -> Page {
     let asked = query.lang.as_deref();
-    let Some((id, session)) = staff(&state, &request) else {
+    let Some((id, session)) = staff(&state, &request).await? else {
         return login_again(&state, &request, asked).await;
     };
     let texts = texts_for(&state, asked, Some(&session), None).await?;
@@ -206,6 +262,7 @@ pub async fn home(
     let notice = match query.done.as_deref() {
         Some("stored") => Some("entry_done_stored"),
         Some("first") => Some("entry_done_first"),
+        Some("second") => Some("entry_done_second"),
         Some("outcome") => Some("entry_done_outcome"),
         _ => None,
     };
@@ -255,8 +312,8 @@ pub async fn login(
     .await?;
     match holder {
         Err(()) => Ok(too_many()),
-        Ok(Some(holder)) if matches!(holder.role, Role::DataEntry | Role::Admin) => {
-            let session = state.staff.open(&holder.name, asked);
+        Ok(Some(holder)) if keys_paper(&holder) => {
+            let session = state.staff.open(&holder, asked);
             let cookie = Cookie::build(STAFF_COOKIE, session)
                 .path("/entry")
                 .http_only(true)
@@ -289,7 +346,7 @@ pub async fn open_code(
     request: HttpRequest,
     form: web::Form<CodeForm>,
 ) -> Page {
-    let Some((id, session)) = staff(&state, &request) else {
+    let Some((id, session)) = staff(&state, &request).await? else {
         return login_again(&state, &request, None).await;
     };
     if !state.csrf.verify(&csrf_subject(&id), &form.csrf) {
@@ -309,13 +366,26 @@ pub async fn open_code(
     let Ok(code) = AccessCode::parse(&form.code) else {
         return unprocessable("entry_code_invalid");
     };
-    let found = off_worker(&state, move |state| Ok(state.store.lookup_code(&code)?)).await?;
+    if !state.entry_lookups.allowed(session.key.id.clone()) {
+        return Ok(code_page(
+            &state,
+            &texts,
+            (&id, &session),
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            Some("entry_code_too_many"),
+        ));
+    }
+    let key = session.key.clone();
+    let found = off_worker(&state, move |state| {
+        Ok(state.store.lookup_code_for_entry(&key, &code)?)
+    })
+    .await?;
     match found {
         TokenState::Usable(invitation) => {
             if keyings(&state, &invitation.id)
                 .await?
-                .keyers
-                .contains(&session.name)
+                .keyed_by(&session.key)
             {
                 return unprocessable("entry_code_own");
             }
@@ -325,7 +395,10 @@ pub async fn open_code(
         TokenState::Submitted => unprocessable("entry_code_submitted"),
         TokenState::OptedOut => unprocessable("entry_code_opted_out"),
         TokenState::Expired => unprocessable("entry_code_closed"),
-        TokenState::Unknown => unprocessable("entry_code_unknown"),
+        TokenState::Unknown => {
+            state.entry_lookups.failed(session.key.id.clone());
+            unprocessable("entry_code_unknown")
+        }
     }
 }
 
@@ -333,8 +406,31 @@ pub async fn open_code(
 struct Keyings {
     first: Option<BTreeMap<String, String>>,
     second: Option<BTreeMap<String, String>>,
-    /// Who keyed them: each keying, and the decision, is someone else's.
-    keyers: Vec<String>,
+    /// Who keyed them, by key id (`by_key`; keyings saved before keys were recorded carry the
+    /// keyer's name as `by`): each keying, and the decision, is someone else's.
+    keyers: Vec<Keyer>,
+}
+
+enum Keyer {
+    Key(String),
+    Named(String),
+}
+
+impl Keyings {
+    /// Whether this key keyed one of the saved passes.
+    fn keyed_by(&self, key: &ApiKey) -> bool {
+        self.keyers.iter().any(|keyer| match keyer {
+            Keyer::Key(id) => *id == key.id,
+            Keyer::Named(name) => *name == key.name,
+        })
+    }
+}
+
+fn keyer(entry: &Value) -> Option<Keyer> {
+    let text = |field: &str| Some(entry.get(field)?.as_str()?.to_owned());
+    text("by_key")
+        .map(Keyer::Key)
+        .or_else(|| text("by").map(Keyer::Named))
 }
 
 fn typed_fields(entry: &Value) -> BTreeMap<String, String> {
@@ -367,7 +463,7 @@ async fn keyings(state: &web::Data<AppState>, invitation: &str) -> Result<Keying
         second: pass(2),
         keyers: entries
             .iter()
-            .filter_map(|(_, entry)| Some(entry.get("by")?.as_str()?.to_owned()))
+            .filter_map(|(_, entry)| keyer(entry))
             .collect(),
     })
 }
@@ -422,7 +518,7 @@ pub async fn show_form(
     query: web::Query<FormQuery>,
 ) -> Page {
     let asked = query.lang.as_deref();
-    let Some((id, session)) = staff(&state, &request) else {
+    let Some((id, session)) = staff(&state, &request).await? else {
         return login_again(&state, &request, asked).await;
     };
     if let Some(texts) = chosen(asked, None) {
@@ -434,6 +530,9 @@ pub async fn show_form(
     let (survey, _) = questionnaire(&state, &invitation).await?;
     let texts = texts_for(&state, asked, Some(&session), Some(&survey)).await?;
     let keyings = keyings(&state, &invitation).await?;
+    if keyings.keyed_by(&session.key) {
+        return Ok(keyed_already(&state, &texts, (&id, &session)));
+    }
     let disagreeing = match (&keyings.first, &keyings.second) {
         (Some(first), Some(second)) => disagreements(first, second),
         _ => BTreeMap::new(),
@@ -492,7 +591,7 @@ pub async fn save_form(
     request: HttpRequest,
     form: web::Form<Fields>,
 ) -> Page {
-    let Some((id, session)) = staff(&state, &request) else {
+    let Some((id, session)) = staff(&state, &request).await? else {
         return login_again(&state, &request, None).await;
     };
     let field = |name: &str| {
@@ -511,6 +610,10 @@ pub async fn save_form(
     };
     let keyings = keyings(&state, &invitation).await?;
     let pass = pass_for(&keyings);
+    if keyings.keyed_by(&session.key) {
+        let texts = texts_for(&state, None, Some(&session), None).await?;
+        return Ok(keyed_already(&state, &texts, (&id, &session)));
+    }
     if field("pass") != Some(&pass.number().to_string()) {
         // Someone else keyed this questionnaire meanwhile: show the form that is due now.
         return Ok(redirect("/entry/form"));
@@ -569,7 +672,7 @@ pub async fn save_form(
             &disagreeing,
         ));
     }
-    let entry = json!({ "fields": typed, "by": session.name });
+    let entry = json!({ "fields": typed, "by_key": session.key.id });
     let done = match (pass, &agreement) {
         // Double entry: the first keying waits for the second.
         (Pass::First, _) if double_entry => {
@@ -587,7 +690,7 @@ pub async fn save_form(
                 Ok(state.store.save_paper_entry(&invitation, 2, &entry)?)
             })
             .await?;
-            return Ok(redirect("/entry/form"));
+            "second"
         }
         _ => {
             let response = survey
@@ -668,7 +771,7 @@ pub async fn record_outcome(
     request: HttpRequest,
     form: web::Form<OutcomeForm>,
 ) -> Page {
-    let Some((id, session)) = staff(&state, &request) else {
+    let Some((id, session)) = staff(&state, &request).await? else {
         return login_again(&state, &request, None).await;
     };
     if !state.csrf.verify(&csrf_subject(&id), &form.csrf) {

@@ -1,19 +1,23 @@
 //! The co-authors' pages under `/team`: sign in with an API key (it moves to an HttpOnly,
 //! SameSite=Strict session cookie), read a report's findings, write, comment, mark priorities,
 //! approve and publish. The store decides who may do what, as for the JSON API.
+//!
+//! A session remembers its key's id and asks the store at every request whether the key is
+//! still valid: a revoked key's session ends at its next request. Data-entry keys never open
+//! these pages.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
-use vecu_store::{ApiKey, StoreError};
+use vecu_store::{ApiKey, Role, StoreError};
 
 use super::patient::client;
 use crate::form::SmallForm;
 use crate::guard::set_visitor;
 use crate::i18n::INTERFACE_LANGUAGES;
-use crate::pages::team;
+use crate::pages::team::{self, Mine};
 use crate::reporting;
 use crate::session::SessionTable;
 use crate::state::AppState;
@@ -46,10 +50,40 @@ struct Member {
     lang: String,
 }
 
-fn member(request: &HttpRequest, sessions: &TeamSessions) -> Option<Member> {
+/// Keys that open the team pages: every role but data entry.
+fn opens_team_pages(key: &ApiKey) -> bool {
+    key.role != Role::DataEntry
+}
+
+/// The signed-in member, with their key as the store has it now. A session whose key was
+/// revoked since (or that the store cannot vouch for) ends here.
+async fn member(
+    request: &HttpRequest,
+    state: &AppState,
+    sessions: &TeamSessions,
+) -> Option<Member> {
     let session = request.cookie(COOKIE)?.value().to_owned();
     let (key, lang) = sessions.get(&session)?;
-    Some(Member { key, session, lang })
+    let store = state.store.clone();
+    let now = web::block(move || store.key_holder(&key.id)).await;
+    match now {
+        Ok(Ok(Some(key))) if opens_team_pages(&key) => {
+            let fresh = key.clone();
+            sessions.update(&session, |(kept, _)| *kept = fresh);
+            Some(Member { key, session, lang })
+        }
+        _ => {
+            sessions.close(&session);
+            None
+        }
+    }
+}
+
+/// Back to the sign-in page, the session cookie removed.
+fn to_sign_in() -> HttpResponse {
+    let mut response = see_other("/team");
+    let _ = response.add_removal_cookie(&Cookie::build(COOKIE, "").path("/team").finish());
+    response
 }
 
 fn html(status: StatusCode, markup: Markup) -> HttpResponse {
@@ -81,7 +115,7 @@ pub async fn sign_in_page(
     sessions: web::Data<TeamSessions>,
     query: web::Query<LangQuery>,
 ) -> HttpResponse {
-    if member(&request, &sessions).is_some() {
+    if member(&request, &state, &sessions).await.is_some() {
         return see_other("/team/reports");
     }
     sign_in_form(
@@ -143,7 +177,8 @@ pub async fn sign_in(
     let key = form.key.trim().to_owned();
     let store = state.store.clone();
     let holder = web::block(move || store.authenticate(&key)).await;
-    let Ok(Ok(Some(holder))) = holder else {
+    let Ok(Ok(Some(holder))) = holder.map(|found| found.map(|key| key.filter(opens_team_pages)))
+    else {
         state.limiter.failed(address);
         return refused(StatusCode::UNAUTHORIZED, "bad_key");
     };
@@ -173,7 +208,7 @@ pub async fn sign_out(
     sessions: web::Data<TeamSessions>,
     form: web::Form<Csrf>,
 ) -> HttpResponse {
-    if let Some(member) = member(&request, &sessions) {
+    if let Some(member) = member(&request, &state, &sessions).await {
         if state.csrf.verify(&member.session, &form.csrf) {
             sessions.close(&member.session);
         }
@@ -190,8 +225,8 @@ pub async fn reports(
     state: web::Data<AppState>,
     sessions: web::Data<TeamSessions>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &sessions) else {
-        return see_other("/team");
+    let Some(member) = member(&request, &state, &sessions).await else {
+        return to_sign_in();
     };
     let store = state.store.clone();
     let listed = blocking(move || {
@@ -265,18 +300,29 @@ pub async fn report_page(
     sessions: web::Data<TeamSessions>,
     report: web::Path<String>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &sessions) else {
-        return see_other("/team");
+    let Some(member) = member(&request, &state, &sessions).await else {
+        return to_sign_in();
     };
     let store = state.store.clone();
     let id = report.into_inner();
     let wanted = id.clone();
-    match blocking(move || reporting::document(&store, &wanted)).await {
-        Ok(document) => {
+    let read = blocking(move || {
+        let stored = store.report(&wanted)?;
+        Ok((reporting::document_of(&store, &stored)?, stored))
+    })
+    .await;
+    match read {
+        Ok((document, stored)) => {
             let csrf = state.csrf.token(&member.session);
             html(
                 StatusCode::OK,
-                team::report_page(&document, &id, (&member.key.name, member.key.role), &csrf),
+                team::report_page(
+                    &document,
+                    &id,
+                    (&member.key.name, member.key.role),
+                    &csrf,
+                    &Mine::of(&stored, &member.key.id),
+                ),
             )
         }
         Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
@@ -291,8 +337,8 @@ pub async fn download(
     sessions: web::Data<TeamSessions>,
     report: web::Path<String>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &sessions) else {
-        return see_other("/team");
+    let Some(member) = member(&request, &state, &sessions).await else {
+        return to_sign_in();
     };
     let store = state.store.clone();
     let id = report.into_inner();
@@ -351,8 +397,8 @@ async fn act_at(
     anchor: &str,
     action: impl FnOnce(&vecu_store::Store, &ApiKey) -> Result<(), StoreError> + Send + 'static,
 ) -> HttpResponse {
-    let Some(member) = member(request, sessions) else {
-        return see_other("/team");
+    let Some(member) = member(request, &state, sessions).await else {
+        return to_sign_in();
     };
     let lang = lang.unwrap_or_else(|| member.lang.clone());
     if !state.csrf.verify(&member.session, csrf) {
@@ -543,8 +589,8 @@ pub async fn surveys(
     state: web::Data<AppState>,
     sessions: web::Data<TeamSessions>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &sessions) else {
-        return see_other("/team");
+    let Some(member) = member(&request, &state, &sessions).await else {
+        return to_sign_in();
     };
     let store = state.store.clone();
     let listed = blocking(move || {
@@ -578,8 +624,8 @@ pub async fn survey_page(
     sessions: web::Data<TeamSessions>,
     survey: web::Path<String>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &sessions) else {
-        return see_other("/team");
+    let Some(member) = member(&request, &state, &sessions).await else {
+        return to_sign_in();
     };
     let store = state.store.clone();
     let hash = survey.into_inner();
@@ -692,8 +738,8 @@ pub async fn create_report(
     sessions: web::Data<TeamSessions>,
     form: web::Form<NewReportForm>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &sessions) else {
-        return see_other("/team");
+    let Some(member) = member(&request, &state, &sessions).await else {
+        return to_sign_in();
     };
     let form = form.into_inner();
     if !state.csrf.verify(&member.session, &form.csrf) {
@@ -705,7 +751,7 @@ pub async fn create_report(
     let settings = reporting::ReportSettings {
         title: form.title.trim().to_owned(),
         lang: language(Some(&form.lang)).to_owned(),
-        threshold: form.threshold.max(1),
+        threshold: form.threshold,
         required_researchers: form.required_researchers,
         required_partners: form.required_partners,
         engagement_wave: None,

@@ -11,4 +11,5 @@ mod mail;
 mod patient;
 mod reports;
 mod researcher;
+mod roles;
 mod workers;

@@ -29,7 +29,7 @@ fn keys(app: &TestApp) -> Keys {
     }
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -46,14 +46,24 @@ async fn call(
     .await
 }
 
-/// Six submitted responses so that the wave has something to report.
-fn answer_every_invitation(app: &TestApp) {
+/// Twelve submitted responses (six more patients invited for them) so that the wave has
+/// something to report above the threshold's floor of 10; overall ratings 5 to 10, twice. The
+/// wave is closed then: responses are analysed after fieldwork.
+pub(crate) fn answer_every_invitation(app: &TestApp) {
     let survey = app
         .store
         .survey(&app.store.wave(&app.wave).expect("wave").survey_hash)
         .expect("survey");
-    for (index, token) in app.tokens.iter().enumerate() {
-        let rating = 5 + index as i64;
+    let mut csv = String::from("email,language,site,age_band,sex\n");
+    for idx in 0..6 {
+        csv.push_str(&format!("q{idx}@example.org,fr,H1,50-69,F\n"));
+    }
+    app.store
+        .import_frame(&app.wave, csv.as_bytes())
+        .expect("more patients");
+    let more = app.store.issue_tokens(&app.wave).expect("their tokens");
+    for (index, token) in app.tokens.iter().chain(&more).enumerate() {
+        let rating = 5 + (index % 6) as i64;
         let response = survey
             .validate(&json!({ "surgery": "yes", "surgery_explained": "1", "overall": rating }))
             .expect("valid");
@@ -61,6 +71,7 @@ fn answer_every_invitation(app: &TestApp) {
             .submit(&token.invitation, &response, vecu_store::Mode::WebLink)
             .expect("submitted");
     }
+    app.store.close_wave(&app.wave).expect("closed");
 }
 
 async fn a_researcher_and_a_partner_co_write_and_publish_a_report(backend: Backend) {
@@ -70,7 +81,7 @@ async fn a_researcher_and_a_partner_co_write_and_publish_a_report(backend: Backe
     let wave = app.wave.clone();
 
     // Partners cannot start a report; researchers can, from the wave's analysis.
-    let new = json!({ "title": "SCAPE 2027", "lang": "fr", "threshold": 3 });
+    let new = json!({ "title": "SCAPE 2027", "lang": "fr", "threshold": 10 });
     let (status, _) = call(
         &app,
         Method::POST,
@@ -100,7 +111,7 @@ async fn a_researcher_and_a_partner_co_write_and_publish_a_report(backend: Backe
         .iter()
         .find(|f| f["id"] == "item:overall")
         .expect("a finding on the overall rating");
-    // Ratings 5..10: 9 and 10 are positive, 2 of 6.
+    // Ratings 5..10 twice: 9 and 10 are positive, 4 of 12.
     assert!(
         rating["figures"][0]["value"]
             .as_str()
@@ -444,7 +455,7 @@ async fn partners_sign_in_and_write_on_the_team_pages(backend: Backend) {
         Method::POST,
         &format!("/api/v1/waves/{}/reports", app.wave),
         &keys.researcher,
-        Some(json!({ "title": "Rapport d'équipe", "lang": "fr", "threshold": 3 })),
+        Some(json!({ "title": "Rapport d'équipe", "lang": "fr", "threshold": 10 })),
     )
     .await;
     let report = body["id"].as_str().expect("report id").to_owned();
@@ -645,7 +656,7 @@ async fn partners_sign_in_and_write_on_the_team_pages(backend: Backend) {
                 ("wave", &app.wave),
                 ("title", "Bericht 2027"),
                 ("lang", "de"),
-                ("threshold", "3"),
+                ("threshold", "10"),
                 ("required_researchers", "1"),
                 ("required_partners", "2"),
             ],
