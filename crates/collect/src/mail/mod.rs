@@ -147,24 +147,40 @@ impl Mailer {
         message: Result<Message, String>,
         summary: &mut SendSummary,
     ) -> Result<bool, MailError> {
-        let outcome = message.and_then(|message| match &self.sender {
-            Sender::Smtp(transport) => transport
-                .send(&message)
-                .map(|_| ())
-                .map_err(|error| error.to_string()),
-            Sender::Directory(transport) => transport
-                .send(&message)
-                .map(|_| ())
-                .map_err(|error| error.to_string()),
-        });
+        // What went wrong: the SMTP reply code, if the server answered, and a text without the
+        // recipient's address (replies quote it: "550 5.1.1 <jane@example.org>: unknown").
+        let outcome = message
+            .map_err(|error| (None::<u16>, error))
+            .and_then(|message| {
+                let recipients = message.envelope().to().to_vec();
+                let refused = match &self.sender {
+                    Sender::Smtp(transport) => {
+                        transport.send(&message).map(|_| ()).map_err(|error| {
+                            let code = error
+                                .status()
+                                .and_then(|code| code.to_string().parse().ok());
+                            (code, error.to_string())
+                        })
+                    }
+                    Sender::Directory(transport) => transport
+                        .send(&message)
+                        .map(|_| ())
+                        .map_err(|error| (None, error.to_string())),
+                };
+                refused.map_err(|(code, text)| (code, redact_addresses(&text, &recipients)))
+            });
         match outcome {
             Ok(()) => {
                 summary.sent += 1;
                 Ok(true)
             }
-            Err(error) => {
-                // The address is not logged: only that a message failed and why.
-                tracing::warn!(%error, "a message was refused; the invitation is marked undeliverable");
+            Err((code, reason)) => {
+                // Logged without the address: the reply code and the redacted reason.
+                tracing::warn!(
+                    reply_code = code,
+                    %reason,
+                    "a message was refused; the invitation is marked undeliverable"
+                );
                 store.record_undeliverable(invitation)?;
                 summary.failed += 1;
                 Ok(false)
@@ -232,5 +248,46 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|error| error.to_string())
+    }
+}
+
+/// `text` with every word that holds an address (an `@`), or one of the recipients' local
+/// parts or domains, replaced by `[address]`: SMTP replies quote the refused address, and logs
+/// never hold one.
+fn redact_addresses(text: &str, recipients: &[lettre::Address]) -> String {
+    let names_someone = |word: &str| {
+        let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+        word.contains('@')
+            || (!core.is_empty()
+                && recipients.iter().any(|address| {
+                    core.eq_ignore_ascii_case(address.user())
+                        || core.eq_ignore_ascii_case(address.domain())
+                }))
+    };
+    text.split_whitespace()
+        .map(|word| {
+            if names_someone(word) {
+                "[address]"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_addresses;
+
+    #[test]
+    fn refusals_are_logged_without_the_address() {
+        let to: lettre::Address = "Jean.Dupont@hopital-exemple.ch".parse().expect("address");
+        let reply = "permanent error (550): 5.1.1 <jean.dupont@hopital-exemple.ch>: Recipient\naddress rejected: user jean.dupont unknown in hopital-exemple.ch";
+        let logged = redact_addresses(reply, &[to]);
+        assert_eq!(
+            logged,
+            "permanent error (550): 5.1.1 [address] Recipient address rejected: user [address] unknown in [address]"
+        );
     }
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 use awc::http::Method;
 use vecu_store::{Backend, Role, TokenState};
 
-use crate::helpers::{api, on_both_backends, spawn_app, spawn_app_configured, Browser, TestApp};
+use crate::helpers::{
+    api, on_both_backends, spawn_app, spawn_app_configured, started, Browser, TestApp,
+};
 
 on_both_backends!(
     behind_a_proxy_only_the_address_it_appended_counts,
@@ -183,6 +185,12 @@ fn raw_status(app: &TestApp, path: &str, framing: &str, body: &[u8]) -> Option<u
     answer.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
 }
 
+/// The status of a URL-encoded POST.
+async fn post_form(app: &TestApp, path: &str, body: String) -> u16 {
+    let url = format!("{}{path}", app.address);
+    api(Method::POST, url, None, Some((FORM, body))).await.0
+}
+
 /// `/o/{token}` is in every e-mail and takes a POST from anyone: a body larger than the
 /// one-click opt-out or the page's form needs is refused before it is read, whether its length
 /// is declared (even 32 MiB, of which only a little is sent) or not (chunked, never ending).
@@ -192,14 +200,8 @@ async fn the_opt_out_link_takes_a_few_kib_and_reads_no_more(backend: Backend) {
     let token = app.tokens[0].token.clone();
     let optout = format!("/o/{token}");
     let padding = "x".repeat(64 * 1024);
-    let (status, _) = api(
-        Method::POST,
-        format!("{}{optout}", app.address),
-        None,
-        Some((FORM, format!("List-Unsubscribe=One-Click&pad={padding}"))),
-    )
-    .await;
-    assert_eq!(status, 413);
+    let body = format!("List-Unsubscribe=One-Click&pad={padding}");
+    assert_eq!(post_form(&app, &optout, body).await, 413);
     assert_eq!(
         raw_status(
             &app,
@@ -228,14 +230,12 @@ async fn the_opt_out_link_takes_a_few_kib_and_reads_no_more(backend: Backend) {
         ),
         "nothing changed"
     );
-    let (status, _) = api(
-        Method::POST,
-        format!("{}{optout}", app.address),
-        None,
-        Some((FORM, "List-Unsubscribe=One-Click".to_owned())),
-    )
-    .await;
-    assert_eq!(status, 200, "the real one-click opt-out still works");
+    let one_click = "List-Unsubscribe=One-Click".to_owned();
+    assert_eq!(
+        post_form(&app, &optout, one_click).await,
+        200,
+        "the real one-click opt-out still works"
+    );
 
     let other = &app.tokens[1].token;
     for path in [
@@ -248,14 +248,8 @@ async fn the_opt_out_link_takes_a_few_kib_and_reads_no_more(backend: Backend) {
         "/team/login".to_owned(),
         "/entry/login".to_owned(),
     ] {
-        let (status, _) = api(
-            Method::POST,
-            format!("{}{path}", app.address),
-            None,
-            Some((FORM, format!("csrf=x&key=vecu_x&code=x&pad={padding}"))),
-        )
-        .await;
-        assert_eq!(status, 413, "{path}");
+        let body = format!("csrf=x&key=vecu_x&code=x&pad={padding}");
+        assert_eq!(post_form(&app, &path, body).await, 413, "{path}");
     }
 }
 
@@ -263,16 +257,7 @@ async fn the_opt_out_link_takes_a_few_kib_and_reads_no_more(backend: Backend) {
 /// widest characters included, and not much more.
 async fn questionnaire_pages_take_what_their_texts_need(backend: Backend) {
     let app = spawn_app(backend).await;
-    let token = &app.tokens[0].token;
-    let mut browser = Browser::new(&app);
-    let welcome = browser.get(&format!("/s/{token}")).await;
-    let started = browser
-        .post(
-            &format!("/s/{token}/start"),
-            &[("csrf", &welcome.csrf()), ("lang", "fr")],
-        )
-        .await;
-    assert_eq!(started.status, 303);
+    let mut browser = started(&app, &app.tokens[0].token).await;
     let page = browser.get("/q/1").await;
     let csrf = page.csrf();
     // The comment box takes 2000 characters: 2000 of four UTF-8 bytes each, percent-encoded.

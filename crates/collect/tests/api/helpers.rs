@@ -180,6 +180,22 @@ impl Browser {
     }
 }
 
+/// A browser that opened `token`'s link and started the questionnaire in French: its session
+/// cookie is set.
+pub async fn started(app: &TestApp, token: &str) -> Browser {
+    let mut browser = Browser::new(app);
+    let welcome = browser.get(&format!("/s/{token}")).await;
+    assert_eq!(welcome.status, 200);
+    let started = browser
+        .post(
+            &format!("/s/{token}/start"),
+            &[("csrf", &welcome.csrf()), ("lang", "fr")],
+        )
+        .await;
+    assert_eq!(started.status, 303);
+    browser
+}
+
 /// One `#[actix_rt::test]` per backend for an async function taking the backend.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {

@@ -6,12 +6,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use vecu_store::Backend;
 
-use crate::helpers::{on_both_backends, spawn_app, Browser};
+use crate::helpers::{on_both_backends, spawn_app, started, Browser};
 
 on_both_backends!(no_token_appears_in_the_logs);
 
-/// Every log line of this test binary, from every thread (the server's workers included).
-fn captured() -> Arc<Mutex<Vec<u8>>> {
+/// Every log line of this test binary, from every thread (the server's workers included), from
+/// the first call on; every test that reads the logs calls it first.
+pub(crate) fn captured() -> Arc<Mutex<Vec<u8>>> {
     static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
     LOG.get_or_init(|| {
         let buffer = Arc::new(Mutex::new(Vec::new()));
@@ -21,7 +22,7 @@ fn captured() -> Arc<Mutex<Vec<u8>>> {
             .with_ansi(false)
             .with_writer(move || Sink(Arc::clone(&sink)))
             .finish();
-        // Only this test sets a subscriber in this binary.
+        // Only this function sets a subscriber in this binary.
         let _ = tracing::subscriber::set_global_default(subscriber);
         buffer
     })
@@ -47,17 +48,7 @@ impl Write for Sink {
 async fn no_token_appears_in_the_logs(backend: Backend) {
     let log = captured();
     let app = spawn_app(backend).await;
-    let token = &app.tokens[0].token;
-    let mut browser = Browser::new(&app);
-    let welcome = browser.get(&format!("/s/{token}")).await;
-    assert_eq!(welcome.status, 200);
-    let started = browser
-        .post(
-            &format!("/s/{token}/start"),
-            &[("csrf", &welcome.csrf()), ("lang", "fr")],
-        )
-        .await;
-    assert_eq!(started.status, 303);
+    let mut browser = started(&app, &app.tokens[0].token).await;
     let page = browser.get("/q/0").await;
     assert_eq!(page.status, 200);
     // A wrong token and the opt-out link are logged too.

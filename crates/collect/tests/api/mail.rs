@@ -19,6 +19,12 @@ fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
 type Shared = Arc<Mutex<Vec<String>>>;
 
 fn smtp_sink_with_logins() -> (u16, Shared, Shared) {
+    smtp_sink_refusing(None)
+}
+
+/// The same server, refusing the recipient `refused` the way real servers do, quoting the
+/// address in the reply.
+fn smtp_sink_refusing(refused: Option<&'static str>) -> (u16, Shared, Shared) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
     let received = Arc::new(Mutex::new(Vec::new()));
@@ -33,7 +39,17 @@ fn smtp_sink_with_logins() -> (u16, Shared, Shared) {
             let mut line = String::new();
             while reader.read_line(&mut line).unwrap_or(0) > 0 {
                 let command = line.trim_end().to_ascii_uppercase();
-                let reply: &[u8] = if command.starts_with("EHLO") {
+                let refusal = refused
+                    .filter(|address| {
+                        command.starts_with("RCPT")
+                            && command.contains(&address.to_ascii_uppercase())
+                    })
+                    .map(|address| {
+                        format!("550 5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table; {address} does not exist\r\n")
+                    });
+                let reply: &[u8] = if let Some(refusal) = &refusal {
+                    refusal.as_bytes()
+                } else if command.starts_with("EHLO") {
                     b"250-sink\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
                 } else if command.starts_with("AUTH") {
                     auth.lock().expect("lock").push(line.trim_end().to_owned());
@@ -62,7 +78,10 @@ fn smtp_sink_with_logins() -> (u16, Shared, Shared) {
     (port, received, logins)
 }
 
-on_both_backends!(invitations_and_reminders_reach_patients_by_smtp);
+on_both_backends!(
+    invitations_and_reminders_reach_patients_by_smtp,
+    a_refused_recipient_is_logged_without_the_address,
+);
 
 async fn post(url: String, key: &str) -> (u16, serde_json::Value) {
     api(awc::http::Method::POST, url, Some(key), None).await
@@ -283,4 +302,38 @@ async fn the_smtp_login_is_used() {
     let logins = logins.lock().expect("lock").clone();
     assert!(!logins.is_empty(), "no AUTH command");
     assert!(logins.iter().all(|login| *login == expected), "{logins:?}");
+}
+
+/// An insider with the server's logs (an operator, whoever reads the log files or their
+/// backups) looks for addresses in them:
+///
+/// ```sh
+/// grep -E '[[:alnum:]._%+-]+@[[:alnum:].-]+' vecu.log
+/// ```
+///
+/// A refused recipient's SMTP reply quotes the address; the log line says that a message was
+/// refused, with the reply code and the reply without the address.
+async fn a_refused_recipient_is_logged_without_the_address(backend: Backend) {
+    let log = crate::logs::captured();
+    let (port, received, _) = smtp_sink_refusing(Some("p2@example.org"));
+    let app = spawn_app_with(backend, Some(format!("smtp://127.0.0.1:{port}")), false).await;
+    let (_, status, body) = invite_everyone(&app).await;
+    assert_eq!(
+        (status, body["sent"].as_i64(), body["failed"].as_i64()),
+        (200, Some(5), Some(1)),
+        "{body}"
+    );
+    assert_eq!(received.lock().expect("lock").len(), 5);
+    let text = String::from_utf8_lossy(&log.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    let refusal = text
+        .lines()
+        .find(|line| line.contains("a message was refused") && line.contains("reply_code=550"))
+        .expect("the refusal is logged with its reply code");
+    assert!(refusal.contains("Recipient address rejected"), "{refusal}");
+    for line in text.lines() {
+        assert!(
+            !line.contains("p2@example.org") && !line.contains("<p2@"),
+            "an address reached the log: {line}"
+        );
+    }
 }
