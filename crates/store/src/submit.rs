@@ -189,7 +189,11 @@ fn submit_in(
             .find(invitation)
             .filter(invitations::status.eq_any(["invited", "opened", "undeliverable"])),
     )
-    .set(invitations::status.eq("submitted"))
+    // The sealed token (kept for reminders) goes with the flip; `forget_respondent` does the rest.
+    .set((
+        invitations::status.eq("submitted"),
+        invitations::token_sealed.eq(None::<Vec<u8>>),
+    ))
     .execute(connection)?;
     let current = load_invitation(connection, invitation)?;
     if flipped == 0 {

@@ -58,30 +58,24 @@ pub(crate) fn invitation_frame(
 }
 
 /// Forgets the patient behind an invitation that has just been answered, inside the submitting
-/// transaction: the contact keeps its row (the invitation refers to it) but no address, frame,
-/// site or language; the contact history and the sealed token go.
+/// transaction (whose flip of the invitation also dropped its sealed token): the contact keeps
+/// its row (the invitation refers to it) but no address, frame, site or language, and the
+/// contact history goes. The token's (or code's) hash stays: a link used again gets the
+/// "already answered" page, and data entry is told that a code was answered online; without
+/// the token it tells nothing.
 pub(crate) fn forget_respondent(connection: &mut AnyConnection, invitation: &str) -> Result<()> {
-    let contact: String = invitations::table
+    let contact = invitations::table
         .find(invitation)
         .select(invitations::contact_id)
-        .first(connection)?;
-    diesel::update(contacts::table.find(&contact))
+        .single_value()
+        .assume_not_null();
+    diesel::update(contacts::table.filter(contacts::id.eq(contact)))
         .set((
             contacts::email.eq(Vec::<u8>::new()),
             contacts::frame.eq(""),
             contacts::frame_sealed.eq(None::<Vec<u8>>),
             contacts::site.eq(""),
             contacts::language.eq(""),
-        ))
-        .execute(connection)?;
-    // The token's (or code's) hash stays: a link used again gets the "already answered" page,
-    // and data entry is told that a code was answered online; without the token nothing can be
-    // done with it. The sealed copy for reminders goes.
-    diesel::update(invitations::table.find(invitation))
-        .set((
-            invitations::token_sealed.eq(None::<Vec<u8>>),
-            invitations::expires_on.eq(None::<String>),
-            invitations::last_contact_on.eq(None::<String>),
         ))
         .execute(connection)?;
     diesel::delete(contact_events::table.filter(contact_events::invitation_id.eq(invitation)))
