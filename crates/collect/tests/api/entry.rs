@@ -177,7 +177,7 @@ async fn paper_returns_are_keyed_with_the_paper_rules(backend: Backend) {
         assert_eq!(done.location.as_deref(), Some("/entry?done=outcome"));
     }
 
-    let status = app.store.wave_status(&app.wave).expect("status");
+    let status = app.store.wave_status_now(&app.wave).expect("status");
     assert_eq!(status.overall.responses_by_mode.get("paper"), Some(&50));
     for label in ["blank", "undeliverable", "deceased", "refused"] {
         assert_eq!(status.overall.by_status.get(label), Some(&1), "{label}");
@@ -254,7 +254,10 @@ async fn double_entry_stores_what_two_keyings_agree_on(backend: Backend) {
         assert_eq!(status, 303);
     }
     assert_eq!(
-        app.store.wave_status(&app.wave).expect("status").responses,
+        app.store
+            .wave_status_now(&app.wave)
+            .expect("status")
+            .responses,
         5,
         "only agreeing questionnaires are stored"
     );
@@ -293,7 +296,7 @@ async fn double_entry_stores_what_two_keyings_agree_on(backend: Backend) {
             .await;
         assert_eq!(done.location.as_deref(), Some("/entry?done=stored"));
     }
-    let status = app.store.wave_status(&app.wave).expect("status");
+    let status = app.store.wave_status_now(&app.wave).expect("status");
     assert_eq!(status.responses, 10);
     let counts = counts(&app);
     assert_eq!(
@@ -308,16 +311,8 @@ async fn double_entry_stores_what_two_keyings_agree_on(backend: Backend) {
         counts.get(&("surgery".to_owned(), "double_agree".to_owned())),
         Some(&10)
     );
-    let export = app
-        .store
-        .export(
-            &app.wave,
-            &vecu_store::ExportOptions {
-                k: 1,
-                ..Default::default()
-            },
-        )
-        .expect("export");
+    app.store.close_wave(&app.wave).expect("closed");
+    let export = app.store.export_for_analysis(&app.wave).expect("export");
     let overall = export
         .codebook
         .columns
@@ -343,7 +338,10 @@ async fn turning_double_entry_off_finishes_what_was_started(backend: Backend) {
     let fields = [("surgery", "2"), ("overall", "7")];
     assert_eq!(key(&mut first, &letters[0].code, &fields).await, 303);
     assert_eq!(
-        app.store.wave_status(&app.wave).expect("status").responses,
+        app.store
+            .wave_status_now(&app.wave)
+            .expect("status")
+            .responses,
         0
     );
     app.store
@@ -364,7 +362,7 @@ async fn turning_double_entry_off_finishes_what_was_started(backend: Backend) {
     );
     assert_eq!(key(&mut second, &letters[0].code, &fields).await, 303);
     assert_eq!(key(&mut first, &letters[1].code, &fields).await, 303);
-    let status = app.store.wave_status(&app.wave).expect("status");
+    let status = app.store.wave_status_now(&app.wave).expect("status");
     assert_eq!(
         status.responses, 2,
         "both stored, the second at its only keying"
