@@ -150,8 +150,9 @@ pub struct ServeArgs {
     /// Behind a reverse proxy at this address (default 127.0.0.1; several separated by commas)
     /// that appends the client's address to X-Forwarded-For: requests from it are rate-limited
     /// by that address; the header is ignored on requests from anywhere else.
+    /// `VECU_BEHIND_PROXY=true` (as before addresses could be given) means 127.0.0.1.
     #[arg(long, env = "VECU_BEHIND_PROXY", value_name = "PROXY", num_args = 0..=1,
-        default_missing_value = "127.0.0.1", value_delimiter = ',')]
+        default_missing_value = "127.0.0.1", value_delimiter = ',', value_parser = proxy_address)]
     pub behind_proxy: Vec<std::net::IpAddr>,
     /// Where invitations and reminders go: smtp://host:25 (a relay without TLS),
     /// smtps://user@host:465 (TLS), smtp://user@host:587?tls=starttls (STARTTLS) or
@@ -329,4 +330,17 @@ pub enum SurveyCommand {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// A trusted proxy's address; `true` (the older boolean setting) is this host.
+fn proxy_address(text: &str) -> Result<std::net::IpAddr, String> {
+    match text.trim() {
+        "true" | "1" | "yes" => Ok(std::net::IpAddr::from([127, 0, 0, 1])),
+        other => other.parse().map_err(|_| {
+            format!(
+                "{other:?} is not an IP address: give the reverse proxy's address (for example \
+                 127.0.0.1 or 10.0.0.5,10.0.0.6), or leave the setting out when no proxy is in front"
+            )
+        }),
+    }
 }

@@ -200,7 +200,10 @@ async fn a_patient_answers_from_link_to_thank_you(backend: Backend) {
         404
     );
     assert_eq!(
-        app.store.wave_status_now(&app.wave).expect("status").responses,
+        app.store
+            .wave_status_now(&app.wave)
+            .expect("status")
+            .responses,
         1
     );
 }

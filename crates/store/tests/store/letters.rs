@@ -69,7 +69,11 @@ fn a_letter_wave_answered_by_code_and_on_paper_leaves_nothing_behind(backend: Ba
         .map(|cell| cell.trim_start_matches("\\x").to_owned())
         .filter(|cell| cell.len() > 40 && cell.chars().all(|c| c.is_ascii_hexdigit()))
         .collect();
-    assert_eq!(sealed_refs.len(), 2 * N, "each ref and each frame is sealed");
+    assert_eq!(
+        sealed_refs.len(),
+        2 * N,
+        "each ref and each frame is sealed"
+    );
 
     let answers = responses(&survey, 100, 5);
     // Response ids in the order they were submitted, to look for that order in the tables.
