@@ -157,8 +157,11 @@ if (researcherKey && partnerKey) {
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return response.json();
   };
-  const waves = await api('/api/v1/waves', researcherKey);
-  const { id } = await api(`/api/v1/waves/${waves[0].id}/reports`, researcherKey, { title: 'Rapport de démonstration', lang: 'fr', threshold: 1 });
+  // The web demo's wave (the letters wave stays open for the code pages below); reports analyse
+  // closed waves only, and suppress below 10 respondents (the floor).
+  const demo = (await api('/api/v1/waves', researcherKey)).find((wave) => wave.name === 'demo');
+  await api(`/api/v1/waves/${demo.id}/close`, researcherKey, {});
+  const { id } = await api(`/api/v1/waves/${demo.id}/reports`, researcherKey, { title: 'Rapport de démonstration', lang: 'fr', threshold: 10 });
   await api(`/api/v1/reports/${id}/blocks`, researcherKey, { finding: 'summary', kind: 'summary', text: 'Les patients ont répondu. Voici ce qu’ils disent.' });
   const team = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
   await team.goto(`${base}/team`);
