@@ -344,3 +344,24 @@ fn proxy_address(text: &str) -> Result<std::net::IpAddr, String> {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::proxy_address;
+
+    #[test]
+    fn the_proxy_setting_takes_addresses_and_the_older_true() {
+        assert_eq!(
+            proxy_address("true").map(|ip| ip.to_string()).as_deref(),
+            Ok("127.0.0.1")
+        );
+        assert_eq!(
+            proxy_address(" 10.0.0.5 ")
+                .map(|ip| ip.to_string())
+                .as_deref(),
+            Ok("10.0.0.5")
+        );
+        let refused = proxy_address("proxy.example").expect_err("not an address");
+        assert!(refused.contains("not an IP address"), "{refused}");
+    }
+}
