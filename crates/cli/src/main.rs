@@ -3,19 +3,28 @@
 mod args;
 mod commands;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    let args = args::Args::parse();
+    // The service logs what it does; the other commands tell their story in sentences on
+    // standard output and log only warnings unless RUST_LOG asks for more. Colours only on a
+    // terminal: a file, a pipe or journald gets plain text.
+    let default_level = match args.command {
+        args::Command::Serve(_) => "info",
+        _ => "warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
         )
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
-    let args = args::Args::parse();
     match commands::run(args) {
         Ok(code) => code,
         Err(error) => {

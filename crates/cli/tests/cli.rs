@@ -386,6 +386,18 @@ fn demo_tells_the_whole_story_under_one_folder() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let printed = stdout(&output);
+    // Every line the user sees is a sentence: no Rust debug structure, no log line.
+    assert!(
+        printed
+            .lines()
+            .all(|line| !line.contains(" { ") && !line.contains("INFO")),
+        "{printed}"
+    );
+    assert!(
+        !stderr(&output).contains("INFO"),
+        "log lines unless asked: {}",
+        stderr(&output)
+    );
     let report = out.join("report.html");
     assert!(
         printed
@@ -759,4 +771,21 @@ fn a_key_beside_the_database_is_refused_with_the_way_out() {
     );
     assert!(imported.status.success(), "{}", stderr(&imported));
     assert!(key_files(&dir).is_empty(), "the named key file serves");
+}
+
+#[test]
+fn logs_to_a_pipe_are_plain_text() {
+    let dir = Sandbox::new();
+    // Standard error is a pipe here, as for a file, journald or a container's log collector.
+    let output = dir
+        .command(None, &["wave", "status"])
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("vecu runs");
+    let logged = stderr(&output);
+    assert!(
+        logged.contains("INFO"),
+        "a log line was asked for: {logged}"
+    );
+    assert!(!logged.contains('\u{1b}'), "escape codes in: {logged:?}");
 }

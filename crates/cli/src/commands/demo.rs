@@ -97,7 +97,10 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
         &mut rng,
     )?;
     let closed = store.close_wave(&wave)?;
-    println!("   {answered} answers; wave closed, contacts erased ({closed:?})");
+    println!(
+        "   {answered} answers; wave closed: {} contacts erased, {} counts by site and status kept.",
+        closed.contacts_erased, closed.counts_kept
+    );
 
     println!("4. A k-anonymous export and its analysis");
     let export = store.export(
