@@ -28,8 +28,22 @@ fn main() -> ExitCode {
     match commands::run(args) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", said_once(&error));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, each cause said once: many errors already print their cause in
+/// their own message, and a cause that the message holds is not repeated.
+fn said_once(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
 }

@@ -789,3 +789,56 @@ fn logs_to_a_pipe_are_plain_text() {
     );
     assert!(!logged.contains('\u{1b}'), "escape codes in: {logged:?}");
 }
+
+#[test]
+fn errors_say_their_cause_once() {
+    let dir = Sandbox::new();
+    // A folder named like a table: it exists but cannot be read as one (tests run as root, so a
+    // file without read permission would still be read).
+    std::fs::create_dir(dir.path().join("folder.csv")).expect("folder");
+    let survey = workspace().join("surveys/scape-cancer.json");
+    let survey = survey.to_string_lossy();
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "analyse",
+                "--survey",
+                &survey,
+                "--responses",
+                "/nonexistent.csv",
+                "--out",
+                "o",
+            ],
+            "No such file or directory",
+        ),
+        (
+            &[
+                "analyse",
+                "--survey",
+                &survey,
+                "--responses",
+                "folder.csv",
+                "--out",
+                "o",
+            ],
+            "(os error",
+        ),
+        (
+            &[
+                "--database",
+                "postgres://nobody:secret@127.0.0.1:1/vecu",
+                "wave",
+                "status",
+            ],
+            "Connection refused",
+        ),
+    ];
+    for (args, cause) in cases {
+        let output = vecu_in(&dir, None, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = stderr(&output);
+        assert_eq!(err.matches("error:").count(), 1, "{args:?}: {err}");
+        assert_eq!(err.matches(cause).count(), 1, "{args:?}: {err}");
+        assert!(!err.contains("secret"), "the password printed: {err}");
+    }
+}

@@ -152,9 +152,18 @@ pub(crate) fn open_pool(url: &str) -> Result<(ConnectionPool, Backend)> {
         Backend::Sqlite => 8,
         Backend::Postgres => 16,
     };
+    // One connection first: a wrong URL or a server that is down fails at once with its cause,
+    // instead of after the pool's 30 s wait for connections.
+    manager.connect().map_err(|source| StoreError::Connect {
+        url: redact(url),
+        message: source.to_string(),
+    })?;
     let pool = Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(30))
+        // A failed connection comes back as `StoreError::Connect` with its cause; r2d2's own
+        // log line would say the same cause a second time.
+        .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
         .build(manager)
         .map_err(|source| StoreError::Connect {
             url: redact(url),

@@ -56,7 +56,6 @@ pub struct Database {
 /// Opens the store with its encryption key from the one key source ([`key::encryption_key`]);
 /// `need` says whether the command may create the default key.
 pub fn open_store(database: &Database, need: Need) -> anyhow::Result<vecu_store::Store> {
-    use anyhow::Context;
     let key = key::encryption_key(&database.url, database.key_file.as_deref(), need)?;
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
     let config = vecu_store::StoreConfig {
@@ -64,6 +63,7 @@ pub fn open_store(database: &Database, need: Need) -> anyhow::Result<vecu_store:
         actor: format!("cli:{user}"),
         ..vecu_store::StoreConfig::default()
     };
-    vecu_store::Store::open(&database.url, config)
-        .with_context(|| format!("opening the database {}", database.url))
+    // The store's error names the database (password redacted) and the cause: no context here,
+    // which would print the URL in clear and say it twice.
+    Ok(vecu_store::Store::open(&database.url, config)?)
 }

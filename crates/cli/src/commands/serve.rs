@@ -104,8 +104,7 @@ pub fn run(
             actor: format!("serve:{user}"),
             ..StoreConfig::default()
         },
-    )
-    .with_context(|| format!("opening the database {database}"))?;
+    )?;
     let public_url = args
         .public_url
         .clone()
