@@ -17,8 +17,21 @@ pub struct Args {
     /// first command that seals contact data.
     #[arg(long, global = true, env = "VECU_KEY_FILE")]
     pub key_file: Option<PathBuf>,
+    /// How log lines are written to standard error: `text` (coloured only on a terminal) or
+    /// `json` (one object per line, for log collectors).
+    #[arg(long, global = true, env = "VECU_LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The format of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,14 +17,16 @@ fn main() -> ExitCode {
         args::Command::Serve(_) => "info",
         _ => "warn",
     };
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
         )
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        args::LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        args::LogFormat::Json => logs.json().with_ansi(false).init(),
+    }
     match commands::run(args) {
         Ok(code) => code,
         Err(error) => {

@@ -788,6 +788,28 @@ fn logs_to_a_pipe_are_plain_text() {
         "a log line was asked for: {logged}"
     );
     assert!(!logged.contains('\u{1b}'), "escape codes in: {logged:?}");
+    // For log collectors: one JSON object per line.
+    let output = dir
+        .command(
+            None,
+            &[
+                "--log-format",
+                "json",
+                "--database",
+                "other.db",
+                "wave",
+                "status",
+            ],
+        )
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("vecu runs");
+    let lines: Vec<serde_json::Value> = stderr(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON object per line"))
+        .collect();
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|line| line["level"].is_string()));
 }
 
 #[test]
