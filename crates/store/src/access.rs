@@ -60,6 +60,15 @@ pub struct ApiKey {
     pub role: Role,
 }
 
+impl ApiKey {
+    /// The holder of a stored key: (id, name, role) as the `api_keys` table holds them.
+    pub(crate) fn from_row((id, name, role): (String, String, String)) -> Result<ApiKey> {
+        let role = Role::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("API key {id} has role {role}")))?;
+        Ok(ApiKey { id, name, role })
+    }
+}
+
 impl Store {
     /// Creates a key; returns it once (`vecu_` + 43 URL-safe characters, 256 random bits).
     pub fn create_api_key(&self, name: &str, role: Role) -> Result<(ApiKey, String)> {
@@ -105,12 +114,7 @@ impl Store {
             .select((api_keys::id, api_keys::name, api_keys::role))
             .first(&mut self.connection()?)
             .optional()?;
-        row.map(|(id, name, role)| {
-            let role = Role::parse(&role)
-                .ok_or_else(|| StoreError::Corrupt(format!("API key {id} has role {role}")))?;
-            Ok(ApiKey { id, name, role })
-        })
-        .transpose()
+        row.map(ApiKey::from_row).transpose()
     }
 
     /// Every key, oldest first, as an administrator lists them: the holder, the day it was made
@@ -129,9 +133,7 @@ impl Store {
             .load(&mut self.connection()?)?;
         rows.into_iter()
             .map(|(id, name, role, created, revoked)| {
-                let role = Role::parse(&role)
-                    .ok_or_else(|| StoreError::Corrupt(format!("API key {id} has role {role}")))?;
-                Ok((ApiKey { id, name, role }, created, revoked))
+                Ok((ApiKey::from_row((id, name, role))?, created, revoked))
             })
             .collect()
     }

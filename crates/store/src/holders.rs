@@ -23,12 +23,7 @@ impl Store {
             .select((api_keys::id, api_keys::name, api_keys::role))
             .first(&mut self.connection()?)
             .optional()?;
-        row.map(|(id, name, role)| {
-            let role = Role::parse(&role)
-                .ok_or_else(|| StoreError::Corrupt(format!("API key {id} has role {role}")))?;
-            Ok(ApiKey { id, name, role })
-        })
-        .transpose()
+        row.map(ApiKey::from_row).transpose()
     }
 
     /// What an access code typed at data entry leads to, as [`Store::lookup_code`], recorded in
