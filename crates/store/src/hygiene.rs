@@ -21,7 +21,7 @@ use crate::error::Result;
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(10);
 
 /// Every table of the identity vault, erased at close.
-pub(crate) const VAULT_TABLES: [&str; 6] = [
+pub const VAULT_TABLES: [&str; 6] = [
     "contacts",
     "invitations",
     "contact_events",

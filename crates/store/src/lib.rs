@@ -52,7 +52,7 @@ pub use export::{
     AnonymityPolicy, AnonymityRefusal, Export, ExportOptions, ExportReport, Recoding, MIN_K,
 };
 pub use frame::{ImportSummary, Letter};
-pub use hygiene::CHECKPOINT_EVERY;
+pub use hygiene::{CHECKPOINT_EVERY, VAULT_TABLES};
 pub use invitation::{
     Invitation, IssuedToken, Mailing, ReminderDue, TokenState, MIN_REMINDER_DAYS,
 };

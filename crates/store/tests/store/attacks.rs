@@ -333,14 +333,8 @@ fn raw_files(store: &Store, db: &TestDb, backend: Backend) -> Vec<u8> {
         Backend::Postgres => {
             store.raw_execute("CHECKPOINT").expect("checkpoint");
             let mut bytes = Vec::new();
-            for table in [
-                "contacts",
-                "invitations",
-                "contact_events",
-                "drafts",
-                "paper_entries",
-                "releases",
-            ] {
+            // Every vault table the store knows, so that a new one is read too.
+            for table in vecu_store::VAULT_TABLES {
                 let hex = store
                     .raw_query(&format!(
                         "SELECT encode(pg_read_binary_file(pg_relation_filepath('{table}')), 'hex')"
