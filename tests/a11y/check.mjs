@@ -8,6 +8,7 @@
 //        [RESEARCHER_KEY PARTNER_KEY DATA_ENTRY_KEY ACCESS_CODE]
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
+import { tocOverlaps } from './toc.mjs';
 
 const [link, out, keyboardLink, researcherKey, partnerKey, entryKey, letterCode] = process.argv.slice(2);
 if (!keyboardLink) throw new Error('usage: node check.mjs LINK SCREENSHOT_DIR SECOND_LINK');
@@ -185,6 +186,16 @@ if (researcherKey && partnerKey) {
   const reader = await browser.newPage({ viewport: { width: 1024, height: 800 }, bypassCSP: true, extraHTTPHeaders: { Authorization: `Bearer ${partnerKey}` } });
   await reader.goto(`${base}/api/v1/reports/${id}/html`);
   await check('report-html', reader);
+  // Its table of contents: no entry, number included, overlaps another, at any width or in print.
+  for (const [media, width] of [['screen', 1280], ['screen', 1024], ['screen', 800], ['screen', 600], ['screen', 360], ['print', 760]]) {
+    await reader.emulateMedia({ media });
+    await reader.setViewportSize({ width, height: 800 });
+    const toc = await tocOverlaps(reader);
+    if (toc.entries < 5) throw new Error(`the report's table of contents has ${toc.entries} entries in ${media}`);
+    if (toc.overlaps.length) throw new Error(`table of contents entries overlap at ${width}px (${media}): ${toc.overlaps.slice(0, 5).join('; ')}`);
+  }
+  console.log('report-html: table of contents without overlap at 1280, 1024, 800, 600 and 360 px and in print');
+  await reader.emulateMedia({ media: 'screen' });
 }
 // Code mode: the access-code page printed on letters (a typing error, then the code typed with
 // the keyboard alone), and the data-entry pages (log-in, code, the questionnaire, its errors).

@@ -16,7 +16,10 @@ h2 { font-size: 1.45rem; margin-top: 2.5rem; border-bottom: 2px solid #0072B2; p
 h3 { font-size: 1.15rem; margin-bottom: .25rem; }
 .state { display: inline-block; padding: .15rem .6rem; border: 2px solid #D55E00; color: #8a3b00;
   font-weight: bold; }
-nav ol { columns: 2; }
+/* Each item keeps its number inside its own column (the list's padding would only shift the
+   first column), never splits across columns, and one column is used below two 20rem columns. */
+nav ol { columns: 2 20rem; column-gap: 2.5rem; padding-left: 0; }
+nav li { margin-left: 2.8em; break-inside: avoid; }
 figure { margin: 1rem 0; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: .95rem; color: #444; }
@@ -30,7 +33,7 @@ th, td { text-align: left; padding: .3rem .7rem; border-bottom: 1px solid #ccc; 
 a { color: #005a8c; }
 a:focus, a:hover { outline: 3px solid #E69F00; }
 @media print {
-  nav, .no-print { display: none; }
+  .no-print { display: none; }
   body { max-width: none; font-size: 11pt; }
   figure, .block, table { break-inside: avoid; }
   h2 { break-after: avoid; }
