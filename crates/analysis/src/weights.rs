@@ -3,10 +3,12 @@
 //!
 //! Formulas (checked against `survey` 4.1.1 in `tests/fixtures/README.md`): for a domain D
 //! (a unit's respondents with an applicable answer), `p = Σ_D w y / Σ_D w`,
-//! `z_i = w_i (y_i - p) / Σ_D w` in D and 0 outside, residuals `e` of `z` after taking out the
-//! mean of each weighting cell (over all respondents of the cell), `var = n/(n-1) Σ e²` with n
-//! all respondents. Raking takes out the margin means in turn, once per raking pass, which is how
-//! `survey::rake` leaves its post-strata for the variance.
+//! `z_i = w_i (y_i - p) / Σ_D w` in D and 0 outside, the calibration residuals `e` of `z`, and
+//! `var = n/(n-1) Σ (e - ē)²` with n all respondents. The residuals are those of `svyrecvar`:
+//! for each weighting grouping g with the weights `v` just after its step,
+//! `e_i ← e_i - v_i · mean(e / v over all respondents of g(i)'s group)`; once for
+//! post-stratification (one grouping, `v` constant in a cell: the cell mean), ten sweeps over the
+//! margins of the last raking pass for raking.
 //!
 //! Every row of a pattern has the same weight and cell, so all of it runs on per-pattern sums.
 
@@ -189,20 +191,50 @@ pub enum Method {
 pub struct Weights {
     /// Weight of the rows of each pattern.
     pub of_pattern: Vec<f64>,
-    /// For each weighting grouping (one for post-stratification, one per variable for raking):
-    /// the group of each pattern.
-    groupings: Vec<Vec<usize>>,
-    /// How many times residuals are taken over the groupings (raking passes).
-    passes: usize,
+    /// The weighting steps: one for post-stratification (the cells), one per variable for
+    /// raking (its margin).
+    groupings: Vec<Grouping>,
+    /// How many times the residuals sweep over the groupings.
+    sweeps: usize,
     /// All respondents.
     respondents: f64,
     /// Respondents per pattern.
     respondents_per_pattern: Vec<f64>,
 }
 
+/// A weighting step: the group of each pattern and the weights just after the step, which
+/// `survey::postStratify` keeps as the `weights` attribute of its post-strata.
+#[derive(Debug, Clone)]
+struct Grouping {
+    /// Group of each pattern.
+    group_of: Vec<usize>,
+    /// Respondents per group.
+    respondents: Vec<f64>,
+    /// Weight of each pattern just after this step (of the last pass, for raking).
+    weight_after: Vec<f64>,
+}
+
+impl Grouping {
+    fn new(group_of: Vec<usize>, groups: usize, patterns: &Patterns) -> Grouping {
+        let mut respondents = vec![0.0; groups];
+        for (group, count) in group_of.iter().zip(&patterns.respondents) {
+            respondents[*group] += count;
+        }
+        Grouping {
+            group_of,
+            respondents,
+            weight_after: Vec::new(),
+        }
+    }
+}
+
 /// Raking stops when no margin is off by more than this share, or after `MAX_PASSES`.
 const RAKE_TOLERANCE: f64 = 1e-10;
 const MAX_PASSES: usize = 100;
+
+/// `svyrecvar` sweeps ten times over the margins of a raked design (`for (iterations in 1:10)`),
+/// whether or not the residuals have converged; the same count gives R's standard errors.
+const RAKING_SWEEPS: usize = 10;
 
 impl Weights {
     /// Weights that make the respondents add up to the invited counts.
@@ -274,7 +306,7 @@ impl Weights {
                 * (sums.squares[p] - 2.0 * estimate * sums.sum[p]
                     + estimate * estimate * sums.n[p]);
         }
-        let variance = self.respondents / (self.respondents - 1.0) * self.residual_squares(&z, &z2);
+        let variance = self.respondents / (self.respondents - 1.0) * self.residual_spread(&z, &z2);
         let se = variance.max(0.0).sqrt();
         let interval = if share {
             // svyciprop(method = "logit"): t with (rows in the domain - 1) degrees of freedom.
@@ -286,31 +318,42 @@ impl Weights {
         Some(WeightedEstimate { interval, se, rows })
     }
 
-    /// Σ e² where e is z less the mean of z of its group, for each grouping in turn.
-    fn residual_squares(&self, z: &[f64], z2: &[f64]) -> f64 {
+    /// Σ (e - ē)² over all respondents, e being the calibration residuals of z (R survey's
+    /// `svyrecvar`, then `onestrat`, which centres the residuals: after a raking margin they need
+    /// not add up to zero).
+    fn residual_spread(&self, z: &[f64], z2: &[f64]) -> f64 {
         let respondents = &self.respondents_per_pattern;
         // Every row of pattern p has been shifted by -shift[p] so far.
         let mut shift = vec![0.0; z.len()];
-        for _ in 0..self.passes {
+        for _ in 0..self.sweeps {
             for grouping in &self.groupings {
-                let groups = grouping.iter().copied().max().map_or(0, |max| max + 1);
-                let mut total = vec![0.0; groups];
-                let mut count = vec![0.0; groups];
+                // Σ e/v per group; a weight of 0 (a level invited 0) leaves z = 0: nothing to add.
+                let mut total = vec![0.0; grouping.respondents.len()];
                 for p in 0..z.len() {
-                    total[grouping[p]] += z[p] - shift[p] * respondents[p];
-                    count[grouping[p]] += respondents[p];
+                    let weight = grouping.weight_after[p];
+                    if weight > 0.0 {
+                        total[grouping.group_of[p]] += (z[p] - shift[p] * respondents[p]) / weight;
+                    }
                 }
-                for p in 0..z.len() {
-                    let group = grouping[p];
-                    if count[group] > 0.0 {
-                        shift[p] += total[group] / count[group];
+                for ((shift, group), weight) in shift
+                    .iter_mut()
+                    .zip(&grouping.group_of)
+                    .zip(&grouping.weight_after)
+                {
+                    let count = grouping.respondents[*group];
+                    if count > 0.0 {
+                        *shift += weight * total[*group] / count;
                     }
                 }
             }
         }
-        (0..z.len())
-            .map(|p| z2[p] - 2.0 * shift[p] * z[p] + respondents[p] * shift[p] * shift[p])
-            .sum()
+        let (sum, squares) = (0..z.len()).fold((0.0, 0.0), |(sum, squares), p| {
+            (
+                sum + z[p] - shift[p] * respondents[p],
+                squares + z2[p] - 2.0 * shift[p] * z[p] + respondents[p] * shift[p] * shift[p],
+            )
+        });
+        squares - sum * sum / self.respondents
     }
 }
 
@@ -395,10 +438,15 @@ fn post_stratify(
         .enumerate()
         .map(|(i, key)| counts.invited[*key] / respondents[i])
         .collect();
+    let of_pattern: Vec<f64> = cell_of.iter().map(|cell| weight_of_cell[*cell]).collect();
+    let mut grouping = Grouping::new(cell_of, cells.len(), patterns);
+    grouping.weight_after = of_pattern.clone();
     Ok(Weights {
-        of_pattern: cell_of.iter().map(|cell| weight_of_cell[*cell]).collect(),
-        groupings: vec![cell_of],
-        passes: 1,
+        of_pattern,
+        groupings: vec![grouping],
+        // The weight is constant in a cell, so one sweep leaves every cell's residuals at mean
+        // 0 and a second would change nothing (svyrecvar's branch for post-strata runs once).
+        sweeps: 1,
         respondents: patterns.respondents.iter().sum(),
         respondents_per_pattern: patterns.respondents.clone(),
     })
@@ -438,29 +486,30 @@ fn rake(patterns: &Patterns, counts: &FrameCounts, code_of: &CodeOf<'_>) -> Resu
                 .map(|level| margin[*level])
                 .collect::<Vec<f64>>(),
         );
-        groupings.push(grouping);
+        groupings.push(Grouping::new(grouping, levels.len(), patterns));
     }
     let respondents: f64 = patterns.respondents.iter().sum();
     let mut weights = vec![counts.total() / respondents; patterns.len()];
     let mut passes = 0;
     while passes < MAX_PASSES {
         passes += 1;
-        for (grouping, target) in groupings.iter().zip(&targets) {
+        for (grouping, target) in groupings.iter_mut().zip(&targets) {
             let mut current = vec![0.0; target.len()];
             for p in 0..patterns.len() {
-                current[grouping[p]] += weights[p] * patterns.respondents[p];
+                current[grouping.group_of[p]] += weights[p] * patterns.respondents[p];
             }
-            for p in 0..patterns.len() {
-                let level = grouping[p];
-                if current[level] > 0.0 {
-                    weights[p] *= target[level] / current[level];
+            for (weight, level) in weights.iter_mut().zip(&grouping.group_of) {
+                if current[*level] > 0.0 {
+                    *weight *= target[*level] / current[*level];
                 }
             }
+            // survey::rake keeps only the last pass's post-strata, each with its weights.
+            grouping.weight_after.clone_from(&weights);
         }
         let off = groupings.iter().zip(&targets).any(|(grouping, target)| {
             let mut current = vec![0.0; target.len()];
             for p in 0..patterns.len() {
-                current[grouping[p]] += weights[p] * patterns.respondents[p];
+                current[grouping.group_of[p]] += weights[p] * patterns.respondents[p];
             }
             current
                 .iter()
@@ -474,7 +523,7 @@ fn rake(patterns: &Patterns, counts: &FrameCounts, code_of: &CodeOf<'_>) -> Resu
     Ok(Weights {
         of_pattern: weights,
         groupings,
-        passes,
+        sweeps: RAKING_SWEEPS,
         respondents,
         respondents_per_pattern: patterns.respondents.clone(),
     })
