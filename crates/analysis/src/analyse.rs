@@ -14,9 +14,6 @@ use crate::stats::{newcombe_difference, t_mean, wilson, Interval};
 use crate::suppress::{suppress, DEFAULT_THRESHOLD};
 use crate::weights::{FrameCounts, Method, Weights};
 
-/// The frame variable that names the site (the store uses the same id).
-pub const SITE: &str = "site";
-
 /// Item name of response-rate rows.
 pub const RESPONSE: &str = "response";
 
@@ -64,6 +61,30 @@ pub struct Analysis {
     pub weighting: Option<Method>,
     /// Ids of the case-mix variables used for adjustment.
     pub case_mix: Vec<String>,
+    /// The definition's unit of comparison: the `unit_kind` of adjusted scores and funnel
+    /// limits; `None` when the definition declares none (then those rows are not made).
+    pub comparison_unit: Option<String>,
+    /// What this analysis left out and why, with how to fix it, for whoever runs it.
+    pub notices: Vec<String>,
+}
+
+impl Analysis {
+    /// Unweighted rows of `statistic` for `item`, one per unit of comparison (adjusted scores,
+    /// funnel limits, response rates per site...); none when the definition declares no unit.
+    pub fn per_unit(&self, item: &str, statistic: &str) -> Vec<&ResultRow> {
+        let Some(kind) = &self.comparison_unit else {
+            return Vec::new();
+        };
+        self.rows
+            .iter()
+            .filter(|row| {
+                !row.weighted
+                    && row.item == item
+                    && &row.unit_kind == kind
+                    && row.statistic == statistic
+            })
+            .collect()
+    }
 }
 
 /// Runs the analysis; `progress` hears (done, total) after each measure.
@@ -128,6 +149,8 @@ pub fn analyse(
                     .collect()
             })
             .unwrap_or_default(),
+        comparison_unit: survey.comparison_unit().map(|unit| unit.id.to_string()),
+        notices: survey.warnings().iter().map(ToString::to_string).collect(),
     })
 }
 
@@ -136,14 +159,14 @@ fn question_number(survey: &Survey, measure: &Measure) -> Option<u32> {
     survey.question_number(id).map(|number| number as u32)
 }
 
-/// The site variable and the definition's case-mix variables (and the mode when asked), when
-/// the data has a site.
+/// The unit of comparison and the definition's case-mix variables (and the mode when asked),
+/// when the definition declares a unit (the loader keeps it out of the case-mix variables).
 fn case_mix(survey: &Survey, data: &Dataset, with_mode: bool) -> Option<CaseMix> {
-    let (site, site_column) = data.frame_column(SITE)?;
+    let (site, site_column) = data.frame_column(survey.comparison_unit()?.id.as_str())?;
     let mut variables: Vec<(usize, usize)> = survey
         .frame
         .iter()
-        .filter(|variable| variable.case_mix && variable.id.as_str() != SITE)
+        .filter(|variable| variable.case_mix)
         .filter_map(|variable| data.frame_column(variable.id.as_str()))
         .map(|(index, column)| (index, column.levels.len()))
         .collect();
@@ -241,7 +264,8 @@ fn site_comparison(
             .max(0.0)
             .sqrt()
     };
-    let site_code = |site: u16| data.frame[case_mix.site].levels[site as usize].to_string();
+    let unit = &data.frame[case_mix.site];
+    let site_code = |site: u16| unit.levels[site as usize].to_string();
     let mut rows = Vec::new();
     for adjusted in case_mix.adjust(patterns, sums) {
         let code = site_code(adjusted.site);
@@ -258,7 +282,7 @@ fn site_comparison(
             ResultRow::new(
                 &measure.item,
                 question,
-                SITE,
+                unit.variable.as_str(),
                 &code,
                 &name,
                 false,
@@ -385,8 +409,8 @@ fn response_rates(counts: &FrameCounts, units: &[Unit], patterns: &Patterns) -> 
     rows
 }
 
-/// Change in % positive since an earlier wave, overall and per site, for items that kept their
-/// column, type and codes with their roles.
+/// Change in % positive since an earlier wave, overall and per unit of comparison, for items that
+/// kept their column, type and codes with their roles.
 fn changes(
     survey: &Survey,
     data: &Dataset,
@@ -407,6 +431,7 @@ fn changes(
             _ => false,
         }
     };
+    let compared_kind = survey.comparison_unit().map(|unit| unit.id.as_str());
     let previous_patterns = Patterns::new(previous.data);
     let previous_units = crate::groups::units(previous.data, &previous_patterns);
     let previous_measures = measures(previous.survey, previous.data);
@@ -427,7 +452,10 @@ fn changes(
         let sums = Sums::new(patterns, &measure.values(data));
         let previous_sums = Sums::new(&previous_patterns, &before.values(previous.data));
         let question = question_number(survey, &measure);
-        for unit in units.iter().filter(|u| u.is_overall() || u.kind == SITE) {
+        let compared = units
+            .iter()
+            .filter(|u| u.is_overall() || Some(u.kind.as_str()) == compared_kind);
+        for unit in compared {
             let Some(earlier) = previous_units
                 .iter()
                 .find(|u| u.kind == unit.kind && u.code == unit.code)

@@ -20,7 +20,7 @@ mod stats;
 mod suppress;
 mod weights;
 
-pub use analyse::{analyse, Analysis, Options, Previous, RESPONSE, SITE};
+pub use analyse::{analyse, Analysis, Options, Previous, RESPONSE};
 pub use casemix::{funnel_flag, funnel_limits};
 pub use charts::{chart_svgs, item_label, site_chart_name, write_charts};
 pub use dataset::{ColumnData, DataColumn, Dataset, FrameColumn};

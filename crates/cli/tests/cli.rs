@@ -56,6 +56,7 @@ fn check_passes_every_shipped_survey() {
     let output = vecu(&args);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output).matches(": ok").count(), files.len());
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
 }
 
 #[test]
@@ -491,6 +492,61 @@ fn analyse_writes_tables_and_charts_and_names_bad_cells() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn check_and_analyse_say_what_a_definition_without_a_unit_of_comparison_loses() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    // The cancer survey as written before units of comparison were declared.
+    let text =
+        std::fs::read_to_string(workspace().join("surveys/scape-cancer.json")).expect("survey");
+    let mut definition: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    definition["frame"][0]
+        .as_object_mut()
+        .and_then(|site| site.remove("comparison_unit"))
+        .expect("the shipped survey marks its site");
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, definition.to_string()).expect("written");
+    let old = old.display().to_string();
+    let notice = format!(
+        "{old}: warning at /frame/0: no frame variable is marked as the unit of comparison"
+    );
+    let fix = "fix: add \"comparison_unit\": true to /frame/0 (site) if it names the hospitals";
+
+    // A warning, not a failure: the definition still checks.
+    let output = vecu(&["survey", "check", &old]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains(": ok ("), "{}", stdout(&output));
+    assert!(stdout(&output).contains("1 warning"), "{}", stdout(&output));
+    let checked = stderr(&output);
+    assert!(
+        checked.contains(&notice) && checked.contains(fix),
+        "{checked}"
+    );
+
+    // The analysis prints the same notice, saying what it skips, and skips it.
+    let out = dir.path().join("results");
+    let output = vecu(&[
+        "analyse",
+        "--survey",
+        &old,
+        "--responses",
+        "crates/analysis/tests/fixtures/responses.csv",
+        "--no-charts",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let analysed = stderr(&output);
+    assert!(analysed.contains(checked.trim_end()), "{analysed}");
+    assert!(
+        analysed.contains(
+            "skips everything that compares sites: adjusted and standardised scores, funnel limits"
+        ),
+        "{analysed}"
+    );
+    let table = std::fs::read_to_string(out.join("results.csv")).expect("results.csv");
+    assert!(!table.contains(",adjusted_") && !table.contains(",funnel_95_"));
 }
 
 fn mode(path: &Path) -> u32 {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use vecu_analysis::{analyse, Dataset, FrameCounts, Method, Options};
 use vecu_report::{ContributionLine, Document, Finding, Methods, TextBlock};
 use vecu_store::{ApiKey, NewReport, Report, Store, StoreError, WaveStatus};
+use vecu_survey::Survey;
 
 /// Failure to build or read a report.
 #[derive(Debug, thiserror::Error)]
@@ -41,9 +42,11 @@ pub struct ReportSettings {
     pub engagement_wave: Option<String>,
 }
 
-/// Weights to the patients contacted at each site (the store's aggregates), when every site
-/// has some; none otherwise.
-pub fn site_weighting(status: &WaveStatus) -> Option<(FrameCounts, Method)> {
+/// Weights to the patients contacted at each site (the store's aggregates, counted by
+/// [`vecu_store::site_variable`]), when the survey has a site and every site has some contacted;
+/// none otherwise.
+pub fn site_weighting(survey: &Survey, status: &WaveStatus) -> Option<(FrameCounts, Method)> {
+    let variable = vecu_store::site_variable(survey)?;
     let invited: BTreeMap<Vec<String>, f64> = status
         .sites
         .iter()
@@ -52,7 +55,7 @@ pub fn site_weighting(status: &WaveStatus) -> Option<(FrameCounts, Method)> {
     (!invited.is_empty() && invited.values().all(|n| *n > 0.0)).then(|| {
         (
             FrameCounts {
-                variables: vec![vecu_analysis::SITE.to_owned()],
+                variables: vec![variable.to_owned()],
                 invited,
             },
             Method::PostStratify,
@@ -67,7 +70,7 @@ fn analyse_wave(
     wave: &str,
     threshold: u64,
     report_lang: &str,
-) -> Result<(vecu_survey::Survey, vecu_analysis::Analysis, Methods), ReportingError> {
+) -> Result<(Survey, vecu_analysis::Analysis, Methods), ReportingError> {
     // Before the work: no report is suppressed below the floor.
     vecu_report::check_threshold(threshold)?;
     let status = store.wave_status(wave)?;
@@ -75,7 +78,7 @@ fn analyse_wave(
     // Inside the service: all responses; only suppressed aggregates leave it.
     let export = store.export_for_analysis(wave)?;
     let data = Dataset::from_cells(&survey, &export.codebook, &export.rows)?;
-    let weighting = site_weighting(&status);
+    let weighting = site_weighting(&survey, &status);
     let options = Options {
         threshold,
         weighting,

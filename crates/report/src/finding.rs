@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use vecu_analysis::{
-    chart_svgs, item_label, site_chart_name, Analysis, ResultRow, OVERALL, RESPONSE, SITE,
+    chart_svgs, item_label, site_chart_name, Analysis, ResultRow, OVERALL, RESPONSE,
 };
 use vecu_survey::Survey;
 
@@ -55,14 +55,6 @@ pub struct Finding {
     pub draft: String,
 }
 
-fn rows<'a>(analysis: &'a Analysis, item: &str, kind: &str, statistic: &str) -> Vec<&'a ResultRow> {
-    analysis
-        .rows
-        .iter()
-        .filter(|row| row.item == item && row.unit_kind == kind && row.statistic == statistic)
-        .collect()
-}
-
 fn overall<'a>(
     analysis: &'a Analysis,
     item: &str,
@@ -104,7 +96,7 @@ fn figure(lang: &str, label: String, row: &ResultRow, percent: bool) -> Figure {
 
 /// Range of the shown adjusted site scores, and the flagged sites.
 fn site_spread(lang: &str, analysis: &Analysis, item: &str, statistic: &str) -> Vec<Figure> {
-    let adjusted = rows(analysis, item, SITE, &format!("adjusted_{statistic}"));
+    let adjusted = analysis.per_unit(item, &format!("adjusted_{statistic}"));
     let shown: Vec<f64> = adjusted
         .iter()
         .filter(|r| r.is_shown())
@@ -164,7 +156,8 @@ pub fn findings(
             true,
         )];
         figures.extend(
-            rows(analysis, RESPONSE, SITE, "response_rate")
+            analysis
+                .per_unit(RESPONSE, "response_rate")
                 .into_iter()
                 .map(|row| {
                     figure(

@@ -13,7 +13,7 @@ use crate::error::{Result, StoreError};
 use crate::schema::responses;
 use crate::scrub::{scrub, SCRUBBER_LIMITS};
 use crate::secret::random_id;
-use crate::wave::{require_status, SITE_VARIABLE};
+use crate::wave::{require_status, site_variable};
 use crate::{audit, Mode, Role, Store};
 
 /// What to do when microdata would break k-anonymity.
@@ -248,7 +248,7 @@ impl Store {
             &quasi,
             options.k,
             options.policy,
-            SITE_VARIABLE,
+            site_variable(&survey).unwrap_or_default(),
         )
         .map_err(|refusal| StoreError::KAnonymity(Box::new(refusal)))?;
 

@@ -13,7 +13,7 @@ use crate::schema::{contacts, invitations, waves};
 use crate::secret::random_id;
 use crate::secret::EncryptionKey;
 use crate::vault::{seal_frame, site_of};
-use crate::wave::{require_status, wrong_state};
+use crate::wave::{require_status, site_variable, wrong_state};
 use crate::{audit, Store};
 
 /// What an import stored.
@@ -118,6 +118,7 @@ impl Store {
             "draft or open",
         )?;
         let survey = self.survey(&info.survey_hash)?;
+        let counted_by = site_variable(&survey);
         let mut by_site: BTreeMap<String, usize> = BTreeMap::new();
         let rows = connection.transaction(|connection| {
             // A write first: it locks the wave (PostgreSQL) or the database (SQLite), so that a
@@ -142,7 +143,7 @@ impl Store {
             let mut letters = Vec::new();
             for row in rows {
                 let contact_id = random_id();
-                let site = site_of(&row.frame);
+                let site = site_of(&row.frame, counted_by);
                 // Frame values are sealed: in clear they would join the responses that carry
                 // the same values. The site stays clear for counts until the patient answers.
                 diesel::insert_into(contacts::table)

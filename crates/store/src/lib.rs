@@ -64,7 +64,7 @@ pub use reports::{
 pub use scrub::{scrub, SCRUBBER_LIMITS};
 pub use secret::EncryptionKey;
 pub use submit::{Mode, SubmitOutcome};
-pub use wave::{CloseSummary, SiteCounts, WaveInfo, WaveStatus};
+pub use wave::{site_variable, CloseSummary, SiteCounts, WaveInfo, WaveStatus};
 
 /// Settings of a store.
 #[derive(Debug, Clone)]

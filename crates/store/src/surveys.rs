@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use vecu_survey::Survey;
 
+use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::schema::surveys;
 use crate::{audit, Store};
@@ -50,16 +51,7 @@ impl Store {
 
     /// Loads a stored survey version.
     pub fn survey(&self, hash: &str) -> Result<Survey> {
-        let definition: String = surveys::table
-            .find(hash)
-            .select(surveys::definition)
-            .first(&mut self.connection()?)
-            .optional()?
-            .ok_or_else(|| StoreError::SurveyNotFound(hash.to_owned()))?;
-        vecu_survey::load_str(&definition).map_err(|error| StoreError::StoredSurvey {
-            hash: hash.to_owned(),
-            message: error.to_string(),
-        })
+        stored_survey(&mut *self.connection()?, hash)
     }
 
     /// Every stored survey version: (hash, survey id, version), by id and version.
@@ -69,4 +61,18 @@ impl Store {
             .order((surveys::survey_id, surveys::version))
             .load(&mut self.connection()?)?)
     }
+}
+
+/// A stored survey version, read on a connection already in hand (inside a transaction, say).
+pub(crate) fn stored_survey(connection: &mut AnyConnection, hash: &str) -> Result<Survey> {
+    let definition: String = surveys::table
+        .find(hash)
+        .select(surveys::definition)
+        .first(connection)
+        .optional()?
+        .ok_or_else(|| StoreError::SurveyNotFound(hash.to_owned()))?;
+    vecu_survey::load_str(&definition).map_err(|error| StoreError::StoredSurvey {
+        hash: hash.to_owned(),
+        message: error.to_string(),
+    })
 }

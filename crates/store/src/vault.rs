@@ -11,7 +11,7 @@ use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::schema::{contact_events, contacts, invitations};
 use crate::secret::EncryptionKey;
-use crate::wave::SITE_VARIABLE;
+use crate::wave::LEGACY_SITE;
 
 /// A frame as the import stores it: variable id -> code.
 pub(crate) type Frame = BTreeMap<String, String>;
@@ -22,10 +22,10 @@ fn frame_context(contact: &str) -> String {
     format!("frame:{contact}")
 }
 
-/// The site of a frame, `all` when the survey has no site variable.
-pub(crate) fn site_of(frame: &Frame) -> String {
-    frame
-        .get(SITE_VARIABLE)
+/// The site of a frame (its value of the frame variable `site`, see [`crate::site_variable`]),
+/// `all` when the survey has no site variable.
+pub(crate) fn site_of(frame: &Frame, site: Option<&str>) -> String {
+    site.and_then(|variable| frame.get(variable))
         .cloned()
         .unwrap_or_else(|| "all".to_owned())
 }
@@ -100,7 +100,8 @@ pub(crate) fn seal_legacy_frames(
             diesel::update(contacts::table.find(contact))
                 .set((
                     contacts::frame_sealed.eq(seal_frame(key, contact, &frame)?),
-                    contacts::site.eq(site_of(&frame)),
+                    // Frames kept in clear predate declared units of comparison.
+                    contacts::site.eq(site_of(&frame, Some(LEGACY_SITE))),
                     contacts::frame.eq(""),
                 ))
                 .execute(connection)?;

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
+use vecu_survey::Survey;
 
 use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
@@ -14,6 +15,7 @@ use crate::schema::{
     responses, wave_counts, waves,
 };
 use crate::secret::random_id;
+use crate::surveys::stored_survey;
 use crate::vault::{site_of, Frame};
 use crate::{audit, calendar, Store, WaveId};
 
@@ -112,8 +114,18 @@ pub struct CloseSummary {
     pub counts_kept: i64,
 }
 
-/// The frame variable whose values are the sites.
-pub(crate) const SITE_VARIABLE: &str = "site";
+/// The frame variable that named the site before definitions declared a unit of comparison.
+pub(crate) const LEGACY_SITE: &str = "site";
+
+/// The frame variable whose values are the sites the store counts by (status, close): the
+/// definition's unit of comparison. A definition written before units were declared counts by
+/// its variable called `site`, as it always did, so that its waves keep their counts.
+pub fn site_variable(survey: &Survey) -> Option<&str> {
+    survey
+        .comparison_unit()
+        .or_else(|| survey.frame_variable(LEGACY_SITE))
+        .map(|variable| variable.id.as_str())
+}
 
 impl Store {
     /// Creates a wave of a stored survey version, in status draft.
@@ -259,7 +271,9 @@ impl Store {
             if changed == 0 {
                 return Err(wrong_state(connection, wave, "closing", "draft or open")?);
             }
-            let counts = live_counts(connection, wave)?;
+            let info = load_wave(connection, wave)?;
+            let site = counted_by(connection, &info)?;
+            let counts = live_counts(connection, wave, site.as_deref())?;
             for ((site, status), n) in &counts {
                 diesel::insert_into(wave_counts::table)
                     .values((
@@ -348,6 +362,13 @@ pub(crate) fn load_wave(connection: &mut AnyConnection, wave: &str) -> Result<Wa
         .ok_or_else(|| StoreError::WaveNotFound(wave.to_owned()))
 }
 
+/// The frame variable a wave's responses are counted by. Responses carry their frame, not their
+/// site: the wave's definition says which variable it is.
+fn counted_by(connection: &mut AnyConnection, info: &WaveInfo) -> Result<Option<String>> {
+    let survey = stored_survey(connection, &info.survey_hash)?;
+    Ok(site_variable(&survey).map(str::to_owned))
+}
+
 /// The error for a wave found in the wrong status for `action` (or not found at all).
 pub(crate) fn wrong_state(
     connection: &mut AnyConnection,
@@ -388,6 +409,8 @@ pub(crate) fn require_status(
 /// The counts of a wave as they stand: from the final counts once closed, else from the vault.
 fn status_now(connection: &mut AnyConnection, info: &WaveInfo) -> Result<WaveStatus> {
     let wave = info.id.as_str();
+    let site = counted_by(connection, info)?;
+    let site = site.as_deref();
     let counts = if info.status == "closed" {
         wave_counts::table
             .filter(wave_counts::wave_id.eq(wave))
@@ -397,7 +420,7 @@ fn status_now(connection: &mut AnyConnection, info: &WaveInfo) -> Result<WaveSta
             .map(|(site, status, n)| ((site, status), n))
             .collect()
     } else {
-        live_counts(connection, wave)?
+        live_counts(connection, wave, site)?
     };
     let mut sites: BTreeMap<String, SiteCounts> = BTreeMap::new();
     let mut overall = SiteCounts {
@@ -408,7 +431,7 @@ fn status_now(connection: &mut AnyConnection, info: &WaveInfo) -> Result<WaveSta
         site_entry(&mut sites, site).add(&status, n);
         overall.add(&status, n);
     }
-    let stored = response_sites(connection, wave)?;
+    let stored = response_sites(connection, wave, site)?;
     let responses = stored.len() as i64;
     for (site, mode) in stored {
         for counts in [site_entry(&mut sites, site), &mut overall] {
@@ -438,6 +461,7 @@ fn status_now(connection: &mut AnyConnection, info: &WaveInfo) -> Result<WaveSta
 fn live_counts(
     connection: &mut AnyConnection,
     wave: &str,
+    site: Option<&str>,
 ) -> Result<BTreeMap<(String, String), i64>> {
     let rows: Vec<(String, String, Option<String>)> = invitations::table
         .inner_join(contacts::table)
@@ -451,14 +475,18 @@ fn live_counts(
             .entry((site, count_label(status, outcome)))
             .or_default() += 1;
     }
-    for (site, _) in response_sites(connection, wave)? {
-        *counts.entry((site, "submitted".to_owned())).or_default() += 1;
+    for (code, _) in response_sites(connection, wave, site)? {
+        *counts.entry((code, "submitted".to_owned())).or_default() += 1;
     }
     Ok(counts)
 }
 
-/// (site, mode) of every response of a wave.
-fn response_sites(connection: &mut AnyConnection, wave: &str) -> Result<Vec<(String, String)>> {
+/// (site, mode) of every response of a wave, the site read from the frame variable `site`.
+fn response_sites(
+    connection: &mut AnyConnection,
+    wave: &str,
+    site: Option<&str>,
+) -> Result<Vec<(String, String)>> {
     let stored: Vec<(String, String)> = responses::table
         .filter(responses::wave_id.eq(wave))
         .select((responses::frame, responses::mode))
@@ -468,7 +496,7 @@ fn response_sites(connection: &mut AnyConnection, wave: &str) -> Result<Vec<(Str
         .map(|(frame, mode)| {
             let frame: Frame = serde_json::from_str(&frame)
                 .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-            Ok((site_of(&frame), mode))
+            Ok((site_of(&frame, site), mode))
         })
         .collect()
 }

@@ -515,15 +515,40 @@ impl Checker {
                     label: self.text(&value.label, &format!("{value_pointer}/label")),
                 });
             }
+            if variable.comparison_unit {
+                self.comparison_unit(&frame, &id, variable.case_mix, &pointer);
+            }
             frame.push(FrameVariable {
                 id,
                 label: self.text(&variable.label, &format!("{pointer}/label")),
                 quasi_identifier: variable.quasi_identifier,
                 case_mix: variable.case_mix,
+                comparison_unit: variable.comparison_unit,
                 values,
             });
         }
         frame
+    }
+
+    /// A unit of comparison must be the only one, and cannot adjust its own comparison.
+    fn comparison_unit(&mut self, earlier: &[FrameVariable], id: &Id, case_mix: bool, at: &str) {
+        if let Some(first) = earlier.iter().find(|variable| variable.comparison_unit) {
+            self.problem(
+                format!("{at}/comparison_unit"),
+                format!(
+                    "\"{id}\" and \"{}\" are both marked as the unit of comparison",
+                    first.id
+                ),
+                "keep \"comparison_unit\": true on the one variable that names the hospitals to compare",
+            );
+        }
+        if case_mix {
+            self.problem(
+                format!("{at}/case_mix"),
+                format!("\"{id}\" is the unit of comparison and cannot also be a case-mix variable"),
+                "remove \"case_mix\": true: scores are adjusted for case mix so that the units can be compared",
+            );
+        }
     }
 
     /// Parses a condition; `before` is the order of the item it guards (references must be earlier).

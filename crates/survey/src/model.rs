@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::condition::Condition;
+use crate::error::DefinitionError;
 use crate::text::{Lang, Text};
 
 /// Id of an item, a section, a frame variable or a matrix row: `^[a-z][a-z0-9_]*$`.
@@ -326,6 +327,9 @@ pub struct FrameVariable {
     pub quasi_identifier: bool,
     /// Used to adjust site comparisons for patient mix.
     pub case_mix: bool,
+    /// The unit of comparison (the hospital): adjusted scores and funnel limits compare its
+    /// values. At most one variable of a survey has it, never together with `case_mix`.
+    pub comparison_unit: bool,
     /// Every value the sample frame may hold for this variable.
     pub values: Vec<FrameValue>,
 }
@@ -415,8 +419,57 @@ impl Survey {
             .find(|variable| variable.id.as_str() == id)
     }
 
+    /// The frame variable marked as the unit of comparison, if the definition declares one.
+    pub fn comparison_unit(&self) -> Option<&FrameVariable> {
+        self.frame.iter().find(|variable| variable.comparison_unit)
+    }
+
+    /// Problems that do not stop the survey from loading but cost the analysis some outputs.
+    pub fn warnings(&self) -> Vec<DefinitionError> {
+        let mut warnings = Vec::new();
+        if self.comparison_unit().is_none() {
+            warnings.push(no_comparison_unit(&self.frame));
+        }
+        warnings
+    }
+
     /// The declared language with this code, if the survey has it.
     pub fn language(&self, code: &str) -> Option<&Lang> {
         self.languages.iter().find(|lang| lang.as_str() == code)
+    }
+}
+
+/// Why a definition without a unit of comparison gets no site comparison, pointing at the frame
+/// variable most likely meant: before the declaration existed, the analysis took the one called
+/// `site`.
+fn no_comparison_unit(frame: &[FrameVariable]) -> DefinitionError {
+    let message = "no frame variable is marked as the unit of comparison, so the analysis \
+                   skips everything that compares sites: adjusted and standardised scores, \
+                   funnel limits and outlier flags, changes per site, site and funnel charts, \
+                   response rates per site in charts and reports";
+    let likely = frame
+        .iter()
+        .position(|variable| variable.id.as_str() == "site");
+    match likely {
+        Some(idx) => DefinitionError::new(
+            format!("/frame/{idx}"),
+            message,
+            format!(
+                "add \"comparison_unit\": true to /frame/{idx} (site) if it names the hospitals \
+                 to compare"
+            ),
+        ),
+        None if frame.is_empty() => DefinitionError::new(
+            "",
+            message,
+            "if hospitals are compared, add a frame variable naming them with \
+             \"comparison_unit\": true",
+        ),
+        None => DefinitionError::new(
+            "/frame",
+            message,
+            "add \"comparison_unit\": true to the frame variable that names the hospitals to \
+             compare",
+        ),
     }
 }

@@ -28,6 +28,9 @@ pub fn outline(survey: &Survey, lang: &Lang) -> String {
         let _ = writeln!(out, "\nSample frame:");
         for variable in &survey.frame {
             let mut marks = Vec::new();
+            if variable.comparison_unit {
+                marks.push("unit of comparison");
+            }
             if variable.quasi_identifier {
                 marks.push("quasi-identifier");
             }

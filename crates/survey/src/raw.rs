@@ -40,6 +40,8 @@ pub(crate) struct RawFrameVariable {
     pub quasi_identifier: bool,
     #[serde(default)]
     pub case_mix: bool,
+    #[serde(default)]
+    pub comparison_unit: bool,
     pub values: Vec<RawFrameValue>,
 }
 

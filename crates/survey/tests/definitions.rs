@@ -100,8 +100,14 @@ fn every_shipped_survey_loads() {
             && !path.to_string_lossy().ends_with(".schema.json");
         if is_survey {
             let text = fs::read_to_string(&path).expect("readable");
-            if let Err(error) = vecu_survey::load_str(&text) {
-                panic!("{} does not load: {error}", path.display());
+            match vecu_survey::load_str(&text) {
+                Ok(survey) => assert_eq!(
+                    survey.warnings(),
+                    [],
+                    "{} loads with warnings",
+                    path.display()
+                ),
+                Err(error) => panic!("{} does not load: {error}", path.display()),
             }
             count += 1;
         }
@@ -120,5 +126,47 @@ fn the_hash_ignores_formatting_but_not_content() {
     assert_ne!(
         original.hash,
         vecu_survey::load_str(&changed).expect("valid").hash
+    );
+}
+
+#[test]
+fn a_definition_without_a_unit_of_comparison_loads_with_a_warning_saying_how_to_fix_it() {
+    let text =
+        fs::read_to_string(workspace_dir("tests/definitions/valid_base.json")).expect("base");
+    let survey = vecu_survey::load_str(&text).expect("a definition without one still loads");
+    assert!(survey.comparison_unit().is_none());
+    let warnings = survey.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(
+        warnings[0].to_string(),
+        "at /frame/0: no frame variable is marked as the unit of comparison, so the analysis \
+         skips everything that compares sites: adjusted and standardised scores, funnel limits \
+         and outlier flags, changes per site, site and funnel charts, response rates per site \
+         in charts and reports; fix: add \"comparison_unit\": true to /frame/0 (site) if it \
+         names the hospitals to compare"
+    );
+
+    // Declared under another name: found by the mark, not by the name.
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    value["frame"][0]["id"] = "hospital".into();
+    value["frame"][0]["comparison_unit"] = true.into();
+    let survey = vecu_survey::load_value(&value).expect("valid");
+    assert_eq!(
+        survey.comparison_unit().map(|unit| unit.id.as_str()),
+        Some("hospital")
+    );
+    assert_eq!(survey.warnings(), []);
+
+    // Without a variable called site the warning points at the frame as a whole.
+    value["frame"][0]["comparison_unit"] = false.into();
+    let warnings = vecu_survey::load_value(&value).expect("valid").warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].pointer, "/frame");
+    assert!(
+        warnings[0].fix.contains(
+            "add \"comparison_unit\": true to the frame variable that names the hospitals"
+        ),
+        "{}",
+        warnings[0]
     );
 }

@@ -10,7 +10,7 @@ use super::palette::{BLUE, GREY, INK, ORANGE, SKY, VERMILLION};
 use super::rows::{Mark, Row, RowChart, Segment};
 use super::words::{word, Word};
 use super::{render_svg, save, Chart, DrawResult};
-use crate::analyse::{Analysis, RESPONSE, SITE};
+use crate::analyse::{Analysis, RESPONSE};
 use crate::error::{AnalysisError, Result};
 use crate::groups::OVERALL;
 use crate::results::ResultRow;
@@ -28,7 +28,7 @@ pub fn write_charts(
         source,
     })?;
     let labels = Labels::new(survey, lang);
-    let table = Table::new(&analysis.rows);
+    let table = Table::new(analysis);
     let jobs = plan(survey, &labels, &table);
     let mut written = Vec::new();
     let total = jobs.len();
@@ -49,7 +49,7 @@ pub fn chart_svgs(
     lang: &str,
 ) -> Result<BTreeMap<String, String>> {
     let labels = Labels::new(survey, lang);
-    let table = Table::new(&analysis.rows);
+    let table = Table::new(analysis);
     let mut out = BTreeMap::new();
     for (name, job) in plan(survey, &labels, &table) {
         if let Some(chart) = job.chart(&table, &labels, analysis) {
@@ -290,13 +290,19 @@ impl Labels {
 /// Results indexed for chart building: unweighted rows only (weighted ones are in the table).
 struct Table<'a> {
     rows: Vec<&'a ResultRow>,
+    analysis: &'a Analysis,
 }
 
 impl<'a> Table<'a> {
-    fn new(rows: &'a [ResultRow]) -> Table<'a> {
+    fn new(analysis: &'a Analysis) -> Table<'a> {
         Table {
-            rows: rows.iter().filter(|row| !row.weighted).collect(),
+            rows: analysis.rows.iter().filter(|row| !row.weighted).collect(),
+            analysis,
         }
+    }
+
+    fn per_unit(&self, item: &str, statistic: &str) -> Vec<&'a ResultRow> {
+        self.analysis.per_unit(item, statistic)
     }
 
     fn has(&self, statistic: &str) -> bool {
@@ -542,7 +548,7 @@ fn sites(
     item: &str,
     statistic: &str,
 ) -> Option<RowChart> {
-    let adjusted = table.select(item, SITE, &format!("adjusted_{statistic}"));
+    let adjusted = table.per_unit(item, &format!("adjusted_{statistic}"));
     if adjusted.is_empty() {
         return None;
     }
@@ -625,18 +631,23 @@ fn sites(
 }
 
 fn funnel(table: &Table<'_>, labels: &Labels, item: &str, statistic: &str) -> Option<FunnelChart> {
-    let limits = table.select(item, SITE, &format!("funnel_95_{statistic}"));
+    let limits = table.per_unit(item, &format!("funnel_95_{statistic}"));
     let reference = limits.iter().find(|row| row.is_shown())?;
     let overall = reference.estimate?;
     let n = reference.n? as f64;
     let sigma = (reference.ci_high? - overall) * n.sqrt() / 1.959964;
-    let adjusted = table.select(item, SITE, &format!("adjusted_{statistic}"));
+    let adjusted = table.per_unit(item, &format!("adjusted_{statistic}"));
     let points: Vec<FunnelPoint> = adjusted
         .iter()
         .filter(|row| row.is_shown())
         .filter_map(|row| {
             let site_n = table
-                .find(item, SITE, &row.unit, &format!("funnel_95_{statistic}"))
+                .find(
+                    item,
+                    &row.unit_kind,
+                    &row.unit,
+                    &format!("funnel_95_{statistic}"),
+                )
                 .and_then(|limit| limit.n)?;
             Some(FunnelPoint {
                 label: row.unit.clone(),
@@ -676,7 +687,7 @@ fn funnel(table: &Table<'_>, labels: &Labels, item: &str, statistic: &str) -> Op
 }
 
 fn response_rates(table: &Table<'_>, labels: &Labels) -> Option<RowChart> {
-    let rates = table.select(RESPONSE, SITE, "response_rate");
+    let rates = table.per_unit(RESPONSE, "response_rate");
     if rates.is_empty() {
         return None;
     }

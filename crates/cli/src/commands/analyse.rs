@@ -57,6 +57,9 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
     })
     .context("analysing")?;
     bar.finish_and_clear();
+    for notice in &analysis.notices {
+        eprintln!("{}: warning {notice}", args.survey.display());
+    }
     write_results(&analysis.rows, &args.out)?;
     let tables_done = started.elapsed();
 

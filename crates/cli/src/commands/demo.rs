@@ -117,7 +117,7 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
     let data = vecu_analysis::read_responses(&survey, &export_dir.join("responses.parquet"))?;
     let status = store.wave_status(&wave)?;
     let options = vecu_analysis::Options {
-        weighting: vecu_collect::site_weighting(&status),
+        weighting: vecu_collect::site_weighting(&survey, &status),
         ..vecu_analysis::Options::default()
     };
     let analysis = vecu_analysis::analyse(&survey, &data, &options, None, &mut |_, _| {})?;
@@ -185,7 +185,7 @@ fn field_patients(
             .frame
             .iter()
             .map(|variable| {
-                let level = if variable.id.as_str() == vecu_analysis::SITE {
+                let level = if variable.comparison_unit {
                     site
                 } else {
                     let weights: Vec<f64> = (0..variable.values.len())
@@ -228,9 +228,9 @@ fn answer(
 ) -> anyhow::Result<usize> {
     let mut simulator = Simulator::new(survey, seed);
     let mut waiting: HashMap<String, Vec<vecu_survey::SimulatedResponse>> = HashMap::new();
-    let site_codes: Vec<String> = survey
-        .frame_variable(vecu_analysis::SITE)
-        .map(|site| site.values.iter().map(|v| v.code.to_string()).collect())
+    let unit = survey.comparison_unit();
+    let site_codes: Vec<String> = unit
+        .map(|unit| unit.values.iter().map(|v| v.code.to_string()).collect())
         .unwrap_or_default();
     let mut answered = 0;
     for token in issued {
@@ -249,7 +249,7 @@ fn answer(
             let next_site = next
                 .frame
                 .iter()
-                .find(|(id, _)| id.as_str() == vecu_analysis::SITE)
+                .find(|(id, _)| unit.is_some_and(|unit| &unit.id == *id))
                 .map(|(_, value)| value.to_string())
                 .unwrap_or_default();
             waiting.entry(next_site).or_default().push(next);

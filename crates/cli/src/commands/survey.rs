@@ -131,13 +131,25 @@ fn check(files: &[impl AsRef<Path>]) -> ExitCode {
             .map_err(|error| format!("{error:#}"))
             .and_then(|text| vecu_survey::load_str(&text).map_err(|error| describe(file, &error)));
         match outcome {
-            Ok(survey) => println!(
-                "{}: ok (survey {} version {}, {} questions)",
-                file.display(),
-                survey.id,
-                survey.version,
-                survey.n_questions()
-            ),
+            Ok(survey) => {
+                let warnings = survey.warnings();
+                println!(
+                    "{}: ok (survey {} version {}, {} questions){}",
+                    file.display(),
+                    survey.id,
+                    survey.version,
+                    survey.n_questions(),
+                    match warnings.len() {
+                        0 => String::new(),
+                        1 => ", 1 warning".to_owned(),
+                        n => format!(", {n} warnings"),
+                    }
+                );
+                // A warning does not fail the check: older definitions stay usable.
+                for warning in &warnings {
+                    eprintln!("{}: warning {warning}", file.display());
+                }
+            }
             Err(report) => {
                 failed += 1;
                 eprintln!("{report}");

@@ -3,7 +3,7 @@
 use serde_json::json;
 use vecu_store::{Backend, StoreError, TokenState};
 
-use crate::helpers::{example, open_wave, responses, TestDb};
+use crate::helpers::{example, open_wave, responses, survey_text, TestDb};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -11,7 +11,8 @@ on_both_backends!(
     statuses_follow_the_patient,
     drafts_save_and_resume,
     reminders_skip_those_who_answered_or_left,
-    closing_erases_contacts_and_keeps_counts
+    closing_erases_contacts_and_keeps_counts,
+    sites_are_counted_by_the_unit_of_comparison
 );
 
 fn tokens_are_issued_once_and_looked_up_by_hash(backend: Backend) {
@@ -263,4 +264,50 @@ fn closing_erases_contacts_and_keeps_counts(backend: Backend) {
         store.close_wave(&wave),
         Err(StoreError::WaveState { .. })
     ));
+}
+
+/// Sites are the values of the frame variable marked as the unit of comparison, whatever its
+/// id; a definition that marks none counts by a variable called `site`, as before the mark.
+fn sites_are_counted_by_the_unit_of_comparison(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let base: serde_json::Value = serde_json::from_str(&survey_text("example.json")).expect("JSON");
+    let cases = [
+        ("1.1", "hospital", true, ["H1", "H2", "H3"].as_slice()),
+        ("1.2", "site", false, ["H1", "H2", "H3"].as_slice()),
+        ("1.3", "hospital", false, ["all"].as_slice()),
+    ];
+    for (version, id, marked, sites) in cases {
+        let mut definition = base.clone();
+        definition["version"] = version.into();
+        definition["frame"][0]["id"] = id.into();
+        definition["frame"][0]["comparison_unit"] = marked.into();
+        let text = definition.to_string();
+        let survey = vecu_survey::load_str(&text).expect("valid");
+        let wave = open_wave(&store, &survey, &text, 9);
+        let issued = store.issue_tokens(&wave).expect("issued");
+        // Patients cycle through the sites, three each; four answer. Each site's count is the
+        // same whether its patients are still contacts or already responses.
+        for (token, response) in issued.iter().take(4).zip(responses(&survey, 4, 5)) {
+            store
+                .submit(&token.invitation, &response, vecu_store::Mode::WebLink)
+                .expect("submitted");
+        }
+        let open = store.wave_status_now(&wave).expect("status");
+        store.close_wave(&wave).expect("closed");
+        let closed = store.wave_status_now(&wave).expect("status after close");
+        for status in [open, closed] {
+            let counted: Vec<(&str, i64)> = status
+                .sites
+                .iter()
+                .map(|site| (site.site.as_str(), site.by_status.values().sum()))
+                .collect();
+            let expected: Vec<(&str, i64)> = sites
+                .iter()
+                .map(|site| (*site, 9 / sites.len() as i64))
+                .collect();
+            assert_eq!(status.overall.by_status.get("submitted"), Some(&4));
+            assert_eq!(counted, expected, "{id}, marked: {marked}");
+        }
+    }
 }
