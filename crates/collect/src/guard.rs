@@ -1,10 +1,6 @@
-//! CSRF tokens and the rate limit on failed token look-ups.
+//! CSRF tokens, and the client address that rate limits count (the store keeps the counts).
 
-use std::collections::HashMap;
-use std::hash::Hash;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse};
@@ -13,18 +9,17 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// CSRF tokens: an HMAC of what the form acts on (a token or a session), under a secret that
-/// lives only in the server's memory. Forms without a valid one are refused.
+/// CSRF tokens: an HMAC of what the form acts on (a token or a session), under the
+/// deployment's secret (`Store::csrf_secret`), so that every instance verifies the forms of
+/// the others, before and after a restart. Forms without a valid one are refused.
 #[derive(Clone)]
 pub struct Csrf {
     secret: [u8; 32],
 }
 
 impl Csrf {
-    /// A fresh random secret.
-    pub fn new() -> Csrf {
-        let mut secret = [0u8; 32];
-        rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
+    /// Tokens under `secret`.
+    pub fn new(secret: [u8; 32]) -> Csrf {
         Csrf { secret }
     }
 
@@ -118,12 +113,6 @@ fn sign_in_subject(form: &str, visitor: &str) -> String {
     format!("sign-in:{form}:{visitor}")
 }
 
-impl Default for Csrf {
-    fn default() -> Self {
-        Csrf::new()
-    }
-}
-
 /// The one request that changes state without a CSRF token: a one-click opt-out (RFC 8058),
 /// whose body is `List-Unsubscribe=One-Click` and nothing else, URL-encoded or as the only field
 /// of a multipart form. Mail programs send it to the `List-Unsubscribe` link of an e-mail, from
@@ -173,59 +162,9 @@ pub fn is_one_click_opt_out(content_type: &str, body: &[u8]) -> bool {
     }
 }
 
-/// Failed look-ups allowed per client address and window: enough for typing mistakes, far too
-/// few to guess a 128-bit token.
-const FAILURES_PER_WINDOW: u32 = 10;
-const WINDOW: Duration = Duration::from_secs(10 * 60);
-
-/// Counts failed look-ups per client address (or, with [`LookupLimiter::per`], per anything
-/// else that asks, such as a data-entry key) and window.
-#[derive(Debug)]
-pub struct LookupLimiter<K = IpAddr> {
-    table: Mutex<HashMap<K, (Instant, u32)>>,
-    failures_per_window: u32,
-}
-
-impl Default for LookupLimiter {
-    fn default() -> Self {
-        LookupLimiter::per(FAILURES_PER_WINDOW)
-    }
-}
-
-impl<K: Eq + Hash> LookupLimiter<K> {
-    /// A limiter allowing `failures_per_window` failures per asker and window.
-    pub fn per(failures_per_window: u32) -> Self {
-        LookupLimiter {
-            table: Mutex::new(HashMap::new()),
-            failures_per_window,
-        }
-    }
-
-    /// Whether this asker may try another look-up now.
-    pub fn allowed(&self, asker: K) -> bool {
-        let table = self.lock();
-        match table.get(&asker) {
-            Some((since, failures)) => {
-                since.elapsed() >= WINDOW || *failures < self.failures_per_window
-            }
-            None => true,
-        }
-    }
-
-    /// Records a failed look-up.
-    pub fn failed(&self, asker: K) {
-        let mut table = self.lock();
-        table.retain(|_, (since, _)| since.elapsed() < WINDOW);
-        let entry = table.entry(asker).or_insert((Instant::now(), 0));
-        entry.1 += 1;
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, (Instant, u32)>> {
-        self.table
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
+/// Failed look-ups allowed per client address and window (`vecu_store::LOOKUP_WINDOW`, 10
+/// minutes): enough for typing mistakes, far too few to guess a 128-bit token.
+pub const FAILURES_PER_WINDOW: u32 = 10;
 
 /// The address a request is counted by for rate limits. A request whose TCP `peer` is not a
 /// trusted proxy is counted by the peer, whatever its headers say. Behind a trusted proxy, the
@@ -279,11 +218,16 @@ mod tests {
 
     #[test]
     fn csrf_tokens_bind_to_their_subject_and_secret() {
-        let csrf = Csrf::new();
+        let random = || {
+            let mut secret = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
+            secret
+        };
+        let csrf = Csrf::new(random());
         let token = csrf.token("start:abc");
         assert!(csrf.verify("start:abc", &token));
         assert!(!csrf.verify("start:abd", &token));
-        assert!(!Csrf::new().verify("start:abc", &token));
+        assert!(!Csrf::new(random()).verify("start:abc", &token));
         assert!(!csrf.verify("start:abc", "garbage"));
     }
 
@@ -376,31 +320,5 @@ mod tests {
         // IPv4 peers seen through an IPv6 socket are the same proxy.
         let mapped: IpAddr = "::ffff:127.0.0.1".parse().expect("address");
         assert_eq!(count(mapped, &["198.51.100.7"], &[proxy]), client);
-    }
-
-    #[test]
-    fn the_limiter_blocks_after_ten_failures() {
-        let limiter = LookupLimiter::default();
-        let client: IpAddr = [127, 0, 0, 9].into();
-        for _ in 0..FAILURES_PER_WINDOW {
-            assert!(limiter.allowed(client));
-            limiter.failed(client);
-        }
-        assert!(!limiter.allowed(client));
-        assert!(
-            limiter.allowed([127, 0, 0, 10].into()),
-            "other clients are not affected"
-        );
-    }
-
-    #[test]
-    fn a_limiter_per_key_keeps_its_own_count() {
-        let limiter: LookupLimiter<String> = LookupLimiter::per(3);
-        for _ in 0..3 {
-            assert!(limiter.allowed("key-a".to_owned()));
-            limiter.failed("key-a".to_owned());
-        }
-        assert!(!limiter.allowed("key-a".to_owned()));
-        assert!(limiter.allowed("key-b".to_owned()));
     }
 }

@@ -20,6 +20,7 @@ mod form;
 mod guard;
 mod i18n;
 mod mail;
+mod metrics;
 mod pages;
 mod paper_rules;
 mod reporting;
@@ -28,6 +29,7 @@ mod session;
 mod startup;
 mod state;
 
+pub use actix_web::dev::ServerHandle;
 pub use error::PageError;
 pub use mail::{
     MailError, MailSettings, MailTransport, Mailer, SendSummary, SmtpPassword, SmtpSecurity,
@@ -35,7 +37,7 @@ pub use mail::{
 };
 pub use pages::paper::questionnaire as paper_questionnaire;
 pub use reporting::{
-    contribution_lines, create_report, document, engagement_summary, site_weighting, wave_findings,
-    ReportSettings, ReportingError,
+    contribution_lines, create_report, document, fieldwork, site_weighting, wave_document,
+    wave_draft, ReportSettings, ReportingError,
 };
 pub use startup::{serve, Application, ServeConfig};

@@ -1,13 +1,17 @@
 //! Building the server: routes, security headers on every response, an access log without
-//! tokens, and a listener that reports its real port (tests bind port 0).
+//! tokens, metrics, health and readiness, and a listener that reports its real port (tests bind
+//! port 0). The instance keeps no state of its own (sessions, CSRF key and rate limits are the
+//! store's), so several run side by side on one database; SIGTERM stops one gracefully.
 
 use std::net::{IpAddr, TcpListener};
+use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{get, web, App, HttpResponse, HttpServer};
 
+use crate::metrics::{may_scrape, RouteClass};
 use crate::routes::{api, code, entry, keys, letters, patient, reports, team};
 use crate::state::AppState;
 
@@ -29,6 +33,11 @@ pub struct ServeConfig {
     pub public_url: Option<String>,
     /// Mail for invitations and reminders; without it the API refuses to send.
     pub mail: Option<crate::MailSettings>,
+    /// Who may read `/metrics` besides this host (a Prometheus server), by TCP peer address.
+    pub metrics_from: Vec<IpAddr>,
+    /// How long requests in flight may take to finish once SIGTERM asked the service to stop
+    /// (no new connection is accepted meanwhile); those still running then are dropped.
+    pub shutdown_timeout: Duration,
 }
 
 impl Default for ServeConfig {
@@ -39,6 +48,8 @@ impl Default for ServeConfig {
             trusted_proxies: Vec::new(),
             public_url: None,
             mail: None,
+            metrics_from: Vec::new(),
+            shutdown_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -65,9 +76,9 @@ impl Application {
             .map(crate::Mailer::new)
             .transpose()
             .map_err(std::io::Error::other)?;
-        let state = AppState::new(store, config, public_url, mailer);
+        let state =
+            AppState::new(store, config, public_url, mailer).map_err(std::io::Error::other)?;
         let state = web::Data::new(state);
-        let team_sessions = web::Data::new(team::TeamSessions::default());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -79,6 +90,9 @@ impl Application {
                 .wrap(security_headers())
                 .service(stylesheet)
                 .service(health)
+                .service(healthz)
+                .service(readyz)
+                .service(metrics)
                 .service(api::openapi)
                 .service(api::waves)
                 .service(api::upload_survey)
@@ -107,7 +121,6 @@ impl Application {
                 .service(reports::comment_item)
                 .service(reports::answer_item_comment)
                 .service(reports::item_comments)
-                .app_data(team_sessions.clone())
                 .service(team::sign_in_page)
                 .service(team::sign_in)
                 .service(team::sign_out)
@@ -146,6 +159,9 @@ impl Application {
                 .service(patient::show_page)
                 .service(patient::save_page)
         })
+        // SIGTERM (what systemd and container runtimes send) stops accepting and lets the
+        // requests in flight finish within this time; SIGINT and SIGQUIT stop at once.
+        .shutdown_timeout(config.shutdown_timeout.as_secs())
         .listen(listener)?
         .run();
         Ok(Application { server, port })
@@ -154,6 +170,11 @@ impl Application {
     /// The port actually listened on.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// A handle to stop the server (gracefully or not) from elsewhere.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     /// Serves until stopped.
@@ -191,15 +212,23 @@ fn security_headers() -> DefaultHeaders {
 }
 
 /// Logs method, path and status, with invitation tokens masked: access logs never hold tokens.
-/// Client addresses are not logged either.
+/// Client addresses are not logged either. Counts the request in the metrics by its route
+/// class, never its path.
 async fn access_log(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
     let method = request.method().to_string();
     let path = redact_path(request.path());
+    let class = RouteClass::of_path(request.path());
+    let state = request.app_data::<web::Data<AppState>>().cloned();
     let response = next.call(request).await?;
-    tracing::info!(target: "vecu::access", %method, %path, status = response.status().as_u16());
+    let status = response.status().as_u16();
+    if let Some(state) = state {
+        state.metrics.answered(class, status, started.elapsed());
+    }
+    tracing::info!(target: "vecu::access", %method, %path, status);
     Ok(response)
 }
 
@@ -223,6 +252,58 @@ async fn stylesheet() -> HttpResponse {
 #[get("/health")]
 async fn health() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+/// Liveness: the process answers. Asks nothing of the database, so that a database outage
+/// does not have every instance restarted.
+#[get("/healthz")]
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+/// How long readiness waits for a database connection.
+const READY_WITHIN: Duration = Duration::from_secs(2);
+
+/// Readiness: the database answers and holds every migration of this build (a load balancer
+/// sends nothing to an instance that is not ready).
+#[get("/readyz")]
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let store = state.store.clone();
+    let checked = web::block(move || store.migrations_current(READY_WITHIN)).await;
+    let unready = |reason: &str| {
+        HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body(reason.to_owned())
+    };
+    match checked {
+        Ok(Ok(true)) => HttpResponse::Ok().content_type("text/plain").body("ready"),
+        Ok(Ok(false)) => unready("the database schema is not this version's: migrations pending"),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "not ready: the database does not answer");
+            unready("the database does not answer")
+        }
+        Err(error) => {
+            tracing::warn!(%error, "not ready: the check did not run");
+            unready("the check did not run")
+        }
+    }
+}
+
+/// The metrics of this instance in the Prometheus text format, for this host and the
+/// addresses of `ServeConfig::metrics_from`; 404 for anyone else.
+#[get("/metrics")]
+async fn metrics(state: web::Data<AppState>, request: actix_web::HttpRequest) -> HttpResponse {
+    let relayed = request.headers().contains_key("x-forwarded-for");
+    let peer = request.peer_addr().map(|address| address.ip());
+    if !may_scrape(peer, relayed, &state.metrics_from, &state.trusted_proxies) {
+        return HttpResponse::NotFound().finish();
+    }
+    match state.metrics.render() {
+        Ok(text) => HttpResponse::Ok()
+            .content_type(crate::metrics::CONTENT_TYPE)
+            .body(text),
+        Err(_) => HttpResponse::InternalServerError().finish(),
+    }
 }
 
 #[cfg(test)]

@@ -7,21 +7,16 @@ use std::sync::{Arc, Mutex};
 use vecu_store::Store;
 use vecu_survey::Survey;
 
-use crate::guard::{Csrf, LookupLimiter};
-use crate::session::{Sessions, StaffSessions};
+use crate::guard::Csrf;
+use crate::metrics::Metrics;
 use crate::startup::ServeConfig;
 use crate::PageError;
 
-/// Shared state of the web service.
+/// Shared state of the web service. Sessions and look-up counts are the store's: nothing here
+/// differs between two instances on one database but the surveys cached.
 pub struct AppState {
     pub store: Store,
-    pub sessions: Sessions,
-    /// Data-entry staff.
-    pub staff: StaffSessions,
     pub csrf: Csrf,
-    pub limiter: LookupLimiter,
-    /// Unknown access codes typed at data entry, per data-entry key (its id).
-    pub entry_lookups: LookupLimiter<String>,
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (empty: none).
     pub trusted_proxies: Vec<IpAddr>,
@@ -29,24 +24,26 @@ pub struct AppState {
     /// built from it, never from a request's `Host`.
     pub public_url: String,
     pub mailer: Option<crate::Mailer>,
+    /// What `/metrics` shows.
+    pub metrics: Metrics,
+    /// Who may read `/metrics` besides this host.
+    pub metrics_from: Vec<IpAddr>,
     surveys: Mutex<HashMap<String, Arc<Survey>>>,
 }
 
 impl AppState {
-    /// State over a store, with the settings of `config` and the service's public address.
+    /// State over a store, with the settings of `config` and the service's public address; the
+    /// CSRF key is the deployment's, from the store.
     pub fn new(
         store: Store,
         config: &ServeConfig,
         public_url: String,
         mailer: Option<crate::Mailer>,
-    ) -> AppState {
-        AppState {
+    ) -> Result<AppState, vecu_store::StoreError> {
+        let metrics = Metrics::default();
+        Ok(AppState {
+            csrf: Csrf::new(store.csrf_secret()?),
             store,
-            sessions: Sessions::default(),
-            staff: StaffSessions::default(),
-            csrf: Csrf::new(),
-            limiter: LookupLimiter::default(),
-            entry_lookups: LookupLimiter::per(crate::routes::entry::UNKNOWN_CODES_PER_WINDOW),
             secure_cookies: config.secure_cookies,
             trusted_proxies: config
                 .trusted_proxies
@@ -54,9 +51,15 @@ impl AppState {
                 .map(|address| address.to_canonical())
                 .collect(),
             public_url: public_url.trim_end_matches('/').to_owned(),
-            mailer,
+            metrics_from: config
+                .metrics_from
+                .iter()
+                .map(|address| address.to_canonical())
+                .collect(),
+            mailer: mailer.map(|mailer| mailer.counting_into(metrics.clone())),
+            metrics,
             surveys: Mutex::new(HashMap::new()),
-        }
+        })
     }
 
     /// A survey version, loaded once from the store.

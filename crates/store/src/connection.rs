@@ -188,6 +188,17 @@ pub(crate) fn open_pool(url: &str) -> Result<(ConnectionPool, Backend)> {
     Ok((pool, backend))
 }
 
+/// Whether every migration of this build has been applied.
+pub(crate) fn migrations_current(connection: &mut AnyConnection) -> Result<bool> {
+    let pending = match connection {
+        AnyConnection::Sqlite(sqlite) => sqlite.has_pending_migration(SQLITE_MIGRATIONS),
+        AnyConnection::Postgresql(pg) => pg.has_pending_migration(POSTGRES_MIGRATIONS),
+    };
+    pending
+        .map(|pending| !pending)
+        .map_err(|error| StoreError::Migration(error.to_string()))
+}
+
 /// Reverts every migration and applies them again (used by tests to prove down.sql works).
 pub(crate) fn redo_migrations(connection: &mut AnyConnection) -> Result<()> {
     let outcome = match connection {

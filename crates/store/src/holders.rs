@@ -14,16 +14,21 @@ use crate::invitation::TokenState;
 use crate::schema::{api_keys, invitations};
 use crate::{audit, Store};
 
+/// The holder of the key with this id, if it exists and is not revoked, on a connection held.
+pub(crate) fn holder_in(connection: &mut AnyConnection, id: &str) -> Result<Option<ApiKey>> {
+    let row: Option<(String, String, String)> = api_keys::table
+        .find(id)
+        .filter(api_keys::revoked_on.is_null())
+        .select((api_keys::id, api_keys::name, api_keys::role))
+        .first(connection)
+        .optional()?;
+    row.map(ApiKey::from_row).transpose()
+}
+
 impl Store {
     /// The holder of the key with this id, as it is now, if the key exists and is not revoked.
     pub fn key_holder(&self, id: &str) -> Result<Option<ApiKey>> {
-        let row: Option<(String, String, String)> = api_keys::table
-            .find(id)
-            .filter(api_keys::revoked_on.is_null())
-            .select((api_keys::id, api_keys::name, api_keys::role))
-            .first(&mut self.connection()?)
-            .optional()?;
-        row.map(ApiKey::from_row).transpose()
+        holder_in(&mut *self.connection()?, id)
     }
 
     /// What an access code typed at data entry leads to, as [`Store::lookup_code`], recorded in

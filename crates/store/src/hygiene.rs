@@ -21,13 +21,14 @@ use crate::error::Result;
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(10);
 
 /// Every table of the identity vault, erased at close.
-pub const VAULT_TABLES: [&str; 6] = [
+pub const VAULT_TABLES: [&str; 7] = [
     "contacts",
     "invitations",
     "contact_events",
     "drafts",
     "paper_entries",
     "releases",
+    "sessions",
 ];
 
 /// Marks submissions and, on SQLite, has a background thread checkpoint the WAL after them.

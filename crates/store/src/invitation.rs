@@ -189,7 +189,9 @@ impl Store {
             "opted_out",
             "opting out",
         )?;
-        diesel::delete(drafts::table.find(id)).execute(&mut self.connection()?)?;
+        let mut connection = self.connection()?;
+        diesel::delete(drafts::table.find(id)).execute(&mut connection)?;
+        crate::sessions::end_patient_sessions(&mut connection, id)?;
         Ok(())
     }
 

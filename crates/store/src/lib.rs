@@ -34,6 +34,7 @@ mod reports;
 mod schema;
 mod scrub;
 mod secret;
+mod sessions;
 mod submit;
 mod surveys;
 #[cfg(feature = "testing")]
@@ -63,6 +64,9 @@ pub use reports::{
 };
 pub use scrub::{scrub, SCRUBBER_LIMITS};
 pub use secret::EncryptionKey;
+pub use sessions::{
+    Asker, PatientSession, Session, StaffSession, TeamSession, LOOKUP_WINDOW, SESSION_IDLE,
+};
 pub use submit::{Mode, SubmitOutcome};
 pub use wave::{site_variable, CloseSummary, SiteCounts, WaveInfo, WaveStatus};
 
@@ -200,6 +204,14 @@ impl Store {
 
     pub(crate) fn key(&self) -> Result<&EncryptionKey> {
         self.config.key.as_ref().ok_or(StoreError::NoKey)
+    }
+
+    /// Whether the database answers and has every migration this build knows: what a readiness
+    /// probe asks (`false` while a newer or older schema is in place). Waits at most
+    /// `within` for a connection.
+    pub fn migrations_current(&self, within: std::time::Duration) -> Result<bool> {
+        let mut connection = self.pool.get_timeout(within)?;
+        connection::migrations_current(&mut connection)
     }
 
     /// Reverts every migration and applies them again; for tests of the migrations themselves.

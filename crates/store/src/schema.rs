@@ -257,3 +257,35 @@ diesel::table! {
         resolved -> Integer,
     }
 }
+
+// Sessions of the web pages, by the SHA-256 of their cookie's id (migration 000008). A
+// patient's names its invitation, a data-entry session the questionnaire being keyed (vault
+// side, see `VAULT_TABLES`); staff and co-authors' sessions name their key.
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Binary,
+        kind -> Text,
+        invitation_id -> Nullable<Text>,
+        key_id -> Nullable<Text>,
+        lang -> Nullable<Text>,
+        mode -> Nullable<Text>,
+        last_seen -> BigInt,
+    }
+}
+
+// Failed look-ups for rate limits, by an HMAC of who asked, never the address itself.
+diesel::table! {
+    lookup_failures (id) {
+        id -> Text,
+        asker_hash -> Binary,
+        at -> BigInt,
+    }
+}
+
+// Secrets every instance shares (the CSRF key, the day's salt of the look-up counters).
+diesel::table! {
+    service_secrets (name) {
+        name -> Text,
+        secret -> Binary,
+    }
+}

@@ -18,6 +18,13 @@ pub(crate) fn random_id() -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// 32 random bytes: session ids' entropy, deployment secrets and salts.
+pub(crate) fn random_secret() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes
+}
+
 /// A new invitation token: 128 random bits, URL-safe base64 (22 characters).
 pub(crate) fn new_token() -> String {
     let mut bytes = [0u8; 16];
@@ -52,6 +59,9 @@ pub struct EncryptionKey {
     cipher: Aes256Gcm,
     /// Key of the hashes of access codes, derived from the encryption key.
     lookup: [u8; 32],
+    /// Key mixed into the hashes of who failed a look-up (client addresses), derived from the
+    /// encryption key: without it, the database alone cannot tell an address by trying them all.
+    asker: [u8; 32],
 }
 
 impl std::fmt::Debug for EncryptionKey {
@@ -76,7 +86,16 @@ impl EncryptionKey {
             .chain_update(&bytes)
             .finalize()
             .into();
-        Ok(EncryptionKey { cipher, lookup })
+        let asker = Sha256::new()
+            .chain_update(b"vecu look-up counter key\0")
+            .chain_update(&bytes)
+            .finalize()
+            .into();
+        Ok(EncryptionKey {
+            cipher,
+            lookup,
+            asker,
+        })
     }
 
     /// A fresh random key, base64 (for tests and first set-up).
@@ -114,6 +133,11 @@ impl EncryptionKey {
             .chain_update(code.as_str().as_bytes())
             .finalize()
             .to_vec()
+    }
+
+    /// The key mixed into the hashes of who failed a look-up.
+    pub(crate) fn asker_key(&self) -> &[u8; 32] {
+        &self.asker
     }
 
     /// Decrypts what [`EncryptionKey::seal`] produced for the same context.

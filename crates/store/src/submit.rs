@@ -13,6 +13,7 @@ use crate::letter::add_paper_counts;
 use crate::schema::{drafts, invitations, paper_entries, responses};
 use crate::secret::random_id;
 use crate::secret::EncryptionKey;
+use crate::sessions::end_patient_sessions;
 use crate::vault::{forget_respondent, invitation_frame};
 use crate::wave::require_status;
 use crate::{calendar, Backend, ResponseId, Store};
@@ -232,14 +233,15 @@ fn submit_in(
     diesel::delete(paper_entries::table.filter(paper_entries::invitation_id.eq(invitation)))
         .execute(connection)?;
     forget_respondent(connection, invitation)?;
+    end_patient_sessions(connection, invitation)?;
     add_paper_counts(connection, &current.wave, paper_counts)?;
     Ok((SubmitOutcome::Submitted(id), current.wave))
 }
 
 /// Every table a submission writes: dead row versions keep the old order and transaction ids
 /// until vacuumed.
-const VACUUM_AFTER_MIX: &str =
-    "VACUUM responses, invitations, contacts, contact_events, drafts, paper_entries, paper_counts";
+const VACUUM_AFTER_MIX: &str = "VACUUM responses, invitations, contacts, contact_events, \
+    drafts, paper_entries, paper_counts, sessions";
 
 fn mix(connection: &mut AnyConnection, wave: &str) -> Result<()> {
     let AnyConnection::Postgresql(pg) = connection else {

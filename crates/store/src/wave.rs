@@ -15,6 +15,7 @@ use crate::schema::{
     responses, wave_counts, waves,
 };
 use crate::secret::random_id;
+use crate::sessions;
 use crate::surveys::stored_survey;
 use crate::vault::{site_of, Frame};
 use crate::{audit, calendar, Store, WaveId};
@@ -256,7 +257,8 @@ impl Store {
 
     /// Closes a wave and erases its identity vault (contacts and letter references,
     /// invitations with their token and access-code hashes, contact history, drafts, keyed
-    /// paper entries), keeping only counts per site and status for response rates (counts per
+    /// paper entries, the patients' sessions; data-entry sessions forget the questionnaire
+    /// they had open), keeping only counts per site and status for response rates (counts per
     /// mode come from the responses).
     pub fn close_wave(&self, wave: &str) -> Result<CloseSummary> {
         let mut connection = self.connection()?;
@@ -300,6 +302,7 @@ impl Store {
                     contact_events::table.filter(contact_events::invitation_id.eq_any(chunk)),
                 )
                 .execute(connection)?;
+                sessions::forget_invitations(connection, chunk)?;
             }
             diesel::delete(invitations::table.filter(invitations::wave_id.eq(wave)))
                 .execute(connection)?;

@@ -25,6 +25,10 @@ struct FileSettings {
     behind_proxy: Option<bool>,
     /// The reverse proxies whose X-Forwarded-For names the client.
     trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    /// Addresses besides this host that may read /metrics (a Prometheus server).
+    metrics_from: Option<Vec<std::net::IpAddr>>,
+    /// Seconds requests in flight get to finish after SIGTERM (default 30).
+    shutdown_timeout_seconds: Option<u64>,
     /// Refused: double data entry is a setting of each wave (`vecu wave double-entry`).
     double_entry: Option<serde::de::IgnoredAny>,
     /// A file holding the encryption key (base64), readable by vecu only, outside the
@@ -139,6 +143,10 @@ pub fn run(
             _ => Vec::new(),
         },
         mail,
+        metrics_from: file.metrics_from.unwrap_or_default(),
+        shutdown_timeout: std::time::Duration::from_secs(
+            file.shutdown_timeout_seconds.unwrap_or(30),
+        ),
     };
     let links = match args.demo {
         Some(patients) => demo_wave(&store, patients)?,

@@ -63,6 +63,8 @@ pub struct Mailer {
     settings: MailSettings,
     from: Mailbox,
     sender: Sender,
+    /// The service's metrics, counting each message accepted or refused.
+    metrics: Option<crate::metrics::Metrics>,
 }
 
 impl Mailer {
@@ -85,7 +87,14 @@ impl Mailer {
             settings,
             from,
             sender,
+            metrics: None,
         })
+    }
+
+    /// The same mailer, counting every message into the service's metrics.
+    pub(crate) fn counting_into(mut self, metrics: crate::metrics::Metrics) -> Mailer {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Issues tokens for every patient not yet invited and mails every invitation not yet mailed:
@@ -106,7 +115,12 @@ impl Mailer {
                 &invitation.token,
                 &invitation.invitation,
             );
-            if self.deliver(store, &invitation.invitation, message, &mut summary)? {
+            if self.deliver(
+                store,
+                &invitation.invitation,
+                (Kind::Invitation, message),
+                &mut summary,
+            )? {
                 store.record_mailing(&invitation.invitation, Mailing::Invitation)?;
             }
         }
@@ -132,7 +146,12 @@ impl Mailer {
                 &due.token,
                 &due.invitation,
             );
-            if self.deliver(store, &due.invitation, message, &mut summary)? {
+            if self.deliver(
+                store,
+                &due.invitation,
+                (Kind::Reminder, message),
+                &mut summary,
+            )? {
                 store.record_mailing(&due.invitation, Mailing::Reminder)?;
             }
         }
@@ -144,7 +163,7 @@ impl Mailer {
         &self,
         store: &Store,
         invitation: &str,
-        message: Result<Message, String>,
+        (kind, message): (Kind, Result<Message, String>),
         summary: &mut SendSummary,
     ) -> Result<bool, MailError> {
         // What went wrong: the SMTP reply code, if the server answered, and a text without the
@@ -169,6 +188,13 @@ impl Mailer {
                 };
                 refused.map_err(|(code, text)| (code, redact_addresses(&text, &recipients)))
             });
+        if let Some(metrics) = &self.metrics {
+            let kind = match kind {
+                Kind::Invitation => crate::metrics::MailKind::Invitation,
+                Kind::Reminder => crate::metrics::MailKind::Reminder,
+            };
+            metrics.mailed(kind, outcome.is_ok());
+        }
         match outcome {
             Ok(()) => {
                 summary.sent += 1;

@@ -8,15 +8,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use vecu_store::{AccessCode, CodeError, Mode, TokenState};
+use vecu_store::{AccessCode, Asker, CodeError, Mode, TokenState};
 
 use crate::form::SmallForm;
+use crate::guard::FAILURES_PER_WINDOW;
 use crate::i18n::{Texts, INTERFACE_LANGUAGES};
 use crate::pages::code::{self, CodeProblem};
 use crate::pages::{layout, outcome, welcome};
 use crate::routes::patient::{
-    html, off_worker, posted_visit, redirect, resume_location, session_cookie, session_expired,
-    too_many, visit, LangQuery,
+    html, keep_lang, off_worker, posted_visit, redirect, resume_location, session_cookie,
+    session_expired, start_session, too_many, visit, LangQuery,
 };
 use crate::state::AppState;
 use crate::PageError;
@@ -121,7 +122,10 @@ pub async fn code_enter(
     };
     let address = crate::routes::patient::client(&state, &request);
     let found = off_worker(&state, move |state| {
-        if !state.limiter.allowed(address) {
+        if !state
+            .store
+            .lookup_allowed(Asker::Address(address), FAILURES_PER_WINDOW)?
+        {
             return Ok(None);
         }
         let found = state.store.lookup_code(&code)?;
@@ -129,7 +133,7 @@ pub async fn code_enter(
             TokenState::Usable(invitation) if invitation.status == "invited" => {
                 state.store.record_opened(&invitation.id)?;
             }
-            TokenState::Unknown => state.limiter.failed(address),
+            TokenState::Unknown => state.store.lookup_failed(Asker::Address(address))?,
             _ => {}
         }
         Ok(Some(found))
@@ -139,7 +143,7 @@ pub async fn code_enter(
         None => Ok(too_many()),
         Some(TokenState::Usable(invitation)) => {
             let lang = form.lang.clone().unwrap_or(invitation.language.clone());
-            let session = state.sessions.open(&invitation.id, &lang, Mode::WebCode);
+            let session = start_session(&state, invitation.id, &lang, Mode::WebCode).await?;
             Ok(actix_web::HttpResponse::SeeOther()
                 .cookie(session_cookie(&state, session))
                 .insert_header((actix_web::http::header::LOCATION, "/c/welcome"))
@@ -169,7 +173,7 @@ pub async fn code_welcome(
         .as_deref()
         .filter(|l| visit.survey.language(l).is_some())
     {
-        state.sessions.set_lang(&visit.session_id, lang);
+        keep_lang(&state, &visit, lang).await?;
     }
     let texts = Texts::choose(
         &visit.survey,
@@ -224,9 +228,9 @@ pub async fn code_opt_out(
     let Some(visit) = posted_visit(&state, &request, &form.csrf).await? else {
         return Ok(session_expired());
     };
+    // Opting out ends the invitation's sessions, this one included.
     let invitation = visit.invitation.id.clone();
     off_worker(&state, move |state| Ok(state.store.opt_out(&invitation)?)).await?;
-    state.sessions.close(&visit.session_id);
     let texts = Texts::choose(&visit.survey, None, Some(&visit.session.lang));
     let (heading, body) = outcome::message(&texts, "optout_done_heading", &["optout_done"]);
     Ok(html(

@@ -21,17 +21,17 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use vecu_store::{AccessCode, ApiKey, Outcome, Role, SubmitOutcome, TokenState};
+use vecu_store::{AccessCode, ApiKey, Asker, Outcome, Role, Session, SubmitOutcome, TokenState};
 use vecu_survey::Survey;
 
 use crate::form::{Fields, SmallForm};
-use crate::guard::set_visitor;
+use crate::guard::{set_visitor, FAILURES_PER_WINDOW};
 use crate::i18n::Texts;
 use crate::pages::entry::{self, EntryView, Pass};
 use crate::paper_rules::{clean, expand_lines, fields, normalise, Problem};
 use crate::routes::code::interface_texts;
 use crate::routes::patient::{client, html, off_worker, redirect, too_many};
-use crate::session::{StaffSession, STAFF_COOKIE};
+use crate::session::{cookie_id, StaffSession, STAFF_COOKIE};
 use crate::state::AppState;
 use crate::PageError;
 
@@ -85,26 +85,49 @@ async fn staff(
     state: &web::Data<AppState>,
     request: &HttpRequest,
 ) -> Result<Option<(String, StaffSession)>, PageError> {
-    let Some(id) = request.cookie(STAFF_COOKIE).map(|c| c.value().to_owned()) else {
+    let Some(id) = cookie_id(request, STAFF_COOKIE) else {
         return Ok(None);
     };
-    let Some(mut session) = state.staff.get(&id) else {
-        return Ok(None);
-    };
-    let key_id = session.key.id.clone();
-    let now = off_worker(state, move |state| Ok(state.store.key_holder(&key_id)?)).await?;
-    match now.filter(keys_paper) {
-        Some(key) => {
-            let fresh = key.clone();
-            state.staff.update(&id, |kept| kept.key = fresh);
-            session.key = key;
-            Ok(Some((id, session)))
+    off_worker(state, move |state| {
+        match state.store.staff_session(&id)? {
+            Some(session) if keys_paper(&session.key) => Ok(Some((id, session))),
+            Some(_) => {
+                state.store.end_session(&id)?;
+                Ok(None)
+            }
+            None => Ok(None),
         }
-        None => {
-            state.staff.close(&id);
-            Ok(None)
-        }
+    })
+    .await
+}
+
+/// Sets (or clears) the questionnaire a staff session keys.
+async fn set_current(
+    state: &web::Data<AppState>,
+    session_id: &str,
+    current: Option<String>,
+) -> Result<(), PageError> {
+    let id = session_id.to_owned();
+    off_worker(state, move |state| {
+        Ok(state.store.set_session_current(&id, current.as_deref())?)
+    })
+    .await
+}
+
+/// Remembers the language a staff session chose, when it differs from the one kept.
+async fn keep_lang(
+    state: &web::Data<AppState>,
+    (session_id, session): (&str, &StaffSession),
+    lang: &str,
+) -> Result<(), PageError> {
+    if session.lang.as_deref() == Some(lang) {
+        return Ok(());
     }
+    let (id, lang) = (session_id.to_owned(), lang.to_owned());
+    off_worker(state, move |state| {
+        Ok(state.store.set_session_lang(&id, &lang)?)
+    })
+    .await
 }
 
 fn csrf_subject(session_id: &str) -> String {
@@ -228,20 +251,20 @@ fn code_page(
 /// The session's key keyed a pass of its open questionnaire already (saved from another session
 /// of the same key, say): the questionnaire leaves the session, and the next pass, or the
 /// decision, is someone else's.
-fn keyed_already(
-    state: &AppState,
+async fn keyed_already(
+    state: &web::Data<AppState>,
     texts: &Texts,
     (session_id, session): (&str, &StaffSession),
-) -> HttpResponse {
-    state.staff.set_current(session_id, None);
-    code_page(
+) -> Page {
+    set_current(state, session_id, None).await?;
+    Ok(code_page(
         state,
         texts,
         (session_id, session),
         StatusCode::UNPROCESSABLE_ENTITY,
         None,
         Some("entry_code_own"),
-    )
+    ))
 }
 
 /// The log-in page, or the access-code form once logged in; `?lang=` chooses the language.
@@ -257,7 +280,7 @@ pub async fn home(
     };
     let texts = texts_for(&state, asked, Some(&session), None).await?;
     if chosen(asked, None).is_some() {
-        state.staff.set_lang(&id, texts.lang().as_str());
+        keep_lang(&state, (&id, &session), texts.lang().as_str()).await?;
     }
     let notice = match query.done.as_deref() {
         Some("stored") => Some("entry_done_stored"),
@@ -299,21 +322,31 @@ pub async fn login(
     }
     let address = client(&state, &request);
     let key = form.key.trim().to_owned();
+    let lang = asked.map(str::to_owned);
+    // Signed in: the session, started in the same trip to the store.
     let holder = off_worker(&state, move |state| {
-        if !state.limiter.allowed(address) {
+        let asker = Asker::Address(address);
+        if !state.store.lookup_allowed(asker, FAILURES_PER_WINDOW)? {
             return Ok(Err(()));
         }
-        let holder = state.store.authenticate(&key)?;
-        if holder.is_none() {
-            state.limiter.failed(address);
+        let Some(holder) = state.store.authenticate(&key)? else {
+            state.store.lookup_failed(asker)?;
+            return Ok(Ok(None));
+        };
+        if !keys_paper(&holder) {
+            return Ok(Ok(None));
         }
-        Ok(Ok(holder))
+        let session = state.store.start_session(&Session::Staff(StaffSession {
+            key: holder,
+            current: None,
+            lang,
+        }))?;
+        Ok(Ok(Some(session)))
     })
     .await?;
     match holder {
         Err(()) => Ok(too_many()),
-        Ok(Some(holder)) if keys_paper(&holder) => {
-            let session = state.staff.open(&holder, asked);
+        Ok(Some(session)) => {
             let cookie = Cookie::build(STAFF_COOKIE, session)
                 .path("/entry")
                 .http_only(true)
@@ -366,7 +399,24 @@ pub async fn open_code(
     let Ok(code) = AccessCode::parse(&form.code) else {
         return unprocessable("entry_code_invalid");
     };
-    if !state.entry_lookups.allowed(session.key.id.clone()) {
+    // Unknown codes count against the key (not the address: staff share a hospital's).
+    let key = session.key.clone();
+    let found = off_worker(&state, move |state| {
+        let asker = Asker::Key(&key.id);
+        if !state
+            .store
+            .lookup_allowed(asker, UNKNOWN_CODES_PER_WINDOW)?
+        {
+            return Ok(None);
+        }
+        let found = state.store.lookup_code_for_entry(&key, &code)?;
+        if found == TokenState::Unknown {
+            state.store.lookup_failed(asker)?;
+        }
+        Ok(Some(found))
+    })
+    .await?;
+    let Some(found) = found else {
         return Ok(code_page(
             &state,
             &texts,
@@ -375,12 +425,7 @@ pub async fn open_code(
             None,
             Some("entry_code_too_many"),
         ));
-    }
-    let key = session.key.clone();
-    let found = off_worker(&state, move |state| {
-        Ok(state.store.lookup_code_for_entry(&key, &code)?)
-    })
-    .await?;
+    };
     match found {
         TokenState::Usable(invitation) => {
             if keyings(&state, &invitation.id)
@@ -389,16 +434,13 @@ pub async fn open_code(
             {
                 return unprocessable("entry_code_own");
             }
-            state.staff.set_current(&id, Some(invitation.id));
+            set_current(&state, &id, Some(invitation.id)).await?;
             Ok(redirect("/entry/form"))
         }
         TokenState::Submitted => unprocessable("entry_code_submitted"),
         TokenState::OptedOut => unprocessable("entry_code_opted_out"),
         TokenState::Expired => unprocessable("entry_code_closed"),
-        TokenState::Unknown => {
-            state.entry_lookups.failed(session.key.id.clone());
-            unprocessable("entry_code_unknown")
-        }
+        TokenState::Unknown => unprocessable("entry_code_unknown"),
     }
 }
 
@@ -522,7 +564,7 @@ pub async fn show_form(
         return login_again(&state, &request, asked).await;
     };
     if let Some(texts) = chosen(asked, None) {
-        state.staff.set_lang(&id, texts.lang().as_str());
+        keep_lang(&state, (&id, &session), texts.lang().as_str()).await?;
     }
     let Some(invitation) = session.current.clone() else {
         return Ok(redirect("/entry"));
@@ -531,7 +573,7 @@ pub async fn show_form(
     let texts = texts_for(&state, asked, Some(&session), Some(&survey)).await?;
     let keyings = keyings(&state, &invitation).await?;
     if keyings.keyed_by(&session.key) {
-        return Ok(keyed_already(&state, &texts, (&id, &session)));
+        return keyed_already(&state, &texts, (&id, &session)).await;
     }
     let disagreeing = match (&keyings.first, &keyings.second) {
         (Some(first), Some(second)) => disagreements(first, second),
@@ -612,7 +654,7 @@ pub async fn save_form(
     let pass = pass_for(&keyings);
     if keyings.keyed_by(&session.key) {
         let texts = texts_for(&state, None, Some(&session), None).await?;
-        return Ok(keyed_already(&state, &texts, (&id, &session)));
+        return keyed_already(&state, &texts, (&id, &session)).await;
     }
     if field("pass") != Some(&pass.number().to_string()) {
         // Someone else keyed this questionnaire meanwhile: show the form that is due now.
@@ -705,7 +747,7 @@ pub async fn save_form(
             })
             .await?;
             if submitted == SubmitOutcome::AlreadySubmitted {
-                state.staff.set_current(&id, None);
+                set_current(&state, &id, None).await?;
                 let texts = texts_for(&state, None, Some(&session), Some(&survey)).await?;
                 return Ok(code_page(
                     &state,
@@ -716,10 +758,11 @@ pub async fn save_form(
                     Some("entry_answered_meanwhile"),
                 ));
             }
+            state.metrics.submitted(vecu_store::Mode::Paper);
             "stored"
         }
     };
-    state.staff.set_current(&id, None);
+    set_current(&state, &id, None).await?;
     Ok(redirect(&format!("/entry?done={done}")))
 }
 
@@ -784,6 +827,6 @@ pub async fn record_outcome(
         Ok(state.store.record_outcome(&invitation, outcome)?)
     })
     .await?;
-    state.staff.set_current(&id, None);
+    set_current(&state, &id, None).await?;
     Ok(redirect("/entry?done=outcome"))
 }

@@ -9,17 +9,17 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
-use vecu_store::{Invitation, Mode, TokenState};
+use vecu_store::{Asker, Invitation, Mode, PatientSession, Session as StartSession, TokenState};
 use vecu_survey::{Answers, ItemKind, Survey, Visibility};
 
 use crate::form::{
     field, is_form, page_limit, parse_fields, read_body, read_fields, read_item, FieldError,
     SmallForm, SMALL_BODY,
 };
-use crate::guard::{self, is_one_click_opt_out};
+use crate::guard::{self, is_one_click_opt_out, FAILURES_PER_WINDOW};
 use crate::i18n::{Texts, INTERFACE_LANGUAGES};
 use crate::pages::{layout, outcome, question, review, welcome};
-use crate::session::{Session, COOKIE};
+use crate::session::{cookie_id, Session, COOKIE};
 use crate::state::AppState;
 use crate::PageError;
 
@@ -126,7 +126,10 @@ async fn find<T: Send + 'static>(
     let address = client(state, request);
     let token = token.to_owned();
     off_worker(state, move |state| {
-        if !state.limiter.allowed(address) {
+        if !state
+            .store
+            .lookup_allowed(Asker::Address(address), FAILURES_PER_WINDOW)?
+        {
             return Ok(Found::TooMany);
         }
         match state.store.lookup_token(&token)? {
@@ -137,7 +140,7 @@ async fn find<T: Send + 'static>(
             }
             other => {
                 if other == TokenState::Unknown {
-                    state.limiter.failed(address);
+                    state.store.lookup_failed(Asker::Address(address))?;
                 }
                 Ok(Found::Other(other))
             }
@@ -246,13 +249,46 @@ pub async fn start(
         Found::Other(_) => return Ok(unavailable()),
     };
     let texts = Texts::choose(&survey, form.lang.as_deref(), Some(&invitation.language));
-    let session = state
-        .sessions
-        .open(&invitation.id, texts.lang().as_str(), Mode::WebLink);
+    let session =
+        start_session(&state, invitation.id, texts.lang().as_str(), Mode::WebLink).await?;
     Ok(HttpResponse::SeeOther()
         .cookie(session_cookie(&state, session))
         .insert_header((header::LOCATION, resume_location(&survey, draft)))
         .finish())
+}
+
+/// Starts a patient's session in the store; returns the id for its cookie.
+pub(crate) async fn start_session(
+    state: &web::Data<AppState>,
+    invitation: String,
+    lang: &str,
+    mode: Mode,
+) -> Result<String, PageError> {
+    let session = StartSession::Patient(PatientSession {
+        invitation,
+        lang: lang.to_owned(),
+        mode,
+    });
+    off_worker(state, move |state| {
+        Ok(state.store.start_session(&session)?)
+    })
+    .await
+}
+
+/// Keeps the language a patient chose for the rest of their session.
+pub(crate) async fn keep_lang(
+    state: &web::Data<AppState>,
+    visit: &Visit,
+    lang: &str,
+) -> Result<(), PageError> {
+    if visit.session.lang == lang {
+        return Ok(());
+    }
+    let (id, lang) = (visit.session_id.clone(), lang.to_owned());
+    off_worker(state, move |state| {
+        Ok(state.store.set_session_lang(&id, &lang)?)
+    })
+    .await
 }
 
 /// The session cookie: HttpOnly, SameSite=Strict, Secure when served over HTTPS.
@@ -402,20 +438,17 @@ pub(crate) async fn visit(
     state: &web::Data<AppState>,
     request: &HttpRequest,
 ) -> Result<Option<Visit>, PageError> {
-    let Some(session_id) = request
-        .cookie(COOKIE)
-        .map(|cookie| cookie.value().to_owned())
-    else {
+    let Some(session_id) = cookie_id(request, COOKIE) else {
         return Ok(None);
     };
     off_worker(state, move |state| {
-        let Some(session) = state.sessions.get(&session_id) else {
+        let Some(session) = state.store.patient_session(&session_id)? else {
             return Ok(None);
         };
         let invitation = match state.store.invitation(&session.invitation) {
             // Opted out or answered in another tab: this session is over.
             Ok(invitation) if matches!(invitation.status.as_str(), "opted_out" | "submitted") => {
-                state.sessions.close(&session_id);
+                state.store.end_session(&session_id)?;
                 return Ok(None);
             }
             Ok(invitation) => invitation,
@@ -464,7 +497,7 @@ async fn page_visit(
         return Ok(None);
     };
     if let Some(lang) = asked.filter(|lang| visit.survey.language(lang).is_some()) {
-        state.sessions.set_lang(&visit.session_id, lang);
+        keep_lang(state, &visit, lang).await?;
     }
     let texts = Texts::choose(&visit.survey, asked, Some(&visit.session.lang));
     Ok(Some((visit, texts)))
@@ -765,13 +798,16 @@ pub async fn submit(
     match survey.validate_answers(shown) {
         Ok(response) => {
             // Submitting twice (a double click, a retried request) stores one response.
+            // The store ends the session in the transaction that stores the response.
             let invitation = visit.invitation.id.clone();
             let mode = visit.session.mode;
-            off_worker(&state, move |state| {
+            let outcome = off_worker(&state, move |state| {
                 Ok(state.store.submit(&invitation, &response, mode)?)
             })
             .await?;
-            state.sessions.close(&visit.session_id);
+            if matches!(outcome, vecu_store::SubmitOutcome::Submitted(_)) {
+                state.metrics.submitted(mode);
+            }
             let mut page = thanks(&texts, survey);
             let _ = page.add_removal_cookie(&Cookie::build(COOKIE, "").path("/").finish());
             Ok(page)

@@ -2,8 +2,8 @@
 //! SameSite=Strict session cookie), read a report's findings, write, comment, mark priorities,
 //! approve and publish. The store decides who may do what, as for the JSON API.
 //!
-//! A session remembers its key's id and asks the store at every request whether the key is
-//! still valid: a revoked key's session ends at its next request. Data-entry keys never open
+//! A session (kept by the store) remembers its key's id and comes back with the key as the store
+//! has it now: a revoked key's session ends at its next request. Data-entry keys never open
 //! these pages.
 
 use actix_web::cookie::{Cookie, SameSite};
@@ -11,15 +11,15 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use maud::Markup;
 use serde::Deserialize;
-use vecu_store::{ApiKey, Role, StoreError};
+use vecu_store::{ApiKey, Asker, Role, Session, StoreError, TeamSession};
 
 use super::patient::client;
 use crate::form::SmallForm;
-use crate::guard::set_visitor;
+use crate::guard::{set_visitor, FAILURES_PER_WINDOW};
 use crate::i18n::INTERFACE_LANGUAGES;
 use crate::pages::team::{self, Mine};
 use crate::reporting;
-use crate::session::SessionTable;
+use crate::session::cookie_id;
 use crate::state::AppState;
 
 const COOKIE: &str = "vecu_team";
@@ -39,9 +39,6 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
-/// Signed-in co-authors by session id: who, and the language of their pages.
-pub type TeamSessions = SessionTable<(ApiKey, String)>;
-
 /// The signed-in co-author and their session id (the subject of their CSRF tokens).
 struct Member {
     key: ApiKey,
@@ -57,23 +54,25 @@ fn opens_team_pages(key: &ApiKey) -> bool {
 
 /// The signed-in member, with their key as the store has it now. A session whose key was
 /// revoked since (or that the store cannot vouch for) ends here.
-async fn member(
-    request: &HttpRequest,
-    state: &AppState,
-    sessions: &TeamSessions,
-) -> Option<Member> {
-    let session = request.cookie(COOKIE)?.value().to_owned();
-    let (key, lang) = sessions.get(&session)?;
+async fn member(request: &HttpRequest, state: &AppState) -> Option<Member> {
+    let session = cookie_id(request, COOKIE)?;
     let store = state.store.clone();
-    let now = web::block(move || store.key_holder(&key.id)).await;
-    match now {
-        Ok(Ok(Some(key))) if opens_team_pages(&key) => {
-            let fresh = key.clone();
-            sessions.update(&session, |(kept, _)| *kept = fresh);
-            Some(Member { key, session, lang })
+    let id = session.clone();
+    let found = web::block(move || match store.team_session(&id)? {
+        Some(TeamSession { key, lang }) if opens_team_pages(&key) => Ok(Some((key, lang))),
+        Some(_) => store.end_session(&id).map(|()| None),
+        None => Ok(None),
+    })
+    .await;
+    match found {
+        Ok(Ok(Some((key, lang)))) => Some(Member { key, session, lang }),
+        Ok(Ok(None)) => None,
+        Ok(Err(error)) => {
+            tracing::error!(%error, "a team session could not be read");
+            None
         }
-        _ => {
-            sessions.close(&session);
+        Err(error) => {
+            tracing::error!(%error, "a team session could not be read");
             None
         }
     }
@@ -112,10 +111,9 @@ async fn blocking<T: Send + 'static>(
 pub async fn sign_in_page(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     query: web::Query<LangQuery>,
 ) -> HttpResponse {
-    if member(&request, &state, &sessions).await.is_some() {
+    if member(&request, &state).await.is_some() {
         return see_other("/team/reports");
     }
     sign_in_form(
@@ -159,7 +157,6 @@ pub struct SignIn {
 pub async fn sign_in(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     form: SmallForm<SignIn>,
 ) -> HttpResponse {
     let lang = language(form.lang.as_deref());
@@ -170,19 +167,40 @@ pub async fn sign_in(
     {
         return refused(StatusCode::FORBIDDEN, "form_expired");
     }
-    let address = client(&state, &request);
-    if !state.limiter.allowed(address) {
-        return refused(StatusCode::TOO_MANY_REQUESTS, "bad_key");
-    }
+    let asker = Asker::Address(client(&state, &request));
     let key = form.key.trim().to_owned();
     let store = state.store.clone();
-    let holder = web::block(move || store.authenticate(&key)).await;
-    let Ok(Ok(Some(holder))) = holder.map(|found| found.map(|key| key.filter(opens_team_pages)))
-    else {
-        state.limiter.failed(address);
-        return refused(StatusCode::UNAUTHORIZED, "bad_key");
+    // Signed in: the session, started in the same trip to the store.
+    let signed_in = web::block(move || {
+        if !store.lookup_allowed(asker, FAILURES_PER_WINDOW)? {
+            return Ok(Err(StatusCode::TOO_MANY_REQUESTS));
+        }
+        match store.authenticate(&key)?.filter(opens_team_pages) {
+            Some(key) => store
+                .start_session(&Session::Team(TeamSession {
+                    key,
+                    lang: lang.to_owned(),
+                }))
+                .map(Ok),
+            None => {
+                store.lookup_failed(asker)?;
+                Ok(Err(StatusCode::UNAUTHORIZED))
+            }
+        }
+    })
+    .await;
+    let session = match signed_in {
+        Ok(Ok(Ok(session))) => session,
+        Ok(Ok(Err(status))) => return refused(status, "bad_key"),
+        Ok(Err::<_, StoreError>(error)) => {
+            tracing::error!(%error, "signing in failed");
+            return refused(StatusCode::INTERNAL_SERVER_ERROR, "bad_key");
+        }
+        Err(error) => {
+            tracing::error!(%error, "signing in failed");
+            return refused(StatusCode::INTERNAL_SERVER_ERROR, "bad_key");
+        }
     };
-    let session = sessions.start((holder, lang.to_owned()));
     let cookie = Cookie::build(COOKIE, session)
         .path("/team")
         .http_only(true)
@@ -205,12 +223,14 @@ pub struct Csrf {
 pub async fn sign_out(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     form: web::Form<Csrf>,
 ) -> HttpResponse {
-    if let Some(member) = member(&request, &state, &sessions).await {
+    if let Some(member) = member(&request, &state).await {
         if state.csrf.verify(&member.session, &form.csrf) {
-            sessions.close(&member.session);
+            let store = state.store.clone();
+            if let Ok(Err(error)) = web::block(move || store.end_session(&member.session)).await {
+                tracing::error!(%error, "signing out failed");
+            }
         }
     }
     let mut response = see_other("/team");
@@ -220,12 +240,8 @@ pub async fn sign_out(
 
 /// Every report, newest wave last.
 #[get("/team/reports")]
-pub async fn reports(
-    request: HttpRequest,
-    state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
-) -> HttpResponse {
-    let Some(member) = member(&request, &state, &sessions).await else {
+pub async fn reports(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let Some(member) = member(&request, &state).await else {
         return to_sign_in();
     };
     let store = state.store.clone();
@@ -297,10 +313,9 @@ fn refused(
 pub async fn report_page(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     report: web::Path<String>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &state, &sessions).await else {
+    let Some(member) = member(&request, &state).await else {
         return to_sign_in();
     };
     let store = state.store.clone();
@@ -334,10 +349,9 @@ pub async fn report_page(
 pub async fn download(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     report: web::Path<String>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &state, &sessions).await else {
+    let Some(member) = member(&request, &state).await else {
         return to_sign_in();
     };
     let store = state.store.clone();
@@ -390,14 +404,13 @@ pub struct MarkForm {
 async fn act_at(
     request: &HttpRequest,
     state: web::Data<AppState>,
-    sessions: &TeamSessions,
     page: String,
     lang: Option<String>,
     csrf: &str,
     anchor: &str,
     action: impl FnOnce(&vecu_store::Store, &ApiKey) -> Result<(), StoreError> + Send + 'static,
 ) -> HttpResponse {
-    let Some(member) = member(request, &state, sessions).await else {
+    let Some(member) = member(request, &state).await else {
         return to_sign_in();
     };
     let lang = lang.unwrap_or_else(|| member.lang.clone());
@@ -425,7 +438,6 @@ async fn act_at(
 async fn act(
     request: &HttpRequest,
     state: web::Data<AppState>,
-    sessions: &TeamSessions,
     report: String,
     csrf: &str,
     anchor: &str,
@@ -441,7 +453,6 @@ async fn act(
     act_at(
         request,
         state,
-        sessions,
         page,
         lang,
         csrf,
@@ -456,7 +467,6 @@ async fn act(
 pub async fn add_block(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     report: web::Path<String>,
     form: web::Form<BlockForm>,
 ) -> HttpResponse {
@@ -465,7 +475,6 @@ pub async fn add_block(
     act(
         &request,
         state,
-        &sessions,
         report.into_inner(),
         &form.csrf,
         &form.back,
@@ -483,7 +492,6 @@ pub async fn add_block(
 pub async fn comment_on_block(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     path: web::Path<(String, String)>,
     form: web::Form<TextForm>,
 ) -> HttpResponse {
@@ -493,7 +501,6 @@ pub async fn comment_on_block(
     act(
         &request,
         state,
-        &sessions,
         report,
         &form.csrf,
         &form.back,
@@ -507,7 +514,6 @@ pub async fn comment_on_block(
 pub async fn mark(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     report: web::Path<String>,
     form: web::Form<MarkForm>,
 ) -> HttpResponse {
@@ -523,7 +529,6 @@ pub async fn mark(
     act(
         &request,
         state,
-        &sessions,
         report.into_inner(),
         &form.csrf,
         &form.back,
@@ -537,7 +542,6 @@ pub async fn mark(
 pub async fn decide(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     path: web::Path<(String, String)>,
     form: web::Form<Csrf>,
 ) -> HttpResponse {
@@ -545,7 +549,6 @@ pub async fn decide(
     act(
         &request,
         state,
-        &sessions,
         report,
         &form.csrf,
         "decisions",
@@ -563,7 +566,6 @@ pub async fn decide(
 pub async fn edit_block(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     path: web::Path<(String, String)>,
     form: web::Form<TextForm>,
 ) -> HttpResponse {
@@ -573,7 +575,6 @@ pub async fn edit_block(
     act(
         &request,
         state,
-        &sessions,
         report,
         &form.csrf,
         &form.back,
@@ -584,12 +585,8 @@ pub async fn edit_block(
 
 /// The survey versions open to co-design comments.
 #[get("/team/surveys")]
-pub async fn surveys(
-    request: HttpRequest,
-    state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
-) -> HttpResponse {
-    let Some(member) = member(&request, &state, &sessions).await else {
+pub async fn surveys(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let Some(member) = member(&request, &state).await else {
         return to_sign_in();
     };
     let store = state.store.clone();
@@ -621,10 +618,9 @@ pub async fn surveys(
 pub async fn survey_page(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     survey: web::Path<String>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &state, &sessions).await else {
+    let Some(member) = member(&request, &state).await else {
         return to_sign_in();
     };
     let store = state.store.clone();
@@ -654,7 +650,6 @@ pub async fn survey_page(
 pub async fn comment_item(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     path: web::Path<(String, String)>,
     form: web::Form<CommentForm2>,
 ) -> HttpResponse {
@@ -666,7 +661,6 @@ pub async fn comment_item(
     act_at(
         &request,
         state,
-        &sessions,
         page,
         None,
         &form.csrf,
@@ -696,7 +690,6 @@ pub struct AnswerForm {
 pub async fn answer_item_comment(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     path: web::Path<String>,
     form: web::Form<AnswerForm>,
 ) -> HttpResponse {
@@ -709,7 +702,6 @@ pub async fn answer_item_comment(
     act_at(
         &request,
         state,
-        &sessions,
         page,
         None,
         &form.csrf,
@@ -735,10 +727,9 @@ pub struct NewReportForm {
 pub async fn create_report(
     request: HttpRequest,
     state: web::Data<AppState>,
-    sessions: web::Data<TeamSessions>,
     form: web::Form<NewReportForm>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &state, &sessions).await else {
+    let Some(member) = member(&request, &state).await else {
         return to_sign_in();
     };
     let form = form.into_inner();

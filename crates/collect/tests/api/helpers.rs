@@ -2,6 +2,7 @@
 //! example survey and its tokens; and a small browser that keeps the session cookie.
 
 use awc::http::header;
+use vecu_collect::ServerHandle;
 use vecu_store::testing::TestDb;
 use vecu_store::{Backend, Store};
 
@@ -10,7 +11,23 @@ pub struct TestApp {
     pub store: Store,
     pub tokens: Vec<vecu_store::IssuedToken>,
     pub wave: String,
+    /// Stops the instance at `address`.
+    pub handle: ServerHandle,
     _db: TestDb,
+}
+
+/// Serves `store` with `config` on a free port of this host (the config's bind is replaced):
+/// the address and a handle to stop the instance.
+pub fn serve(store: Store, config: &vecu_collect::ServeConfig) -> (String, ServerHandle) {
+    let config = vecu_collect::ServeConfig {
+        bind: "127.0.0.1:0".to_owned(),
+        ..config.clone()
+    };
+    let app = vecu_collect::Application::build(&config, store).expect("binds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    actix_rt::spawn(app.run());
+    (address, handle)
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -57,19 +74,15 @@ pub async fn spawn_app_configured(
     } else {
         Vec::new()
     };
-    let mut config = vecu_collect::ServeConfig {
-        bind: "127.0.0.1:0".to_owned(),
-        ..vecu_collect::ServeConfig::default()
-    };
+    let mut config = vecu_collect::ServeConfig::default();
     configure(&mut config);
-    let app = vecu_collect::Application::build(&config, store.clone()).expect("binds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    actix_rt::spawn(app.run());
+    let (address, handle) = serve(store.clone(), &config);
     TestApp {
         address,
         store,
         tokens,
         wave,
+        handle,
         _db: db,
     }
 }
@@ -79,6 +92,11 @@ impl TestApp {
     /// from outside the store.
     pub fn database_url(&self) -> &str {
         &self._db.url
+    }
+
+    /// A store of its own on the app's database, as another process would open it.
+    pub fn open_store(&self) -> Store {
+        self._db.store()
     }
 }
 
@@ -145,6 +163,11 @@ impl Browser {
             base: app.address.clone(),
             cookie: None,
         }
+    }
+
+    /// Sends the next requests to another instance (the cookie goes along).
+    pub fn at(&mut self, address: &str) {
+        self.base = address.to_owned();
     }
 
     /// The cookie kept, unless it is only the one that binds sign-in forms to their visitor:

@@ -24,7 +24,7 @@ fn smtp_sink_with_logins() -> (u16, Shared, Shared) {
 
 /// The same server, refusing the recipient `refused` the way real servers do, quoting the
 /// address in the reply.
-fn smtp_sink_refusing(refused: Option<&'static str>) -> (u16, Shared, Shared) {
+pub(crate) fn smtp_sink_refusing(refused: Option<&'static str>) -> (u16, Shared, Shared) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
     let received = Arc::new(Mutex::new(Vec::new()));
@@ -89,7 +89,7 @@ async fn post(url: String, key: &str) -> (u16, serde_json::Value) {
 
 /// The text between a link's start in the body and the end of its line, quoted-printable soft
 /// breaks removed.
-fn link(message: &str, prefix: &str) -> String {
+pub(crate) fn link(message: &str, prefix: &str) -> String {
     let body = message
         .split_once("\r\n\r\n")
         .map_or("", |(_, body)| body)

@@ -8,4 +8,5 @@ mod frames;
 mod helpers;
 mod letters;
 mod privacy;
+mod sessions;
 mod submissions;

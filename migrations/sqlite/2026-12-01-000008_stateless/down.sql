@@ -1,0 +1,3 @@
+DROP TABLE service_secrets;
+DROP TABLE lookup_failures;
+DROP TABLE sessions;
