@@ -58,19 +58,14 @@ async fn member(request: &HttpRequest, state: &AppState) -> Option<Member> {
     let session = cookie_id(request, COOKIE)?;
     let store = state.store.clone();
     let id = session.clone();
-    let found = web::block(move || match store.team_session(&id)? {
+    let found = blocking(move || match store.team_session(&id)? {
         Some(TeamSession { key, lang }) if opens_team_pages(&key) => Ok(Some((key, lang))),
-        Some(_) => store.end_session(&id).map(|()| None),
+        Some(_) => Ok(store.end_session(&id).map(|()| None)?),
         None => Ok(None),
     })
     .await;
     match found {
-        Ok(Ok(Some((key, lang)))) => Some(Member { key, session, lang }),
-        Ok(Ok(None)) => None,
-        Ok(Err(error)) => {
-            tracing::error!(%error, "a team session could not be read");
-            None
-        }
+        Ok(found) => found.map(|(key, lang)| Member { key, session, lang }),
         Err(error) => {
             tracing::error!(%error, "a team session could not be read");
             None
@@ -171,17 +166,15 @@ pub async fn sign_in(
     let key = form.key.trim().to_owned();
     let store = state.store.clone();
     // Signed in: the session, started in the same trip to the store.
-    let signed_in = web::block(move || {
+    let signed_in = blocking(move || {
         if !store.lookup_allowed(asker, FAILURES_PER_WINDOW)? {
             return Ok(Err(StatusCode::TOO_MANY_REQUESTS));
         }
         match store.authenticate(&key)?.filter(opens_team_pages) {
-            Some(key) => store
-                .start_session(&Session::Team(TeamSession {
-                    key,
-                    lang: lang.to_owned(),
-                }))
-                .map(Ok),
+            Some(key) => Ok(Ok(store.start_session(&Session::Team(TeamSession {
+                key,
+                lang: lang.to_owned(),
+            }))?)),
             None => {
                 store.lookup_failed(asker)?;
                 Ok(Err(StatusCode::UNAUTHORIZED))
@@ -190,12 +183,8 @@ pub async fn sign_in(
     })
     .await;
     let session = match signed_in {
-        Ok(Ok(Ok(session))) => session,
-        Ok(Ok(Err(status))) => return refused(status, "bad_key"),
-        Ok(Err::<_, StoreError>(error)) => {
-            tracing::error!(%error, "signing in failed");
-            return refused(StatusCode::INTERNAL_SERVER_ERROR, "bad_key");
-        }
+        Ok(Ok(session)) => session,
+        Ok(Err(status)) => return refused(status, "bad_key"),
         Err(error) => {
             tracing::error!(%error, "signing in failed");
             return refused(StatusCode::INTERNAL_SERVER_ERROR, "bad_key");
