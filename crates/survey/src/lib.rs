@@ -36,7 +36,7 @@ pub use error::{DefinitionError, LoadError, ResponseError, ResponseErrorKind, Re
 pub use fhir::questionnaire as fhir_questionnaire;
 pub use load::{load_str, load_value, RESPONSE_ID};
 pub use model::{
-    AnswerOption, Code, FrameValue, FrameVariable, Id, Item, ItemKind, Matrix, MatrixRow,
+    AnswerOption, Code, Domain, FrameValue, FrameVariable, Id, Item, ItemKind, Matrix, MatrixRow,
     MonthYearSpec, NumberSpec, Options, Rating, ScoringRole, Section, Survey, TextSpec,
 };
 pub use outline::outline;

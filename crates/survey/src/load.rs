@@ -9,10 +9,11 @@ use sha2::{Digest, Sha256};
 use crate::condition::{is_numeric, Condition, Expected, ItemRef};
 use crate::error::{pointer_token, DefinitionError, LoadError};
 use crate::model::{
-    AnswerOption, Code, FrameValue, FrameVariable, Id, Item, ItemKind, ItemPosition, Matrix,
-    MatrixRow, MonthYearSpec, NumberSpec, Options, Rating, ScoringRole, Section, Survey, TextSpec,
+    domain_entry, AnswerOption, Code, Domain, FrameValue, FrameVariable, Id, Item, ItemKind,
+    ItemPosition, Matrix, MatrixRow, MonthYearSpec, NumberSpec, Options, Rating, ScoringRole,
+    Section, Survey, TextSpec,
 };
-use crate::raw::{RawItem, RawOption, RawSurvey, RawText};
+use crate::raw::{RawDomain, RawItem, RawOption, RawSurvey, RawText};
 use crate::schema;
 use crate::text::{Lang, Text};
 
@@ -136,6 +137,8 @@ impl Checker {
             .map(|text| self.text(text, "/publisher"));
         let scales = self.scales(&raw.scales);
         let frame = self.frame(&raw.frame);
+        let domains = raw.domains.as_deref().map(|raw| self.domains(raw));
+        let mut used_domains = HashSet::new();
         let mut sections = Vec::new();
         let mut section_ids = HashSet::new();
         let mut index = HashMap::new();
@@ -158,6 +161,10 @@ impl Checker {
             for (item_idx, raw_item) in raw_section.items.iter().enumerate() {
                 let item_pointer = format!("{pointer}/items/{item_idx}");
                 if let Some(item) = self.item(raw_item, &item_pointer, &scales) {
+                    if let (Some(domain), Some(declared)) = (&item.domain, &domains) {
+                        used_domains.insert(domain.clone());
+                        self.declared_domain(domain, declared, &item_pointer);
+                    }
                     if frame.iter().any(|variable| variable.id == item.id)
                         || item.id.as_str() == RESPONSE_ID
                     {
@@ -208,6 +215,21 @@ impl Checker {
                 items,
             });
         }
+        if let Some(declared) = &domains {
+            for (idx, domain) in declared.iter().enumerate() {
+                if !used_domains.contains(&domain.id) {
+                    self.problem(
+                        format!("/domains/{idx}/id"),
+                        format!("domain \"{}\" is declared but no item uses it", domain.id),
+                        format!(
+                            "remove it from /domains, or set \"domain\": \"{}\" on the items it \
+                             groups (a misspelt id on the items is reported there too)",
+                            domain.id
+                        ),
+                    );
+                }
+            }
+        }
         if self.languages.is_empty() {
             self.problem("/languages", "no valid language is declared", "list at least one two-letter language code, such as [\"fr\", \"de\", \"it\", \"en\"]");
         }
@@ -219,6 +241,7 @@ impl Checker {
             description,
             publisher,
             frame,
+            domains: domains.unwrap_or_default(),
             sections,
             hash,
             index,
@@ -262,6 +285,56 @@ impl Checker {
             }
         }
         Text::new(translations)
+    }
+
+    /// The `domains` block: ids once each, a label (and a description, if any) in every
+    /// language.
+    fn domains(&mut self, raw: &[RawDomain]) -> Vec<Domain> {
+        let mut domains: Vec<Domain> = Vec::new();
+        for (idx, domain) in raw.iter().enumerate() {
+            let pointer = format!("/domains/{idx}");
+            let Some(id) = self.id(&domain.id, &format!("{pointer}/id")) else {
+                continue;
+            };
+            if domains.iter().any(|earlier| earlier.id == id) {
+                self.problem(
+                    format!("{pointer}/id"),
+                    format!("domain \"{id}\" is declared twice"),
+                    "keep one entry per domain in /domains",
+                );
+                continue;
+            }
+            domains.push(Domain {
+                id,
+                label: self.text(&domain.label, &format!("{pointer}/label")),
+                description: domain
+                    .description
+                    .as_ref()
+                    .map(|text| self.text(text, &format!("{pointer}/description"))),
+            });
+        }
+        domains
+    }
+
+    /// An item's domain must have an entry in the `domains` block, so that readers get its name.
+    fn declared_domain(&mut self, domain: &Id, declared: &[Domain], item_pointer: &str) {
+        if declared.iter().any(|entry| &entry.id == domain) {
+            return;
+        }
+        let known: Vec<&str> = declared.iter().map(|entry| entry.id.as_str()).collect();
+        let also = if known.is_empty() {
+            String::new()
+        } else {
+            format!(", or use a declared domain: {}", known.join(", "))
+        };
+        self.problem(
+            format!("{item_pointer}/domain"),
+            format!("domain \"{domain}\" has no entry in /domains, so it has no label for readers"),
+            format!(
+                "add {} to /domains{also}",
+                domain_entry(domain.as_str(), &self.languages)
+            ),
+        );
     }
 
     fn scales(&mut self, raw: &BTreeMap<String, Vec<RawOption>>) -> HashMap<String, Options> {

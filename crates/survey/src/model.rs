@@ -341,6 +341,18 @@ impl FrameVariable {
     }
 }
 
+/// A domain: items grouped for a composite score, with its name for readers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Domain {
+    /// The id items name in their `domain`; also the domain's row in the results table.
+    pub id: Id,
+    /// Name shown in reports and charts, in every language of the survey.
+    pub label: Text,
+    /// What the domain covers, in one sentence, if the definition says.
+    pub description: Option<Text>,
+}
+
 /// A checked survey definition.
 #[derive(Debug, Clone, serde::Serialize)]
 #[non_exhaustive]
@@ -359,6 +371,10 @@ pub struct Survey {
     pub publisher: Option<Text>,
     /// Attributes taken from the sample frame rather than asked.
     pub frame: Vec<FrameVariable>,
+    /// Labelled domains in the order reports show them; every domain an item uses is here,
+    /// unless the definition has no `domains` block (written before domains had labels: see
+    /// [`Survey::warnings`]), in which case this is empty.
+    pub domains: Vec<Domain>,
     /// Pages in questionnaire order.
     pub sections: Vec<Section>,
     /// SHA-256 of the definition's canonical JSON (hex): identifies this exact version.
@@ -424,11 +440,44 @@ impl Survey {
         self.frame.iter().find(|variable| variable.comparison_unit)
     }
 
-    /// Problems that do not stop the survey from loading but cost the analysis some outputs.
+    /// The declared domain with this id.
+    pub fn domain(&self, id: &str) -> Option<&Domain> {
+        self.domains.iter().find(|domain| domain.id.as_str() == id)
+    }
+
+    /// The name of a domain in `lang`: its declared label, or, in a definition without a
+    /// `domains` block, its id with spaces for underscores, as reports named it before labels.
+    pub fn domain_label(&self, id: &str, lang: &Lang) -> String {
+        match self.domain(id) {
+            Some(domain) => domain.label.get(lang).to_owned(),
+            None => id.replace('_', " "),
+        }
+    }
+
+    /// The domains items use, each once, in questionnaire order of first use.
+    pub fn domains_used(&self) -> Vec<&Id> {
+        let mut used: Vec<&Id> = Vec::new();
+        for (_, item) in self.items() {
+            if let Some(domain) = &item.domain {
+                if !used.contains(&domain) {
+                    used.push(domain);
+                }
+            }
+        }
+        used
+    }
+
+    /// Problems that do not stop the survey from loading but cost the outputs something: no
+    /// unit of comparison (no site comparisons), no `domains` block (domains named by their ids).
+    /// Definitions stored before these existed must keep loading, so they are not errors.
     pub fn warnings(&self) -> Vec<DefinitionError> {
         let mut warnings = Vec::new();
         if self.comparison_unit().is_none() {
             warnings.push(no_comparison_unit(&self.frame));
+        }
+        let used = self.domains_used();
+        if self.domains.is_empty() && !used.is_empty() {
+            warnings.push(no_domain_labels(&used, &self.languages));
         }
         warnings
     }
@@ -472,4 +521,33 @@ fn no_comparison_unit(frame: &[FrameVariable]) -> DefinitionError {
              compare",
         ),
     }
+}
+
+/// Why a definition whose items have domains but no `domains` block shows ids to readers. The
+/// loader refuses a block that misses a domain; only its absence loads, for stored definitions.
+fn no_domain_labels(used: &[&Id], languages: &[Lang]) -> DefinitionError {
+    let ids: Vec<&str> = used.iter().map(|id| id.as_str()).collect();
+    DefinitionError::new(
+        "",
+        format!(
+            "items use the domains {} but the definition has no \"domains\" block, so reports \
+             and charts name them by their ids, in English, whatever the report's language",
+            ids.join(", ")
+        ),
+        format!(
+            "add \"domains\": [{}, ...] at the top level, with one entry per domain and a label \
+             in every language of the survey",
+            domain_entry(ids.first().copied().unwrap_or_default(), languages)
+        ),
+    )
+}
+
+/// The entry of `/domains` to write for a domain, as a fix shows it:
+/// `{"id": "x", "label": {"fr": "...", "en": "..."}}`.
+pub(crate) fn domain_entry(id: &str, languages: &[Lang]) -> String {
+    let label: Vec<String> = languages
+        .iter()
+        .map(|lang| format!("\"{lang}\": \"...\""))
+        .collect();
+    format!("{{\"id\": \"{id}\", \"label\": {{{}}}}}", label.join(", "))
 }

@@ -52,6 +52,22 @@ pub fn outline(survey: &Survey, lang: &Lang) -> String {
             );
         }
     }
+    if !survey.domains.is_empty() {
+        let _ = writeln!(out, "\nDomains:");
+        for domain in &survey.domains {
+            let description = domain
+                .description
+                .as_ref()
+                .map(|text| format!(": {}", text.get(lang)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} ({}){description}",
+                domain.id,
+                domain.label.get(lang)
+            );
+        }
+    }
     for (section_idx, section) in survey.sections.iter().enumerate() {
         let _ = writeln!(
             out,

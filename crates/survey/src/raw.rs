@@ -19,7 +19,16 @@ pub(crate) struct RawSurvey {
     pub scales: BTreeMap<String, Vec<RawOption>>,
     #[serde(default)]
     pub frame: Vec<RawFrameVariable>,
+    /// `None` when the block is absent (definitions written before domains had labels).
+    pub domains: Option<Vec<RawDomain>>,
     pub sections: Vec<RawSection>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawDomain {
+    pub id: String,
+    pub label: RawText,
+    pub description: Option<RawText>,
 }
 
 #[derive(Debug, Deserialize)]

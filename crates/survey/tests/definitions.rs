@@ -170,3 +170,85 @@ fn a_definition_without_a_unit_of_comparison_loads_with_a_warning_saying_how_to_
         warnings[0]
     );
 }
+
+#[test]
+fn domains_are_named_in_every_language_of_the_survey() {
+    let text = fs::read_to_string(workspace_dir("surveys/scape-cancer.json")).expect("survey");
+    let survey = vecu_survey::load_str(&text).expect("valid");
+    let used: Vec<&str> = survey.domains_used().iter().map(|id| id.as_str()).collect();
+    let declared: Vec<&str> = survey.domains.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(used.len(), 8, "{used:?}");
+    for id in &used {
+        assert!(declared.contains(id), "{id} has no label");
+    }
+    let fr = vecu_survey::Lang::parse("fr").expect("fr");
+    let de = vecu_survey::Lang::parse("de").expect("de");
+    assert_eq!(
+        survey.domain_label("decision_making", &fr),
+        "Décisions sur le traitement"
+    );
+    assert_eq!(
+        survey.domain_label("decision_making", &de),
+        "Entscheidungen über die Behandlung"
+    );
+    let domain = survey.domain("hospital_care").expect("declared");
+    assert!(domain
+        .description
+        .as_ref()
+        .is_some_and(|text| text.get(&fr).contains("dignité")));
+    let outline = vecu_survey::outline(&survey, &fr);
+    assert!(
+        outline.contains("decision_making (Décisions sur le traitement)"),
+        "{outline}"
+    );
+}
+
+#[test]
+fn a_definition_without_a_domains_block_loads_with_a_warning_and_shows_the_ids() {
+    // Waves stored before domains had labels must keep loading: the ids are shown as before.
+    let text = fs::read_to_string(workspace_dir("surveys/scape-cancer.json")).expect("survey");
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    value
+        .as_object_mut()
+        .expect("object")
+        .remove("domains")
+        .expect("the shipped survey has a domains block");
+    let survey = vecu_survey::load_value(&value).expect("still loads");
+    assert!(survey.domains.is_empty());
+    let fr = vecu_survey::Lang::parse("fr").expect("fr");
+    assert_eq!(
+        survey.domain_label("decision_making", &fr),
+        "decision making"
+    );
+    let warnings = survey.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].pointer, "");
+    assert!(
+        warnings[0].message.starts_with(
+            "items use the domains coordination, communication, information, decision_making"
+        ),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[0].fix.contains(
+            "\"domains\": [{\"id\": \"coordination\", \"label\": {\"fr\": \"...\", \
+             \"de\": \"...\", \"it\": \"...\", \"en\": \"...\"}}, ...]"
+        ),
+        "{}",
+        warnings[0]
+    );
+
+    // An empty block is a block: every domain used is then refused, not warned about.
+    value["domains"] = serde_json::json!([]);
+    let error = vecu_survey::load_value(&value).expect_err("refused");
+    assert_eq!(
+        error
+            .problems()
+            .iter()
+            .filter(|p| p.pointer.ends_with("/domain"))
+            .count(),
+        41,
+        "{error}"
+    );
+}
