@@ -98,6 +98,8 @@ struct Checker {
     problems: Vec<DefinitionError>,
     /// Items already checked, by id: conditions may refer only to these.
     seen: HashMap<Id, Seen>,
+    /// The item marked as the overall rating so far, and where.
+    overall_rating: Option<(Id, String)>,
 }
 
 impl Checker {
@@ -111,6 +113,7 @@ impl Checker {
             languages,
             problems: Vec::new(),
             seen: HashMap::new(),
+            overall_rating: None,
         }
     }
 
@@ -419,6 +422,9 @@ impl Checker {
     ) -> Option<Item> {
         let id = self.id(&raw.id, &format!("{pointer}/id"))?;
         let kind = self.kind(raw, pointer, scales)?;
+        if raw.overall_rating {
+            self.overall_rating(&id, pointer);
+        }
         let show_if = raw
             .show_if
             .as_ref()
@@ -434,7 +440,26 @@ impl Checker {
             required: raw.required,
             show_if,
             kind,
+            overall_rating: raw.overall_rating,
         })
+    }
+
+    /// One overall rating at most: key drivers are correlations with it (the schema allows the
+    /// mark on ratings only).
+    fn overall_rating(&mut self, id: &Id, pointer: &str) {
+        match &self.overall_rating {
+            Some((first, at)) => {
+                let message = format!(
+                    "\"{id}\" and \"{first}\" ({at}) are both marked as the overall rating"
+                );
+                self.problem(
+                    format!("{pointer}/overall_rating"),
+                    message,
+                    "keep \"overall_rating\": true on the one rating of the care as a whole",
+                );
+            }
+            None => self.overall_rating = Some((id.clone(), pointer.to_owned())),
+        }
     }
 
     fn kind(

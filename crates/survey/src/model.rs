@@ -287,6 +287,9 @@ pub struct Item {
     pub show_if: Option<Condition>,
     /// What kind of answer the item takes, with its options or bounds.
     pub kind: ItemKind,
+    /// The overall rating of care (CAHPS' global rating): every question's key-driver
+    /// correlation is taken with it. At most one item of a survey, a rating.
+    pub overall_rating: bool,
 }
 
 /// A page of the questionnaire.
@@ -440,6 +443,13 @@ impl Survey {
         self.frame.iter().find(|variable| variable.comparison_unit)
     }
 
+    /// The item marked as the overall rating, if the definition marks one.
+    pub fn overall_rating(&self) -> Option<&Item> {
+        self.items()
+            .map(|(_, item)| item)
+            .find(|item| item.overall_rating)
+    }
+
     /// The declared domain with this id.
     pub fn domain(&self, id: &str) -> Option<&Domain> {
         self.domains.iter().find(|domain| domain.id.as_str() == id)
@@ -468,8 +478,9 @@ impl Survey {
     }
 
     /// Problems that do not stop the survey from loading but cost the outputs something: no
-    /// unit of comparison (no site comparisons), no `domains` block (domains named by their ids).
-    /// Definitions stored before these existed must keep loading, so they are not errors.
+    /// unit of comparison (no site comparisons), no `domains` block (domains named by their ids),
+    /// no overall rating (no key drivers). Definitions stored before these existed must keep
+    /// loading, so they are not errors.
     pub fn warnings(&self) -> Vec<DefinitionError> {
         let mut warnings = Vec::new();
         if self.comparison_unit().is_none() {
@@ -479,7 +490,48 @@ impl Survey {
         if self.domains.is_empty() && !used.is_empty() {
             warnings.push(no_domain_labels(&used, &self.languages));
         }
+        if self.overall_rating().is_none() {
+            warnings.push(self.no_overall_rating());
+        }
         warnings
+    }
+
+    /// Why a definition without an overall rating gets no key drivers, pointing at the rating
+    /// most likely meant: the last one whose id says "overall", else the last rating.
+    fn no_overall_rating(&self) -> DefinitionError {
+        let message = "no item is marked as the overall rating, so the analysis skips key \
+                       drivers (each question's correlation with the overall rating) and the \
+                       sites' improvement priorities";
+        let mut ratings: Vec<(String, &Item)> = Vec::new();
+        for (section_idx, section) in self.sections.iter().enumerate() {
+            for (item_idx, item) in section.items.iter().enumerate() {
+                if matches!(item.kind, ItemKind::Rating(_)) {
+                    ratings.push((format!("/sections/{section_idx}/items/{item_idx}"), item));
+                }
+            }
+        }
+        let likely = ratings
+            .iter()
+            .rev()
+            .find(|(_, item)| item.id.as_str().contains("overall"))
+            .or(ratings.last());
+        match likely {
+            Some((pointer, item)) => DefinitionError::new(
+                pointer.clone(),
+                message,
+                format!(
+                    "add \"overall_rating\": true to {pointer} ({}) if it rates the care as a \
+                     whole",
+                    item.id
+                ),
+            ),
+            None => DefinitionError::new(
+                "/sections",
+                message,
+                "add a 0-10 rating of the care as a whole (kind \"rating\") with \
+                 \"overall_rating\": true",
+            ),
+        }
     }
 
     /// The declared language with this code, if the survey has it.

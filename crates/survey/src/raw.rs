@@ -79,6 +79,8 @@ pub(crate) struct RawItem {
     pub domain: Option<String>,
     #[serde(default)]
     pub required: bool,
+    #[serde(default)]
+    pub overall_rating: bool,
     pub show_if: Option<Value>,
     pub options: Option<Vec<RawOption>>,
     pub scale: Option<String>,
