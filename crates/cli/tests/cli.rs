@@ -920,3 +920,42 @@ fn errors_say_their_cause_once() {
         assert!(!err.contains("secret"), "the password printed: {err}");
     }
 }
+
+#[test]
+fn check_warns_that_a_definition_without_domain_labels_shows_ids_and_refuses_a_missing_label() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    // The cancer survey as written before domains had labels: loads, with a warning.
+    let text =
+        std::fs::read_to_string(workspace().join("surveys/scape-cancer.json")).expect("survey");
+    let mut definition: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    definition
+        .as_object_mut()
+        .and_then(|survey| survey.remove("domains"))
+        .expect("the shipped survey labels its domains");
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, definition.to_string()).expect("written");
+    let old = old.display().to_string();
+    let output = vecu(&["survey", "check", &old]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("1 warning"), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains(&format!(
+            "{old}: warning at (document): items use the domains coordination, communication"
+        )),
+        "{}",
+        stderr(&output)
+    );
+
+    // A block that leaves a domain out is refused, pointing at the item and saying the fix.
+    definition["domains"] = serde_json::json!([]);
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, definition.to_string()).expect("written");
+    let output = vecu(&["survey", "check", &empty.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let refused = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(
+        refused.contains("domain \"coordination\" has no entry in /domains")
+            && refused.contains("add {\"id\": \"coordination\", \"label\": {\"fr\": \"...\""),
+        "{refused}"
+    );
+}

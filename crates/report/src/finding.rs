@@ -47,6 +47,10 @@ pub struct Finding {
     pub kind: FindingKind,
     /// Title in the report's language.
     pub title: String,
+    /// What a domain covers, from the definition (empty for other findings, and in reports
+    /// stored before definitions described their domains).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
     /// Figures.
     pub figures: Vec<Figure>,
     /// Chart as inline SVG, if any.
@@ -172,6 +176,7 @@ pub fn findings(
             id: "response_rates".to_owned(),
             kind: FindingKind::ResponseRates,
             title: phrase(lang, Phrase::ResponseRate).to_owned(),
+            description: String::new(),
             draft: figures[0].value.clone(),
             figures,
             chart_svg: charts.get("response_rates").cloned(),
@@ -188,8 +193,22 @@ pub fn findings(
             scored.push((row.item.as_str(), row.statistic.as_str()));
         }
     }
-    // Domains first, then questions in questionnaire order.
-    scored.sort_by_key(|(_, statistic)| *statistic != "domain_score");
+    // Domains first, in the definition's order (the results' order where it declares none),
+    // then questions in questionnaire order.
+    let domain_order = |item: &str| {
+        survey
+            .domains
+            .iter()
+            .position(|domain| domain.id.as_str() == item)
+            .unwrap_or(usize::MAX)
+    };
+    scored.sort_by_key(|(item, statistic)| {
+        let domain = *statistic == "domain_score";
+        (!domain, if domain { domain_order(item) } else { 0 })
+    });
+    let text_lang = survey
+        .language(lang)
+        .unwrap_or_else(|| survey.default_language());
     for (item, statistic) in scored {
         let domain = statistic == "domain_score";
         let Some(main) = overall(analysis, item, statistic, false) else {
@@ -242,6 +261,12 @@ pub fn findings(
                 FindingKind::Item
             },
             title: item_label(survey, item, lang),
+            description: survey
+                .domain(item)
+                .filter(|_| domain)
+                .and_then(|domain| domain.description.as_ref())
+                .map(|text| text.get(text_lang).to_owned())
+                .unwrap_or_default(),
             figures,
             chart_svg: charts.get(&site_chart_name(item, statistic)).cloned(),
             draft: format!("{}: {draft}.", label),
@@ -273,6 +298,7 @@ pub fn findings(
             id: "site_highlights".to_owned(),
             kind: FindingKind::SiteHighlights,
             title: phrase(lang, Phrase::Outliers).to_owned(),
+            description: String::new(),
             draft: format!("{}: {}.", phrase(lang, Phrase::Outliers), highlights.len()),
             figures: highlights,
             chart_svg: None,

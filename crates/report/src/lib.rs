@@ -3,20 +3,24 @@
 //! priorities, approvals, methods and the contributions ledger, rendered as a self-contained
 //! HTML file (inline SVG charts, print stylesheet) and as Markdown.
 //!
-//! The store keeps the co-authored parts and enforces the publication rules; this crate builds
-//! the findings and renders what the store holds.
+//! The store keeps the co-authored parts and enforces the publication rules; this crate makes
+//! everything else (`wave.rs`: a wave's analysis, methods, findings and draft, from the parts a
+//! caller read from the store) and renders what the store holds. It does not know the store:
+//! the thin adapter in vecu-collect reads it, for the CLI, the team pages and the API alike.
 #![deny(missing_docs)]
 
 mod document;
 mod finding;
 mod render;
 mod threshold;
+mod wave;
 mod words;
 
 pub use document::{ContributionLine, Document, Methods, TextBlock};
 pub use finding::{findings, Figure, Finding, FindingKind};
 pub use render::{accessible_svg, contributions_csv, to_html, to_markdown};
 pub use threshold::{check_threshold, ReportError, THRESHOLD_FLOOR};
+pub use wave::{analyse_wave, engagement_summary, site_weighting, Draft, Fieldwork, WaveAnalysis};
 
 /// How the report names post-stratification by site, in `lang`.
 pub fn post_stratified_by_site(lang: &str) -> &'static str {

@@ -176,6 +176,7 @@ fn finding_html(lang: &str, document: &Document, finding: &Finding) -> Markup {
     html! {
         section id=(anchor(&finding.id)) {
             h2 { (finding.title) }
+            @if !finding.description.is_empty() { p { (finding.description) } }
             @if let Some(svg) = &finding.chart_svg {
                 figure {
                     (PreEscaped(accessible_svg(svg, &finding.title)))
@@ -294,9 +295,12 @@ pub fn to_markdown(document: &Document) -> String {
     }
     out += "\n";
     for finding in &document.findings {
+        out += &format!("## {}\n\n", finding.title);
+        if !finding.description.is_empty() {
+            out += &format!("{}\n\n", finding.description);
+        }
         out += &format!(
-            "## {}\n\n| {} | {} |\n| --- | --- |\n",
-            finding.title,
+            "| {} | {} |\n| --- | --- |\n",
             say(Phrase::Figure),
             say(Phrase::Value)
         );

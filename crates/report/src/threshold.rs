@@ -23,6 +23,9 @@ pub enum ReportError {
     /// The analysis failed (a chart could not be drawn, say).
     #[error(transparent)]
     Analysis(#[from] vecu_analysis::AnalysisError),
+    /// Stored findings or methods are not what vecu wrote (or could not be written).
+    #[error("stored report data is corrupt: {0}")]
+    Corrupt(#[from] serde_json::Error),
 }
 
 /// Refuses a suppression threshold below [`THRESHOLD_FLOOR`].

@@ -43,6 +43,8 @@ pub(crate) enum Phrase {
     ResearchersDraft,
     AggregatesOnly,
     PostStratifiedBySite,
+    EngagementAnswered,
+    ScorePerDomain,
 }
 
 /// The phrase in `lang` (fr, de, it; English otherwise).
@@ -212,6 +214,18 @@ pub(crate) fn phrase(lang: &str, phrase: Phrase) -> &'static str {
             "Nachschichtung nach Standort auf die Eingeladenen",
             "post-stratificazione per sito sulle persone invitate",
             "post-stratification by site to the invited patients",
+        ],
+        EngagementAnswered => [
+            "patients partenaires ont répondu au questionnaire d'engagement",
+            "Patientenpartner beantworteten den Fragebogen zur Beteiligung",
+            "pazienti partner hanno risposto al questionario sul coinvolgimento",
+            "patient partners answered the engagement questionnaire",
+        ],
+        ScorePerDomain => [
+            "score par domaine, 0-100",
+            "Wert pro Bereich, 0-100",
+            "punteggio per dominio, 0-100",
+            "score per domain, 0-100",
         ],
         ResearchersDraft => [
             "Texte proposé par l'équipe de recherche",

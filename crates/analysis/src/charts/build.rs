@@ -175,6 +175,8 @@ struct Labels {
     /// Column name -> (question number, label, section id, role per code).
     columns: BTreeMap<String, ColumnLabel>,
     order: Vec<String>,
+    /// Domain id -> its name in the definition (its id in definitions without labels).
+    domains: BTreeMap<String, String>,
 }
 
 struct ColumnLabel {
@@ -250,11 +252,17 @@ impl Labels {
                 )
             })
             .collect();
+        let domains = survey
+            .domains_used()
+            .into_iter()
+            .map(|id| (id.to_string(), survey.domain_label(id.as_str(), &lang)))
+            .collect();
         Labels {
             lang,
             frame,
             columns,
             order,
+            domains,
         }
     }
 
@@ -277,7 +285,10 @@ impl Labels {
             None => format!(
                 "{}: {}",
                 word(self.lang.as_str(), Word::Domain),
-                item.replace('_', " ")
+                self.domains
+                    .get(item)
+                    .cloned()
+                    .unwrap_or_else(|| item.replace('_', " "))
             ),
         }
     }

@@ -17,25 +17,8 @@ pub fn run(database: &super::Database, command: ReportCommand) -> anyhow::Result
         contributions,
     } = command;
     let store = open_store(database, super::Need::Existing)?;
-    let document = match store.reports_of_wave(&wave)?.last() {
-        Some(report) => vecu_collect::document(&store, report).context("reading the report")?,
-        None => {
-            let lang = lang.unwrap_or_else(|| "fr".to_owned());
-            let (findings, methods) = vecu_collect::wave_findings(&store, &wave, &lang, threshold)
-                .context("analysing the wave")?;
-            vecu_report::Document {
-                title: store.wave(&wave)?.name,
-                lang,
-                state: "draft".to_owned(),
-                findings,
-                blocks: Vec::new(),
-                marks: Vec::new(),
-                approvals: Vec::new(),
-                methods,
-                contributions: Vec::new(),
-            }
-        }
-    };
+    let document = vecu_collect::wave_document(&store, &wave, lang.as_deref(), threshold)
+        .context("making the wave's report")?;
     let markdown = out.extension().is_some_and(|ext| ext == "md");
     let text = if markdown {
         vecu_report::to_markdown(&document)

@@ -109,6 +109,7 @@ pub fn word(lang: &str, key: &str) -> &'static str {
             "Commenti le domande prima dell'indagine: la formulazione, le risposte proposte, ciò che manca. Il gruppo di ricerca risponde a ogni commento.",
             "Comment on the questions before the survey: wording, answer options, what is missing. The research team answers every comment.",
         ],
+        "domain" => ["Domaine :", "Bereich:", "Dominio:", "Domain:"],
         "comment_item" => ["Commenter cette question", "Diese Frage kommentieren", "Commenta questa domanda", "Comment on this question"],
         "answer" => ["Réponse de l'équipe", "Antwort des Teams", "Risposta del gruppo", "The team's answer"],
         "resolve" => ["Clore ce commentaire", "Diesen Kommentar abschliessen", "Chiudi questo commento", "Close this comment"],
@@ -374,6 +375,7 @@ fn finding_view(
     html! {
         section id=(id) aria-labelledby={ (id) "-title" } {
             h2 id={ (id) "-title" } { (finding.title) }
+            @if !finding.description.is_empty() { p { (finding.description) } }
             @if let Some(svg) = &finding.chart_svg {
                 figure {
                     (PreEscaped(vecu_report::accessible_svg(svg, &finding.title)))
@@ -446,6 +448,7 @@ pub fn report_page(
         id: "summary".to_owned(),
         kind: vecu_report::FindingKind::Domain,
         title: word(lang, "summary").to_owned(),
+        description: String::new(),
         figures: Vec::new(),
         chart_svg: None,
         draft: String::new(),
@@ -536,6 +539,9 @@ pub fn codesign_page(
                         h3 id={ (anchor) "-title" } {
                             @if let Some(number) = survey.question_number(&item.id) { (number) ". " }
                             (item.text.get(&text_lang))
+                        }
+                        @if let Some(domain) = &item.domain {
+                            p class="hint" { (word(lang, "domain")) " " (survey.domain_label(domain.as_str(), &text_lang)) }
                         }
                         ul class="comments" {
                             @for comment in comments.iter().filter(|c| c.item == item.id.as_str()) {

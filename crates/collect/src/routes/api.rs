@@ -303,11 +303,13 @@ pub async fn import_frame(
 /// The status of a report error: the store's, 422 when the wave cannot be analysed or the
 /// report's settings are refused (a threshold below the floor).
 pub(crate) fn reporting_status(error: &crate::reporting::ReportingError) -> StatusCode {
+    use vecu_report::ReportError;
     match error {
         crate::reporting::ReportingError::Store(error) => store_status(error),
-        crate::reporting::ReportingError::Analysis(_)
-        | crate::reporting::ReportingError::Report(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        crate::reporting::ReportingError::Corrupt(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        crate::reporting::ReportingError::Report(ReportError::Corrupt(_)) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        crate::reporting::ReportingError::Report(_) => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

@@ -1,0 +1,204 @@
+//! A wave's report made from its responses: the one path that `vecu report`, `vecu demo`, the
+//! team pages and the API take. Callers read the store (responses, fieldwork counts, the stored
+//! report) and hand the parts over; everything that decides what the report says is here.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use vecu_analysis::{analyse, Analysis, AnalysisError, Dataset, FrameCounts, Method, Options};
+use vecu_survey::{Cell, Codebook, Survey};
+
+use crate::document::{Document, Methods};
+use crate::finding::{findings, Finding};
+use crate::threshold::{check_threshold, ReportError};
+use crate::words::{phrase, Phrase};
+
+/// What fieldwork counted for a wave, besides its responses.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fieldwork {
+    /// The frame variable the sites are counted by (the unit of comparison, or `site` in
+    /// definitions older than the mark), if the survey has one.
+    pub site_variable: Option<String>,
+    /// Patients contacted per site code.
+    pub contacted_by_site: BTreeMap<String, u64>,
+    /// Patients contacted in the whole wave.
+    pub contacted: u64,
+    /// Share of the contacted who answered (0-1), if known.
+    pub response_rate: Option<f64>,
+}
+
+/// Weights to the patients contacted at each site, when the survey has a site variable and
+/// every site has some contacted; none otherwise.
+pub fn site_weighting(fieldwork: &Fieldwork) -> Option<(FrameCounts, Method)> {
+    let variable = fieldwork.site_variable.as_ref()?;
+    let invited: BTreeMap<Vec<String>, f64> = fieldwork
+        .contacted_by_site
+        .iter()
+        .map(|(site, contacted)| (vec![site.clone()], *contacted as f64))
+        .collect();
+    (!invited.is_empty() && invited.values().all(|n| *n > 0.0)).then(|| {
+        (
+            FrameCounts {
+                variables: vec![variable.clone()],
+                invited,
+            },
+            Method::PostStratify,
+        )
+    })
+}
+
+/// A wave's analysis with the methods a reader needs to judge it.
+#[derive(Debug, Clone)]
+pub struct WaveAnalysis {
+    /// The suppressed results.
+    pub analysis: Analysis,
+    /// Respondents, invited, weighting, case mix and threshold, in the report's language.
+    pub methods: Methods,
+}
+
+/// Analyses a wave's responses (the rows of `codebook`'s columns, every response of the wave:
+/// only suppressed aggregates leave), weighted to the contacted per site when every site's
+/// count is known. Refuses a threshold below [`crate::THRESHOLD_FLOOR`] before any work.
+pub fn analyse_wave(
+    survey: &Survey,
+    codebook: &Codebook,
+    rows: &[Vec<Cell>],
+    fieldwork: &Fieldwork,
+    threshold: u64,
+    lang: &str,
+) -> Result<WaveAnalysis, ReportError> {
+    check_threshold(threshold)?;
+    let data = Dataset::from_cells(survey, codebook, rows)?;
+    let options = Options {
+        threshold,
+        weighting: site_weighting(fieldwork),
+        ..Options::default()
+    };
+    let analysis = match analyse(survey, &data, &options, None, &mut |_, _| {}) {
+        Ok(analysis) => analysis,
+        // Responses from a site without invitations (paper returns keyed later, say): unweighted.
+        Err(AnalysisError::Options(_)) => {
+            let unweighted = Options {
+                threshold,
+                ..Options::default()
+            };
+            analyse(survey, &data, &unweighted, None, &mut |_, _| {})?
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let text_lang = survey
+        .language(lang)
+        .unwrap_or_else(|| survey.default_language());
+    let case_mix = analysis
+        .case_mix
+        .iter()
+        .map(|id| {
+            survey.frame_variable(id).map_or(id.clone(), |variable| {
+                variable.label.get(text_lang).to_owned()
+            })
+        })
+        .collect();
+    let methods = Methods {
+        respondents: analysis.respondents,
+        invited: Some(fieldwork.contacted),
+        response_rate: fieldwork.response_rate.map(|rate| rate * 100.0),
+        weighting: match analysis.weighting {
+            Some(_) => phrase(lang, Phrase::PostStratifiedBySite).to_owned(),
+            None => String::new(),
+        },
+        case_mix,
+        threshold,
+        k: None,
+        engagement: None,
+    };
+    Ok(WaveAnalysis { analysis, methods })
+}
+
+/// One sentence on the engagement questionnaire fielded to the project's patient partners: how
+/// many answered and each domain's score, by its name in the definition (suppressed below the
+/// threshold like every other figure).
+pub fn engagement_summary(survey: &Survey, analysis: &Analysis, lang: &str) -> String {
+    let domains: Vec<String> = analysis
+        .rows
+        .iter()
+        .filter(|row| {
+            row.statistic == "domain_score"
+                && row.unit_kind == vecu_analysis::OVERALL
+                && !row.weighted
+        })
+        .map(|row| {
+            let name = vecu_analysis::item_label(survey, &row.item, lang);
+            match row.estimate {
+                Some(score) if row.is_shown() => format!("{name}: {score:.0}"),
+                _ => format!("{name}: {}", row.suppressed),
+            }
+        })
+        .collect();
+    format!(
+        "{} {} ({}): {}.",
+        analysis.respondents,
+        phrase(lang, Phrase::EngagementAnswered),
+        phrase(lang, Phrase::ScorePerDomain),
+        domains.join("; ")
+    )
+}
+
+/// A report's content made from the analysis, before anyone writes in it: what the store keeps
+/// for a report (as JSON) and what a report without co-authors shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Findings in the report's order.
+    pub findings: Vec<Finding>,
+    /// Methods.
+    pub methods: Methods,
+}
+
+impl Draft {
+    /// The findings and methods of an analysed wave, in `lang`.
+    pub fn of(survey: &Survey, wave: &WaveAnalysis, lang: &str) -> Result<Draft, ReportError> {
+        Ok(Draft {
+            findings: findings(survey, &wave.analysis, lang)?,
+            methods: wave.methods.clone(),
+        })
+    }
+
+    /// The ids of the findings, which blocks and marks refer to.
+    pub fn finding_ids(&self) -> Vec<String> {
+        self.findings
+            .iter()
+            .map(|finding| finding.id.clone())
+            .collect()
+    }
+
+    /// The findings and the methods as the JSON texts the store keeps.
+    pub fn to_json(&self) -> Result<(String, String), ReportError> {
+        Ok((
+            serde_json::to_string(&self.findings)?,
+            serde_json::to_string(&self.methods)?,
+        ))
+    }
+
+    /// The draft back from the JSON texts [`Draft::to_json`] made.
+    pub fn from_json(findings: &str, methods: &str) -> Result<Draft, ReportError> {
+        Ok(Draft {
+            findings: serde_json::from_str(findings)?,
+            methods: serde_json::from_str(methods)?,
+        })
+    }
+
+    /// The document a reader sees of the draft alone: no text blocks, marks, approvals or
+    /// contributions yet (the caller adds those it has).
+    pub fn into_document(self, title: &str, lang: &str, state: &str) -> Document {
+        Document {
+            title: title.to_owned(),
+            lang: lang.to_owned(),
+            state: state.to_owned(),
+            findings: self.findings,
+            blocks: Vec::new(),
+            marks: Vec::new(),
+            approvals: Vec::new(),
+            methods: self.methods,
+            contributions: Vec::new(),
+        }
+    }
+}

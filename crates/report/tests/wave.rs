@@ -1,0 +1,199 @@
+//! A wave's report made the way the CLI, the team pages and the API make it (from the rows and
+//! counts the store hands over), and how it names the domains.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use vecu_report::{analyse_wave, to_html, to_markdown, Draft, Fieldwork, FindingKind};
+use vecu_survey::{Codebook, Survey};
+
+fn shipped(name: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../surveys")
+        .join(name);
+    let text = std::fs::read_to_string(path).expect("shipped survey");
+    serde_json::from_str(&text).expect("json")
+}
+
+/// `n` simulated responses as the store exports them, and fieldwork where every site
+/// contacted twice as many patients as answered.
+fn wave(survey: &Survey, n: usize) -> (Codebook, Vec<Vec<vecu_survey::Cell>>, Fieldwork) {
+    let codebook = Codebook::new(survey);
+    let unit = survey
+        .comparison_unit()
+        .expect("a unit of comparison")
+        .id
+        .clone();
+    let mut contacted_by_site: BTreeMap<String, u64> = BTreeMap::new();
+    let rows = vecu_survey::simulate(survey, n, 11)
+        .iter()
+        .map(|response| {
+            if let Some(site) = response.frame.get(&unit) {
+                *contacted_by_site.entry(site.to_string()).or_default() += 2;
+            }
+            codebook.row(&response.response_id, &response.frame, &response.answers)
+        })
+        .collect();
+    let fieldwork = Fieldwork {
+        site_variable: Some(unit.to_string()),
+        contacted: contacted_by_site.values().sum(),
+        contacted_by_site,
+        response_rate: Some(0.5),
+    };
+    (codebook, rows, fieldwork)
+}
+
+fn french_report(survey: &Survey) -> (Draft, String, String) {
+    let (codebook, rows, fieldwork) = wave(survey, 600);
+    let analysed = analyse_wave(survey, &codebook, &rows, &fieldwork, 10, "fr").expect("analysis");
+    let draft = Draft::of(survey, &analysed, "fr").expect("draft");
+    let document = draft.clone().into_document("Rapport", "fr", "draft");
+    (draft, to_html(&document), to_markdown(&document))
+}
+
+#[test]
+fn a_french_report_names_every_domain_by_its_french_label_never_by_its_id() {
+    let survey = vecu_survey::load_value(&shipped("scape-cancer.json")).expect("valid");
+    let (draft, html, markdown) = french_report(&survey);
+    let fr = survey.language("fr").expect("fr");
+    let domains: Vec<_> = draft
+        .findings
+        .iter()
+        .filter(|finding| finding.kind == FindingKind::Domain)
+        .collect();
+    // One finding per declared domain, in the definition's order, titled by its label.
+    assert_eq!(domains.len(), survey.domains.len());
+    for (finding, domain) in domains.iter().zip(&survey.domains) {
+        assert_eq!(finding.id, format!("domain:{}", domain.id));
+        assert_eq!(
+            finding.title,
+            format!("Domaine: {}", domain.label.get(fr)),
+            "{}",
+            domain.id
+        );
+        let description = domain.description.as_ref().expect("described").get(fr);
+        assert_eq!(finding.description, description);
+        assert!(html.contains(description), "{description}");
+        assert!(markdown.contains(description), "{description}");
+    }
+    for label in [
+        "Domaine: Décisions sur le traitement",
+        "Domaine: Coordination des soins",
+        "Domaine: Soins à domicile et suivi",
+    ] {
+        assert!(html.contains(label), "{label} missing from the HTML");
+        assert!(
+            markdown.contains(label),
+            "{label} missing from the Markdown"
+        );
+    }
+    // Ids that are not French words never reach the reader (anchors use '-' for '_').
+    for id in ["decision_making", "hospital_care", "home_care"] {
+        for text in [id.to_owned(), id.replace('_', " ")] {
+            assert!(!html.contains(&text), "the HTML shows {text}");
+            assert!(!markdown.contains(&text), "the Markdown shows {text}");
+        }
+    }
+    // The fieldwork counts weight the analysis and fill the methods.
+    assert_eq!(draft.methods.invited, Some(1200));
+    assert_eq!(draft.methods.response_rate, Some(50.0));
+    assert!(draft
+        .methods
+        .weighting
+        .contains("post-stratification par site"));
+    assert_eq!(draft.methods.respondents, 600);
+}
+
+#[test]
+fn a_definition_without_domain_labels_still_makes_its_report_with_the_ids_as_before() {
+    let mut value = shipped("scape-cancer.json");
+    value
+        .as_object_mut()
+        .expect("object")
+        .remove("domains")
+        .expect("a domains block");
+    let survey = vecu_survey::load_value(&value).expect("loads, with a warning");
+    assert!(survey
+        .warnings()
+        .iter()
+        .any(|warning| warning.message.contains("no \"domains\" block")));
+    let (draft, html, _) = french_report(&survey);
+    let titles: Vec<&str> = draft
+        .findings
+        .iter()
+        .filter(|finding| finding.kind == FindingKind::Domain)
+        .map(|finding| finding.title.as_str())
+        .collect();
+    assert_eq!(titles.len(), 8, "{titles:?}");
+    assert!(titles.contains(&"Domaine: decision making"), "{titles:?}");
+    assert!(html.contains("Domaine: home care"));
+    assert!(draft
+        .findings
+        .iter()
+        .all(|finding| finding.description.is_empty()));
+}
+
+#[test]
+fn the_engagement_summary_names_domains_in_the_report_language() {
+    let survey = vecu_survey::load_value(&shipped("engagement.json")).expect("valid");
+    let (codebook, rows, fieldwork) = wave(&survey, 60);
+    let analysed = analyse_wave(&survey, &codebook, &rows, &fieldwork, 10, "de").expect("analysis");
+    let summary = vecu_report::engagement_summary(&survey, &analysed.analysis, "de");
+    assert!(
+        summary.starts_with("60 Patientenpartner beantworteten den Fragebogen zur Beteiligung"),
+        "{summary}"
+    );
+    for label in [
+        "Bereich: Gehört werden",
+        "Bereich: Gemeinsame Entscheidungen",
+    ] {
+        assert!(summary.contains(label), "{label} missing: {summary}");
+    }
+    assert!(!summary.contains("being heard") && !summary.contains("shared decisions"));
+}
+
+#[test]
+fn a_report_stored_before_domains_had_descriptions_reads_back() {
+    let survey = vecu_survey::load_value(&shipped("example.json")).expect("valid");
+    let (codebook, rows, fieldwork) = wave(&survey, 200);
+    let analysed = analyse_wave(&survey, &codebook, &rows, &fieldwork, 10, "it").expect("analysis");
+    let draft = Draft::of(&survey, &analysed, "it").expect("draft");
+    let (findings, methods) = draft.to_json().expect("json");
+    assert_eq!(
+        Draft::from_json(&findings, &methods).expect("read back"),
+        draft
+    );
+    // Findings JSON as stored before this field existed.
+    let mut old: serde_json::Value = serde_json::from_str(&findings).expect("json");
+    for finding in old.as_array_mut().expect("array") {
+        finding
+            .as_object_mut()
+            .expect("object")
+            .remove("description");
+    }
+    let read = Draft::from_json(&old.to_string(), &methods).expect("old findings read");
+    assert_eq!(read.findings.len(), draft.findings.len());
+    assert!(matches!(
+        Draft::from_json("not json", &methods),
+        Err(vecu_report::ReportError::Corrupt(_))
+    ));
+}
+
+#[test]
+fn sites_are_weighted_only_when_every_site_has_contacted_patients() {
+    let mut fieldwork = Fieldwork {
+        site_variable: Some("site".to_owned()),
+        contacted_by_site: BTreeMap::from([("H01".to_owned(), 40), ("H02".to_owned(), 60)]),
+        contacted: 100,
+        response_rate: None,
+    };
+    let (counts, _) = vecu_report::site_weighting(&fieldwork).expect("weighted");
+    assert_eq!(counts.variables, ["site"]);
+    assert_eq!(counts.invited[&vec!["H02".to_owned()]], 60.0);
+    fieldwork.contacted_by_site.insert("H03".to_owned(), 0);
+    assert!(vecu_report::site_weighting(&fieldwork).is_none());
+    fieldwork.contacted_by_site.clear();
+    assert!(vecu_report::site_weighting(&fieldwork).is_none());
+    fieldwork.site_variable = None;
+    assert!(vecu_report::site_weighting(&fieldwork).is_none());
+}
