@@ -25,6 +25,7 @@ mod pages;
 mod paper_rules;
 mod reporting;
 mod routes;
+mod scheduler;
 mod session;
 mod startup;
 mod state;
@@ -40,4 +41,5 @@ pub use reporting::{
     contribution_lines, create_report, document, fieldwork, site_weighting, wave_document,
     wave_draft, ReportSettings, ReportingError,
 };
+pub use scheduler::{Scheduler, TickSummary};
 pub use startup::{serve, Application, ServeConfig};

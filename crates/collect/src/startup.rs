@@ -38,6 +38,9 @@ pub struct ServeConfig {
     /// How long requests in flight may take to finish once SIGTERM asked the service to stop
     /// (no new connection is accepted meanwhile); those still running then are dropped.
     pub shutdown_timeout: Duration,
+    /// How often the reminder scheduler ticks (with mail set; `None`: never, reminders go out
+    /// only through the API). Of several instances, the one holding the store's lease sends.
+    pub reminders_every: Option<Duration>,
 }
 
 impl Default for ServeConfig {
@@ -50,6 +53,7 @@ impl Default for ServeConfig {
             mail: None,
             metrics_from: Vec::new(),
             shutdown_timeout: Duration::from_secs(30),
+            reminders_every: Some(crate::scheduler::EVERY),
         }
     }
 }
@@ -76,8 +80,20 @@ impl Application {
             .map(crate::Mailer::new)
             .transpose()
             .map_err(std::io::Error::other)?;
+        let scheduler = match (&config.mail, config.reminders_every) {
+            (Some(settings), Some(every)) => Some((
+                crate::Mailer::new(settings.clone()).map_err(std::io::Error::other)?,
+                every,
+            )),
+            _ => None,
+        };
         let state =
             AppState::new(store, config, public_url, mailer).map_err(std::io::Error::other)?;
+        if let Some((mailer, every)) = scheduler {
+            let mailer = mailer.counting_into(state.metrics.clone());
+            let scheduler = crate::scheduler::Scheduler::new(state.store.clone(), mailer);
+            actix_web::rt::spawn(scheduler.run(every));
+        }
         let state = web::Data::new(state);
         let server = HttpServer::new(move || {
             App::new()

@@ -104,6 +104,14 @@ pub enum StoreError {
     /// The caller's role may not do this.
     #[error("not allowed: {0}")]
     NotAllowed(String),
+    /// A reminder schedule asks for too few or too many contacts.
+    #[error("a wave's reminder schedule allows 2 to {most} contacts in all, the invitation included (asked: {asked}); give 2 for one reminder, 3 for two")]
+    ReminderContacts {
+        /// Contacts asked for.
+        asked: u32,
+        /// The most allowed.
+        most: u32,
+    },
     /// A privacy setting below its floor (k, days between reminders).
     #[error("{what} must be at least {floor} (asked: {asked}): {why}")]
     BelowFloor {

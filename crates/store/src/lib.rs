@@ -32,6 +32,7 @@ mod letter;
 mod release;
 mod reports;
 mod schema;
+mod schedule;
 mod scrub;
 mod secret;
 mod sessions;
@@ -62,6 +63,7 @@ pub use reports::{
     Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,
     ReportState, ACTIVITIES, BLOCK_KINDS, SUMMARY,
 };
+pub use schedule::{ReminderSchedule, ScheduledWave, MAX_CONTACTS};
 pub use scrub::{scrub, SCRUBBER_LIMITS};
 pub use secret::EncryptionKey;
 pub use sessions::{

@@ -21,6 +21,8 @@ diesel::table! {
         opened_on -> Nullable<Text>,
         closed_on -> Nullable<Text>,
         double_entry -> Bool,
+        reminder_after_days -> Nullable<Integer>,
+        reminder_max_contacts -> Nullable<Integer>,
     }
 }
 
@@ -287,5 +289,14 @@ diesel::table! {
     service_secrets (name) {
         name -> Text,
         secret -> Binary,
+    }
+}
+
+// Who runs a periodic job (the reminder scheduler) until when.
+diesel::table! {
+    leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> BigInt,
     }
 }

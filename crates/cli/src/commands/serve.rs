@@ -29,6 +29,8 @@ struct FileSettings {
     metrics_from: Option<Vec<std::net::IpAddr>>,
     /// Seconds requests in flight get to finish after SIGTERM (default 30).
     shutdown_timeout_seconds: Option<u64>,
+    /// Minutes between rounds of the reminder scheduler (default 5; 0: no scheduler).
+    reminder_minutes: Option<u64>,
     /// Refused: double data entry is a setting of each wave (`vecu wave double-entry`).
     double_entry: Option<serde::de::IgnoredAny>,
     /// A file holding the encryption key (base64), readable by vecu only, outside the
@@ -147,6 +149,11 @@ pub fn run(
         shutdown_timeout: std::time::Duration::from_secs(
             file.shutdown_timeout_seconds.unwrap_or(30),
         ),
+        reminders_every: match file.reminder_minutes {
+            Some(0) => None,
+            Some(minutes) => Some(std::time::Duration::from_secs(minutes.saturating_mul(60))),
+            None => ServeConfig::default().reminders_every,
+        },
     };
     let links = match args.demo {
         Some(patients) => demo_wave(&store, patients)?,

@@ -34,6 +34,10 @@ pub enum MailError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The mail server could not be reached or asked to try later (no reply, or a 4xx reply):
+    /// the run stops with the patient's invitation untouched, and the next run resumes there.
+    #[error("the mail server is unavailable ({0}); the run stopped and resumes where it stopped when run again")]
+    Unavailable(String),
 }
 
 /// What a mailing did.
@@ -135,9 +139,24 @@ impl Mailer {
         after_days: u32,
         max_contacts: i64,
     ) -> Result<SendSummary, MailError> {
+        self.send_reminders_while(store, wave, (after_days, max_contacts), || Ok(true))
+    }
+
+    /// [`Mailer::send_reminders`], asking `may_go_on` before each message: the scheduler stops
+    /// there when it lost its lease, so that two instances never send the same reminder.
+    pub fn send_reminders_while(
+        &self,
+        store: &Store,
+        wave: &str,
+        (after_days, max_contacts): (u32, i64),
+        mut may_go_on: impl FnMut() -> Result<bool, MailError>,
+    ) -> Result<SendSummary, MailError> {
         let survey = store.survey(&store.wave(wave)?.survey_hash)?;
         let mut summary = SendSummary::default();
         for due in store.reminders_due(wave, after_days, max_contacts)? {
+            if !may_go_on()? {
+                break;
+            }
             let message = self.compose(
                 Kind::Reminder,
                 &survey,
@@ -169,7 +188,7 @@ impl Mailer {
         // What went wrong: the SMTP reply code, if the server answered, and a text without the
         // recipient's address (replies quote it: "550 5.1.1 <jane@example.org>: unknown").
         let outcome = message
-            .map_err(|error| (None::<u16>, error))
+            .map_err(|error| (None::<u16>, error, true))
             .and_then(|message| {
                 let recipients = message.envelope().to().to_vec();
                 let refused = match &self.sender {
@@ -178,15 +197,19 @@ impl Mailer {
                             let code = error
                                 .status()
                                 .and_then(|code| code.to_string().parse().ok());
-                            (code, error.to_string())
+                            // Only a 5xx reply refuses the recipient (RFC 5321, 4.2.1); no
+                            // reply or a 4xx one says to try later.
+                            (code, error.to_string(), error.is_permanent())
                         })
                     }
                     Sender::Directory(transport) => transport
                         .send(&message)
                         .map(|_| ())
-                        .map_err(|error| (None, error.to_string())),
+                        .map_err(|error| (None, error.to_string(), false)),
                 };
-                refused.map_err(|(code, text)| (code, redact_addresses(&text, &recipients)))
+                refused.map_err(|(code, text, permanent)| {
+                    (code, redact_addresses(&text, &recipients), permanent)
+                })
             });
         if let Some(metrics) = &self.metrics {
             let kind = match kind {
@@ -200,7 +223,11 @@ impl Mailer {
                 summary.sent += 1;
                 Ok(true)
             }
-            Err((code, reason)) => {
+            Err((code, reason, false)) => {
+                tracing::warn!(reply_code = code, %reason, "the mail server is unavailable");
+                Err(MailError::Unavailable(reason))
+            }
+            Err((code, reason, true)) => {
                 // Logged without the address: the reply code and the redacted reason.
                 tracing::warn!(
                     reply_code = code,

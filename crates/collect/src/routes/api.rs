@@ -48,7 +48,9 @@ impl ResponseError for ApiError {
             ApiError::Definition(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Reporting(error) => reporting_status(error),
-            ApiError::Mail(crate::MailError::Config(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Mail(crate::MailError::Config(_) | crate::MailError::Unavailable(_)) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 

@@ -13,4 +13,5 @@ mod patient;
 mod reports;
 mod researcher;
 mod roles;
+mod scheduler;
 mod workers;

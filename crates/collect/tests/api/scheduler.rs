@@ -1,0 +1,145 @@
+//! The reminder scheduler: each wave's schedule, one sender among several instances, and a
+//! batch cut by a mail server outage resumed without a skip or a duplicate. Ticks are called
+//! directly (no clock, no sleep); mail goes to a real SMTP peer on loopback.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use vecu_collect::{MailError, MailSettings, MailTransport, Mailer, Scheduler};
+use vecu_store::{Backend, ReminderSchedule, Store};
+
+use crate::helpers::{on_both_backends, spawn_app_with};
+
+/// An SMTP server that accepts `accepting` messages (then answers 421, try later, until given
+/// more), keeping the recipients of those it accepted.
+fn smtp_server(accepting: Arc<AtomicUsize>) -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let kept = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut writer = stream.try_clone().expect("clone");
+            let mut reader = BufReader::new(stream);
+            let _ = writer.write_all(b"220 test ESMTP\r\n");
+            let mut line = String::new();
+            let mut recipient = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                let command = line.trim_end().to_ascii_uppercase();
+                let reply: &[u8] = if command.starts_with("EHLO") {
+                    b"250-test\r\n250 8BITMIME\r\n"
+                } else if command.starts_with("MAIL") && accepting.load(Ordering::SeqCst) == 0 {
+                    b"421 4.3.0 try again later\r\n"
+                } else if command.starts_with("RCPT") {
+                    recipient = command.clone();
+                    b"250 ok\r\n"
+                } else if command.starts_with("DATA") {
+                    let _ = writer.write_all(b"354 go on\r\n");
+                    let mut data = String::new();
+                    while reader.read_line(&mut data).unwrap_or(0) > 0 && data != ".\r\n" {
+                        data.clear();
+                    }
+                    accepting.fetch_sub(1, Ordering::SeqCst);
+                    kept.lock().expect("lock").push(recipient.clone());
+                    b"250 queued\r\n"
+                } else if command.starts_with("QUIT") {
+                    let _ = writer.write_all(b"221 bye\r\n");
+                    break;
+                } else {
+                    b"250 ok\r\n"
+                };
+                let _ = writer.write_all(reply);
+                line.clear();
+            }
+        }
+    });
+    (port, received)
+}
+
+fn mailer(port: u16) -> Mailer {
+    Mailer::new(MailSettings {
+        transport: MailTransport::parse(&format!("smtp://127.0.0.1:{port}")).expect("url"),
+        from: "SCAPE <scape@example.org>".to_owned(),
+        public_url: "http://placeholder".to_owned(),
+    })
+    .expect("mailer")
+}
+
+/// Six patients invited two weeks ago, the wave scheduled for one reminder after 14 days; the
+/// server's recipients so far cleared.
+fn invited_two_weeks_ago(store: &Store, wave: &str, port: u16, received: &Mutex<Vec<String>>) {
+    let invited = mailer(port).send_invitations(store, wave).expect("invited");
+    assert_eq!(invited.sent, 6);
+    store
+        .set_reminder_schedule(wave, Some(ReminderSchedule::new(14, 2).expect("schedule")))
+        .expect("scheduled");
+    store.backdate_contacts(wave, 14).expect("two weeks later");
+    received.lock().expect("lock").clear();
+}
+
+fn assert_each_once(received: &Mutex<Vec<String>>) {
+    let reminded = received.lock().expect("lock").clone();
+    let distinct: BTreeSet<&String> = reminded.iter().collect();
+    assert_eq!((reminded.len(), distinct.len()), (6, 6), "{reminded:?}");
+}
+
+async fn two_instances_send_each_reminder_once(backend: Backend) {
+    let (port, received) = smtp_server(Arc::new(AtomicUsize::new(usize::MAX / 2)));
+    let app = spawn_app_with(backend, None, false).await;
+    invited_two_weeks_ago(&app.store, &app.wave, port, &received);
+    let instances: Vec<Arc<Scheduler>> = (0..2)
+        .map(|_| Arc::new(Scheduler::new(app.store.clone(), mailer(port))))
+        .collect();
+    // Both tick at once, twice each.
+    let rounds: Vec<_> = instances
+        .iter()
+        .flat_map(|scheduler| [scheduler.clone(), scheduler.clone()])
+        .map(|scheduler| std::thread::spawn(move || scheduler.tick().expect("tick")))
+        .collect();
+    let ticks: Vec<_> = rounds
+        .into_iter()
+        .map(|round| round.join().expect("joined"))
+        .collect();
+    assert_eq!(ticks.iter().map(|tick| tick.mail.sent).sum::<usize>(), 6);
+    assert_each_once(&received);
+    // The other instance takes over once the holder lets go; nothing is due any more.
+    for scheduler in &instances {
+        scheduler.release().expect("released");
+    }
+    let later = instances[1].tick().expect("tick");
+    assert!(later.held);
+    assert_eq!(later.mail.sent, 0);
+    assert_each_once(&received);
+}
+
+async fn a_batch_cut_by_an_outage_resumes_without_duplicates(backend: Backend) {
+    let accepting = Arc::new(AtomicUsize::new(usize::MAX / 2));
+    let (port, received) = smtp_server(accepting.clone());
+    let app = spawn_app_with(backend, None, false).await;
+    invited_two_weeks_ago(&app.store, &app.wave, port, &received);
+    // The server takes two reminders, then asks to try later.
+    accepting.store(2, Ordering::SeqCst);
+    let first = Scheduler::new(app.store.clone(), mailer(port));
+    assert!(matches!(first.tick(), Err(MailError::Unavailable(_))));
+    assert_eq!(received.lock().expect("lock").len(), 2);
+    // Another instance (a restart) takes over once the lease is let go, and sends the rest.
+    first.release().expect("released");
+    accepting.store(usize::MAX / 2, Ordering::SeqCst);
+    let restarted = Scheduler::new(app.store.clone(), mailer(port));
+    assert_eq!(restarted.tick().expect("tick").mail.sent, 4);
+    assert_each_once(&received);
+    let status = app.store.wave_status_now(&app.wave).expect("status");
+    assert_eq!(
+        status.overall.by_status.get("undeliverable"),
+        None,
+        "{status:?}"
+    );
+}
+
+on_both_backends!(
+    two_instances_send_each_reminder_once,
+    a_batch_cut_by_an_outage_resumes_without_duplicates,
+);
