@@ -108,8 +108,9 @@ pub fn analyse_wave(
         },
         case_mix,
         threshold,
-        k: None,
-        engagement: None,
+        // No k-anonymous export (the analysis reads every response inside the service); the
+        // engagement sentence is the caller's to add.
+        ..Methods::default()
     };
     Ok(WaveAnalysis { analysis, methods })
 }
