@@ -1,17 +1,20 @@
 //! The whole analysis of one wave: every measure for every unit, weighted where asked,
-//! case-mix adjusted site scores with funnel limits, the change since an earlier wave, and
-//! suppression of small cells, as rows of the tidy results table.
+//! case-mix adjusted site scores with funnel limits, key drivers and improvement priorities,
+//! changes and trends across earlier waves, and suppression of small cells, as rows of the tidy
+//! results table.
 
-use vecu_survey::{Codebook, ColumnType, Survey};
+use vecu_survey::Survey;
 
 use crate::casemix::{funnel_flag, funnel_limits, CaseMix};
 use crate::dataset::{ColumnData, Dataset, MISSING};
 use crate::error::Result;
 use crate::groups::{units, Patterns, Sums, Unit};
+use crate::keydrivers::{self, KeyDrivers};
 use crate::measures::{measures, Measure, Statistic};
 use crate::results::ResultRow;
-use crate::stats::{newcombe_difference, t_mean, wilson, Interval};
+use crate::stats::{t_mean, wilson, Interval};
 use crate::suppress::{suppress, DEFAULT_THRESHOLD};
+use crate::trends::{self, Earlier};
 use crate::weights::{FrameCounts, Method, Weights};
 
 /// Item name of response-rate rows.
@@ -66,6 +69,9 @@ pub struct Analysis {
     pub comparison_unit: Option<String>,
     /// What this analysis left out and why, with how to fix it, for whoever runs it.
     pub notices: Vec<String>,
+    /// Labels of the waves analysed together, oldest first and this one last; empty without
+    /// earlier waves.
+    pub waves: Vec<String>,
 }
 
 impl Analysis {
@@ -95,6 +101,28 @@ pub fn analyse(
     previous: Option<Previous<'_>>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Analysis> {
+    let earlier: Vec<Earlier<'_>> = previous
+        .iter()
+        .map(|previous| Earlier {
+            label: "previous",
+            survey: previous.survey,
+            data: previous.data,
+        })
+        .collect();
+    analyse_waves(survey, data, options, "current", &earlier, progress)
+}
+
+/// Runs the analysis of the wave `label` with its `earlier` waves, oldest first, for changes
+/// since the first and the last of them and trends across all (see [`crate::trends`]);
+/// `progress` hears (done, total) after each measure.
+pub fn analyse_waves(
+    survey: &Survey,
+    data: &Dataset,
+    options: &Options,
+    label: &str,
+    earlier: &[Earlier<'_>],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Analysis> {
     let patterns = Patterns::new(data);
     let units = units(data, &patterns);
     let weights = options
@@ -105,10 +133,13 @@ pub fn analyse(
     let case_mix = case_mix(survey, data, options.mode_case_mix);
     let all_measures = measures(survey, data);
     let mut rows = Vec::new();
+    let mut drivers = KeyDrivers::new(survey, data, &patterns);
     let total_steps = all_measures.len() + 2;
     for (done, measure) in all_measures.iter().enumerate() {
-        let sums = Sums::new(&patterns, &measure.values(data));
+        let values = measure.values(data);
+        let sums = Sums::new(&patterns, &values);
         let question = question_number(survey, measure);
+        drivers.add(measure, question, &values);
         rows.extend(measure_rows(
             measure,
             question,
@@ -130,10 +161,14 @@ pub fn analyse(
     if let Some((counts, _)) = &options.weighting {
         rows.extend(response_rates(counts, &units, &patterns));
     }
-    if let Some(previous) = previous {
-        rows.extend(changes(survey, data, &patterns, &units, previous));
-    }
+    let compared = survey.comparison_unit().map(|unit| unit.id.as_str());
+    rows.extend(drivers.rows(&units, weights.as_ref(), compared));
+    let trends = trends::trends(survey, data, &patterns, &units, earlier, options)?;
+    rows.extend(trends.changes);
     suppress(&mut rows, options.threshold);
+    // From shown figures only, and suppressed already by their own analyses.
+    rows.extend(keydrivers::priorities(&rows, compared));
+    rows.extend(trends.series);
     progress(total_steps, total_steps);
     Ok(Analysis {
         rows,
@@ -151,10 +186,19 @@ pub fn analyse(
             .unwrap_or_default(),
         comparison_unit: survey.comparison_unit().map(|unit| unit.id.to_string()),
         notices: survey.warnings().iter().map(ToString::to_string).collect(),
+        waves: if earlier.is_empty() {
+            Vec::new()
+        } else {
+            earlier
+                .iter()
+                .map(|wave| wave.label.to_owned())
+                .chain([label.to_owned()])
+                .collect()
+        },
     })
 }
 
-fn question_number(survey: &Survey, measure: &Measure) -> Option<u32> {
+pub(crate) fn question_number(survey: &Survey, measure: &Measure) -> Option<u32> {
     let id = measure.item_id.as_ref()?;
     survey.question_number(id).map(|number| number as u32)
 }
@@ -404,84 +448,6 @@ fn response_rates(counts: &FrameCounts, units: &[Unit], patterns: &Patterns) -> 
             push(unit, counts.total());
         } else if let Some(margin) = counts.margin(&unit.kind) {
             push(unit, margin.get(&unit.code).copied().unwrap_or_default());
-        }
-    }
-    rows
-}
-
-/// Change in % positive since an earlier wave, overall and per unit of comparison, for items that
-/// kept their column, type and codes with their roles.
-fn changes(
-    survey: &Survey,
-    data: &Dataset,
-    patterns: &Patterns,
-    units: &[Unit],
-    previous: Previous<'_>,
-) -> Vec<ResultRow> {
-    let current_codebook = Codebook::new(survey);
-    let previous_codebook = Codebook::new(previous.survey);
-    let kept = |name: &str| {
-        let now = current_codebook.columns.iter().find(|c| c.name == name);
-        let before = previous_codebook.columns.iter().find(|c| c.name == name);
-        match (now, before) {
-            (Some(now), Some(before)) => {
-                now.column_type == before.column_type
-                    && (now.column_type != ColumnType::Code || now.values == before.values)
-            }
-            _ => false,
-        }
-    };
-    let compared_kind = survey.comparison_unit().map(|unit| unit.id.as_str());
-    let previous_patterns = Patterns::new(previous.data);
-    let previous_units = crate::groups::units(previous.data, &previous_patterns);
-    let previous_measures = measures(previous.survey, previous.data);
-    let mut rows = Vec::new();
-    for measure in measures(survey, data) {
-        if measure.statistic != Statistic::PctPositive
-            || measure.item_id.is_none()
-            || !kept(&measure.item)
-        {
-            continue;
-        }
-        let Some(before) = previous_measures
-            .iter()
-            .find(|m| m.item == measure.item && m.statistic == Statistic::PctPositive)
-        else {
-            continue;
-        };
-        let sums = Sums::new(patterns, &measure.values(data));
-        let previous_sums = Sums::new(&previous_patterns, &before.values(previous.data));
-        let question = question_number(survey, &measure);
-        let compared = units
-            .iter()
-            .filter(|u| u.is_overall() || Some(u.kind.as_str()) == compared_kind);
-        for unit in compared {
-            let Some(earlier) = previous_units
-                .iter()
-                .find(|u| u.kind == unit.kind && u.code == unit.code)
-            else {
-                continue;
-            };
-            let (n_now, positive_now, _) = sums.total(&unit.patterns);
-            let (n_before, positive_before, _) = previous_sums.total(&earlier.patterns);
-            if n_now == 0.0 || n_before == 0.0 {
-                continue;
-            }
-            let change = newcombe_difference(
-                wilson(positive_before, n_before),
-                wilson(positive_now, n_now),
-            );
-            rows.push(ResultRow::new(
-                &measure.item,
-                question,
-                &unit.kind,
-                &unit.code,
-                "change_pct_positive",
-                false,
-                change.scaled(100.0),
-                // Suppression looks at the smaller of the two waves.
-                n_now.min(n_before),
-            ));
         }
     }
     rows

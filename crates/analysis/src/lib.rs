@@ -1,8 +1,9 @@
 //! Analysis of vecu survey results: the wide response table read with polars and typed by the
 //! survey definition; % positive, problem scores, means and domain scores per unit with their
 //! intervals; non-response weights with design-based intervals (as R's `survey` package);
-//! case-mix adjusted site scores with funnel limits; change between waves; small-cell
-//! suppression; the tidy results table; charts with plotters.
+//! case-mix adjusted site scores with funnel limits; key drivers and improvement priorities;
+//! changes and trends across waves; small-cell suppression; the tidy results table; charts with
+//! plotters.
 //!
 //! It depends on the survey crate only: it can analyse any export or simulation.
 #![deny(missing_docs)]
@@ -13,22 +14,26 @@ mod charts;
 mod dataset;
 mod error;
 mod groups;
+mod keydrivers;
 mod load;
 mod measures;
 mod results;
 mod stats;
 mod suppress;
+mod trends;
 mod weights;
 
-pub use analyse::{analyse, Analysis, Options, Previous, RESPONSE};
+pub use analyse::{analyse, analyse_waves, Analysis, Options, Previous, RESPONSE};
 pub use casemix::{funnel_flag, funnel_limits};
 pub use charts::{chart_svgs, item_label, site_chart_name, write_charts};
 pub use dataset::{ColumnData, DataColumn, Dataset, FrameColumn};
 pub use error::{AnalysisError, InputProblem, Result};
 pub use groups::OVERALL;
+pub use keydrivers::{fisher_interval, DRIVER, PRIORITY};
 pub use load::read_responses;
 pub use measures::Statistic;
 pub use results::{to_dataframe, write_results, ResultRow};
 pub use stats::{logit_interval, newcombe_difference, t_mean, t_quantile, wilson, Interval};
 pub use suppress::{suppress, DEFAULT_THRESHOLD};
+pub use trends::{trend_test, Earlier, TrendTest};
 pub use weights::{FrameCounts, Method, WeightedEstimate};

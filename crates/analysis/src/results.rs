@@ -40,6 +40,9 @@ pub struct ResultRow {
     pub suppressed: String,
     /// Funnel outlier flag of adjusted site scores: `above_99.8`, `below_95`, ... or empty.
     pub flag: String,
+    /// The label of the earlier wave an `earlier_pct_positive` row is from; empty for this
+    /// wave's figures.
+    pub wave: Option<String>,
 }
 
 impl ResultRow {
@@ -71,6 +74,7 @@ impl ResultRow {
             n: Some(n.round() as u64),
             suppressed: String::new(),
             flag: String::new(),
+            wave: None,
         }
     }
 
@@ -122,6 +126,12 @@ pub fn to_dataframe(rows: &[ResultRow]) -> PolarsResult<DataFrame> {
         ),
         text("suppressed", &|row| &row.suppressed),
         text("flag", &|row| &row.flag),
+        Column::new(
+            "wave".into(),
+            rows.iter()
+                .map(|row| row.wave.as_deref())
+                .collect::<Vec<Option<&str>>>(),
+        ),
     ];
     DataFrame::new(rows.len(), columns)
 }

@@ -115,12 +115,15 @@ pub struct AnalyseArgs {
     /// Minimum respondents for a figure to be shown (10 inside the team, 30 for publication).
     #[arg(long, default_value_t = 10)]
     pub threshold: u64,
-    /// Responses of an earlier wave of the same survey: adds the change in % positive.
-    #[arg(long)]
-    pub previous: Option<PathBuf>,
-    /// Survey definition of the earlier wave, if it was another version [default: --survey].
+    /// Responses of an earlier wave of the same survey: adds the change in % positive. Repeat
+    /// it for several waves, oldest first: changes since the first and the last, trends across
+    /// all (from three waves) with their charts; waves are named by their file names.
+    #[arg(long, value_name = "RESPONSES")]
+    pub previous: Vec<PathBuf>,
+    /// Survey definition of the earlier waves if another version: once for all, or once per
+    /// --previous in the same order [default: --survey].
     #[arg(long, requires = "previous")]
-    pub previous_survey: Option<PathBuf>,
+    pub previous_survey: Vec<PathBuf>,
     /// Adjust site comparisons for the mode of response (web link, web code, paper) too.
     #[arg(long)]
     pub mode_case_mix: bool,

@@ -959,3 +959,85 @@ fn check_warns_that_a_definition_without_domain_labels_shows_ids_and_refuses_a_m
         "{refused}"
     );
 }
+
+#[test]
+fn analyse_takes_earlier_waves_oldest_first_and_draws_their_trends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wave = |seed: &str| {
+        let path = dir.path().join(format!("wave{seed}.csv"));
+        let shown = path.display().to_string();
+        let output = vecu(&[
+            "survey",
+            "simulate",
+            "surveys/example.json",
+            "--n",
+            "150",
+            "--seed",
+            seed,
+            "--out",
+            &shown,
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        shown
+    };
+    let (first, second, now) = (wave("1"), wave("2"), wave("3"));
+    let out = dir.path().join("results");
+    let shown_out = out.display().to_string();
+    let analyse = [
+        "analyse",
+        "--survey",
+        "surveys/example.json",
+        "--responses",
+        &now,
+        "--previous",
+        &first,
+        "--previous",
+        &second,
+        "--out",
+        &shown_out,
+    ];
+    let output = vecu(&analyse);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = std::fs::read_to_string(out.join("results.csv")).expect("results.csv");
+    let header = table.lines().next().unwrap_or_default();
+    assert!(header.ends_with(",wave"), "{header}");
+    for statistic in [
+        ",change_pct_positive,",
+        ",change_first_pct_positive,",
+        ",change_per_wave_pct_positive,",
+        ",change_trend_p_pct_positive,",
+        ",driver_correlation,",
+    ] {
+        assert!(table.contains(statistic), "no {statistic} rows");
+    }
+    // The series names each earlier wave by its file.
+    let series: Vec<&str> = table
+        .lines()
+        .filter(|line| {
+            line.starts_with("overall,") && line.contains(",overall,all,earlier_pct_positive,")
+        })
+        .collect();
+    assert_eq!(series.len(), 2, "{series:?}");
+    assert!(
+        series[0].ends_with(",wave1") && series[1].ends_with(",wave2"),
+        "{series:?}"
+    );
+    let charts = out.join("charts");
+    for chart in [
+        "trend_overall.svg",
+        "trend_overall.png",
+        "priorities_H1.svg",
+    ] {
+        assert!(charts.join(chart).exists(), "no {chart}");
+    }
+
+    // Versions of the definition: once for all or once for each earlier wave, nothing else.
+    let three_versions = ["--previous-survey", "surveys/example.json"].repeat(3);
+    let output = vecu(&[&analyse[..], &three_versions].concat());
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("--previous-survey is given 3 times for 2 --previous"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -94,6 +94,13 @@ fn plan(survey: &Survey, labels: &Labels, table: &Table<'_>) -> Vec<(String, Job
     if table.has("response_rate") {
         jobs.push(("response_rates".to_owned(), Job::ResponseRates));
     }
+    for site in super::priority::sites(table.analysis) {
+        let name = format!("priorities_{}", file_name(&site));
+        jobs.push((name, Job::Priorities(site)));
+    }
+    for item in super::trend::items(table.analysis) {
+        jobs.push((format!("trend_{}", file_name(&item)), Job::Trend(item)));
+    }
     jobs
 }
 
@@ -113,6 +120,16 @@ impl Job {
                 funnel(table, labels, &item, &statistic).map(AnyChart::Funnel)
             }
             Job::ResponseRates => response_rates(table, labels).map(AnyChart::Rows),
+            Job::Priorities(site) => {
+                super::priority::chart(analysis, &site, labels.lang.as_str(), &|item: &str| {
+                    labels.of(item)
+                })
+                .map(AnyChart::Priority)
+            }
+            Job::Trend(item) => {
+                super::trend::chart(analysis, &item, labels.lang.as_str(), labels.of(&item))
+                    .map(AnyChart::Trend)
+            }
         }
     }
 }
@@ -121,6 +138,8 @@ impl Job {
 enum AnyChart {
     Rows(RowChart),
     Funnel(FunnelChart),
+    Priority(super::priority::PriorityChart),
+    Trend(super::trend::TrendChart),
 }
 
 impl Chart for AnyChart {
@@ -128,6 +147,8 @@ impl Chart for AnyChart {
         match self {
             AnyChart::Rows(chart) => chart.size(),
             AnyChart::Funnel(chart) => chart.size(),
+            AnyChart::Priority(chart) => chart.size(),
+            AnyChart::Trend(chart) => chart.size(),
         }
     }
 
@@ -138,6 +159,8 @@ impl Chart for AnyChart {
         match self {
             AnyChart::Rows(chart) => chart.draw(area),
             AnyChart::Funnel(chart) => chart.draw(area),
+            AnyChart::Priority(chart) => chart.draw(area),
+            AnyChart::Trend(chart) => chart.draw(area),
         }
     }
 }
@@ -148,6 +171,8 @@ enum Job {
     Sites(String, String),
     Funnel(String, String),
     ResponseRates,
+    Priorities(String),
+    Trend(String),
 }
 
 /// The name of a measure's site-comparison chart, as [`write_charts`] and [`chart_svgs`] name it.

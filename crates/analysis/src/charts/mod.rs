@@ -7,7 +7,9 @@
 
 mod build;
 mod funnel;
+mod priority;
 mod rows;
+mod trend;
 mod words;
 
 use std::path::{Path, PathBuf};
@@ -122,6 +124,34 @@ pub(crate) fn text_style(size: u32, colour: RGBColor, h: HPos, v: VPos) -> TextS
         color: colour.to_backend_color(),
         pos: Pos::new(h, v),
     }
+}
+
+/// Draws a chart's title (two lines at most, the room of two kept) and its subtitle lines in a
+/// chart `width` wide; returns where the next line starts.
+pub(crate) fn heading<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &[String],
+    width: u32,
+) -> std::result::Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+    for (index, line) in wrap(title, 20, width - 32, 2).into_iter().enumerate() {
+        let y = 16 + index as i32 * 24;
+        area.draw(&Text::new(
+            line,
+            (16, y),
+            text_style(20, palette::INK, HPos::Left, VPos::Top),
+        ))?;
+    }
+    let mut y = 16 + 2 * 24;
+    for line in subtitle {
+        area.draw(&Text::new(
+            line.clone(),
+            (16, y),
+            text_style(14, palette::MUTED, HPos::Left, VPos::Top),
+        ))?;
+        y += 18;
+    }
+    Ok(y)
 }
 
 /// Splits `text` into lines no wider than `width` pixels, at most `max_lines` (the last one ends

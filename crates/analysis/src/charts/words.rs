@@ -28,6 +28,21 @@ pub(crate) enum Word {
     Domain,
     InsideLimits,
     AmongApplicable,
+    // Improvement priorities and trends (keydrivers.rs, trends.rs).
+    PrioritiesTitle,
+    DriverAxis,
+    GapAxis,
+    ImproveFirst,
+    ImproveNext,
+    StrengthsThatMatter,
+    AboveMattersLess,
+    ClearlyBelow,
+    ClearlyAbove,
+    NotClearlyDifferent,
+    Question,
+    TooFewOrHidden,
+    PointsPerWave,
+    TrendTest,
 }
 
 /// The word in `lang` (fr, de, it; English otherwise).
@@ -138,6 +153,85 @@ pub(crate) fn word(lang: &str, word: Word) -> &'static str {
             "Alle Standorte, unter den Personen, auf die die Frage zutraf",
             "Tutti i siti, tra le persone a cui la domanda si applicava",
             "All sites, among those to whom the question applied",
+        ],
+        PrioritiesTitle => [
+            "Priorités d'amélioration",
+            "Verbesserungsprioritäten",
+            "Priorità di miglioramento",
+            "Improvement priorities",
+        ],
+        DriverAxis => [
+            "Lien avec la note globale des soins (corrélation, tous les sites)",
+            "Zusammenhang mit der Gesamtbewertung (Korrelation, alle Standorte)",
+            "Legame con il voto complessivo delle cure (correlazione, tutti i siti)",
+            "Association with the overall rating of care (correlation, all sites)",
+        ],
+        GapAxis => [
+            "Écart avec tous les sites (ajusté, points de %)",
+            "Abstand zu allen Standorten (adjustiert, Prozentpunkte)",
+            "Scarto rispetto a tutti i siti (aggiustato, punti %)",
+            "Difference from all sites (adjusted, percentage points)",
+        ],
+        ImproveFirst => [
+            "À améliorer en priorité",
+            "Vorrangig verbessern",
+            "Da migliorare per primo",
+            "Improve first",
+        ],
+        ImproveNext => [
+            "À améliorer ensuite",
+            "Danach verbessern",
+            "Da migliorare in seguito",
+            "Improve next",
+        ],
+        StrengthsThatMatter => [
+            "Points forts qui comptent",
+            "Stärken, die zählen",
+            "Punti di forza che contano",
+            "Strengths that matter",
+        ],
+        AboveMattersLess => [
+            "Au-dessus, compte moins",
+            "Besser, zählt weniger",
+            "Sopra, conta meno",
+            "Above, matters less",
+        ],
+        ClearlyBelow => [
+            "Nettement en dessous",
+            "Deutlich darunter",
+            "Nettamente sotto",
+            "Clearly below",
+        ],
+        ClearlyAbove => [
+            "Nettement au-dessus",
+            "Deutlich darüber",
+            "Nettamente sopra",
+            "Clearly above",
+        ],
+        NotClearlyDifferent => [
+            "Pas nettement différent",
+            "Nicht deutlich verschieden",
+            "Non nettamente diverso",
+            "Not clearly different",
+        ],
+        Question => ["Question", "Frage", "Domanda", "Question"],
+        TooFewOrHidden => [
+            "trop peu de répondants ou masqué pour protéger d'autres chiffres",
+            "zu wenige Antwortende oder zum Schutz anderer Zahlen verborgen",
+            "troppo pochi rispondenti o nascosto per proteggere altre cifre",
+            "too few respondents, or hidden to protect other figures",
+        ],
+        PointsPerWave => [
+            "points de % par vague",
+            "Prozentpunkte pro Welle",
+            "punti % per ondata",
+            "percentage points per wave",
+        ],
+        TrendTest => [
+            "test de tendance",
+            "Trendtest",
+            "test di tendenza",
+            "trend test",
         ],
     };
     match lang {

@@ -1,12 +1,14 @@
 //! `vecu analyse`: the results table and charts of a wave's responses.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use vecu_analysis::{
-    analyse, read_responses, write_charts, write_results, FrameCounts, Method, Options, Previous,
+    analyse_waves, read_responses, write_charts, write_results, Earlier, FrameCounts, Method,
+    Options,
 };
 
 use super::survey::load;
@@ -27,21 +29,52 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let previous_survey = match &args.previous_survey {
-        Some(path) => Some(load(path)?),
-        None => None,
+    let previous_surveys = args
+        .previous_survey
+        .iter()
+        .map(|path| load(path))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if previous_surveys.len() > 1 && previous_surveys.len() != args.previous.len() {
+        anyhow::bail!(
+            "--previous-survey is given {} times for {} --previous: give it once for all the \
+             earlier waves, or once for each, in the same order",
+            previous_surveys.len(),
+            args.previous.len()
+        );
+    }
+    let survey_of = |index: usize| {
+        previous_surveys
+            .get(index)
+            .or(previous_surveys.first())
+            .unwrap_or(&survey)
     };
-    let previous_data = match &args.previous {
-        Some(path) => Some(
-            read_responses(previous_survey.as_ref().unwrap_or(&survey), path)
-                .context("reading the earlier wave")?,
-        ),
-        None => None,
-    };
-    let previous = previous_data.as_ref().map(|data| Previous {
-        survey: previous_survey.as_ref().unwrap_or(&survey),
-        data,
-    });
+    let previous_data = args
+        .previous
+        .iter()
+        .enumerate()
+        .map(|(index, path)| {
+            read_responses(survey_of(index), path)
+                .with_context(|| format!("reading the earlier wave {}", path.display()))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut labels = wave_labels(
+        &args
+            .previous
+            .iter()
+            .chain([&args.responses])
+            .collect::<Vec<_>>(),
+    );
+    let label = labels.pop().unwrap_or_default();
+    let earlier: Vec<Earlier<'_>> = previous_data
+        .iter()
+        .zip(&labels)
+        .enumerate()
+        .map(|(index, (data, label))| Earlier {
+            label,
+            survey: survey_of(index),
+            data,
+        })
+        .collect();
     let options = Options {
         threshold: args.threshold,
         weighting,
@@ -51,10 +84,17 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("creating the output folder {}", args.out.display()))?;
 
     let bar = progress_bar("tables");
-    let analysis = analyse(&survey, &data, &options, previous, &mut |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    })
+    let analysis = analyse_waves(
+        &survey,
+        &data,
+        &options,
+        &label,
+        &earlier,
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )
     .context("analysing")?;
     bar.finish_and_clear();
     for notice in &analysis.notices {
@@ -96,6 +136,37 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
         args.out.join("results.csv").display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A label for each wave's file, as its charts and the `wave` column name it: the file name
+/// without extension, with its folder when two files share a name (`2024/responses`).
+fn wave_labels(paths: &[&PathBuf]) -> Vec<String> {
+    let stem = |path: &Path| {
+        path.file_stem().map_or_else(
+            || path.display().to_string(),
+            |stem| stem.to_string_lossy().into_owned(),
+        )
+    };
+    let with_folder = |path: &Path| match path.parent().and_then(Path::file_name) {
+        Some(folder) => format!("{}/{}", folder.to_string_lossy(), stem(path)),
+        None => stem(path),
+    };
+    let unique = |labels: &[String]| {
+        labels
+            .iter()
+            .enumerate()
+            .all(|(index, label)| !labels[..index].contains(label))
+    };
+    for name in [&stem as &dyn Fn(&Path) -> String, &with_folder] {
+        let labels: Vec<String> = paths.iter().map(|path| name(path)).collect();
+        if unique(&labels) {
+            return labels;
+        }
+    }
+    paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect()
 }
 
 fn progress_bar(what: &'static str) -> ProgressBar {
