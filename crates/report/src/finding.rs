@@ -141,6 +141,16 @@ fn site_spread(lang: &str, analysis: &Analysis, item: &str, statistic: &str) -> 
     figures
 }
 
+/// Where a domain comes in the report: its place in the definition's `domains` block; domains of
+/// a definition without one come after, in the results' order.
+pub(crate) fn domain_rank(survey: &Survey, id: &str) -> usize {
+    survey
+        .domains
+        .iter()
+        .position(|domain| domain.id.as_str() == id)
+        .unwrap_or(usize::MAX)
+}
+
 /// Every finding of an analysis, in the report's language. An analysis suppressed below
 /// [`crate::THRESHOLD_FLOOR`] respondents makes no report.
 pub fn findings(
@@ -195,16 +205,9 @@ pub fn findings(
     }
     // Domains first, in the definition's order (the results' order where it declares none),
     // then questions in questionnaire order.
-    let domain_order = |item: &str| {
-        survey
-            .domains
-            .iter()
-            .position(|domain| domain.id.as_str() == item)
-            .unwrap_or(usize::MAX)
-    };
     scored.sort_by_key(|(item, statistic)| {
         let domain = *statistic == "domain_score";
-        (!domain, if domain { domain_order(item) } else { 0 })
+        (!domain, if domain { domain_rank(survey, item) } else { 0 })
     });
     let text_lang = survey
         .language(lang)

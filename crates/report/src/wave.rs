@@ -9,7 +9,7 @@ use vecu_analysis::{analyse, Analysis, AnalysisError, Dataset, FrameCounts, Meth
 use vecu_survey::{Cell, Codebook, Survey};
 
 use crate::document::{Document, Methods};
-use crate::finding::{findings, Finding};
+use crate::finding::{domain_rank, findings, Finding};
 use crate::threshold::{check_threshold, ReportError};
 use crate::words::{phrase, Phrase};
 
@@ -116,10 +116,13 @@ pub fn analyse_wave(
 }
 
 /// One sentence on the engagement questionnaire fielded to the project's patient partners: how
-/// many answered and each domain's score, by its name in the definition (suppressed below the
-/// threshold like every other figure).
+/// many answered and each domain's score under its name in the definition, in the definition's
+/// order (suppressed below the threshold like every other figure).
 pub fn engagement_summary(survey: &Survey, analysis: &Analysis, lang: &str) -> String {
-    let domains: Vec<String> = analysis
+    let text_lang = survey
+        .language(lang)
+        .unwrap_or_else(|| survey.default_language());
+    let mut rows: Vec<_> = analysis
         .rows
         .iter()
         .filter(|row| {
@@ -127,8 +130,12 @@ pub fn engagement_summary(survey: &Survey, analysis: &Analysis, lang: &str) -> S
                 && row.unit_kind == vecu_analysis::OVERALL
                 && !row.weighted
         })
+        .collect();
+    rows.sort_by_key(|row| domain_rank(survey, &row.item));
+    let domains: Vec<String> = rows
+        .into_iter()
         .map(|row| {
-            let name = vecu_analysis::item_label(survey, &row.item, lang);
+            let name = survey.domain_label(&row.item, text_lang);
             match row.estimate {
                 Some(score) if row.is_shown() => format!("{name}: {score:.0}"),
                 _ => format!("{name}: {}", row.suppressed),

@@ -143,13 +143,26 @@ fn the_engagement_summary_names_domains_in_the_report_language() {
         summary.starts_with("60 Patientenpartner beantworteten den Fragebogen zur Beteiligung"),
         "{summary}"
     );
-    for label in [
-        "Bereich: Gehört werden",
-        "Bereich: Gemeinsame Entscheidungen",
-    ] {
-        assert!(summary.contains(label), "{label} missing: {summary}");
-    }
-    assert!(!summary.contains("being heard") && !summary.contains("shared decisions"));
+    // Each domain once, by its German label, in the definition's order, with its score.
+    let (_, scores) = summary
+        .split_once("(Wert pro Bereich, 0-100): ")
+        .expect("the scores");
+    let names: Vec<&str> = scores
+        .trim_end_matches('.')
+        .split("; ")
+        .filter_map(|score| score.rsplit_once(": ").map(|(name, _)| name))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Gehört werden",
+            "Gemeinsame Entscheidungen",
+            "Unterstützung für die Mitarbeit",
+            "Anerkennung",
+            "Die Partnerschaft insgesamt"
+        ],
+        "{summary}"
+    );
 }
 
 #[test]
