@@ -5,12 +5,13 @@
 
 use vecu_survey::Survey;
 
-use crate::casemix::{funnel_flag, funnel_limits, CaseMix};
+use crate::casemix::{funnel_limits, CaseMix};
 use crate::dataset::{ColumnData, Dataset, MISSING};
 use crate::error::Result;
 use crate::groups::{units, Patterns, Sums, Unit};
 use crate::keydrivers::{self, KeyDrivers};
 use crate::measures::{measures, Measure, Statistic};
+use crate::overdispersion::{self, FunnelMethod};
 use crate::results::ResultRow;
 use crate::stats::{t_mean, wilson, Interval};
 use crate::suppress::{suppress, DEFAULT_THRESHOLD};
@@ -30,6 +31,8 @@ pub struct Options {
     /// Adjust site comparisons for the mode of response too (web or paper), when the data
     /// has a `mode` column.
     pub mode_case_mix: bool,
+    /// How funnel limits allow for differences between sites beyond chance.
+    pub funnel: FunnelMethod,
 }
 
 impl Default for Options {
@@ -38,6 +41,7 @@ impl Default for Options {
             threshold: DEFAULT_THRESHOLD,
             weighting: None,
             mode_case_mix: false,
+            funnel: FunnelMethod::default(),
         }
     }
 }
@@ -69,6 +73,9 @@ pub struct Analysis {
     pub comparison_unit: Option<String>,
     /// What this analysis left out and why, with how to fix it, for whoever runs it.
     pub notices: Vec<String>,
+    /// The funnel limits asked for (a measure with fewer than two shown sites gets plain ones;
+    /// each funnel row says which it got, with φ and τ²).
+    pub funnel: FunnelMethod,
     /// Labels of the waves analysed together, oldest first and this one last; empty without
     /// earlier waves.
     pub waves: Vec<String>,
@@ -166,6 +173,8 @@ pub fn analyse_waves(
     let trends = trends::trends(survey, data, &patterns, &units, earlier, options)?;
     rows.extend(trends.changes);
     suppress(&mut rows, options.threshold);
+    // After suppression: over-dispersion is estimated from the shown sites only.
+    overdispersion::apply(&mut rows, options.funnel);
     // From shown figures only, and suppressed already by their own analyses.
     rows.extend(keydrivers::priorities(&rows, compared));
     rows.extend(trends.series);
@@ -186,6 +195,7 @@ pub fn analyse_waves(
             .unwrap_or_default(),
         comparison_unit: survey.comparison_unit().map(|unit| unit.id.to_string()),
         notices: survey.warnings().iter().map(ToString::to_string).collect(),
+        funnel: options.funnel,
         waves: if earlier.is_empty() {
             Vec::new()
         } else {
@@ -283,7 +293,8 @@ fn measure_rows(
     rows
 }
 
-/// Adjusted site scores (both methods), funnel limits and outlier flags.
+/// Adjusted site scores (both methods) and plain funnel limits with their chance standard error
+/// (`se`); [`overdispersion::apply`] sets the limits and flags after suppression.
 fn site_comparison(
     measure: &Measure,
     question: Option<u32>,
@@ -335,13 +346,11 @@ fn site_comparison(
             )
         };
         if let Some(regression) = adjusted.regression {
-            let mut adjusted_row = row(
+            rows.push(row(
                 format!("adjusted_{}", statistic.name()),
                 regression,
                 adjusted.n,
-            );
-            adjusted_row.flag = funnel_flag(regression.estimate, limits_95, limits_998).to_owned();
-            rows.push(adjusted_row);
+            ));
         }
         if let Some(standardised) = adjusted.standardised {
             rows.push(row(
@@ -350,16 +359,11 @@ fn site_comparison(
                 adjusted.n,
             ));
         }
-        rows.push(row(
-            format!("funnel_95_{}", statistic.name()),
-            limits_95,
-            n_site,
-        ));
-        rows.push(row(
-            format!("funnel_998_{}", statistic.name()),
-            limits_998,
-            n_site,
-        ));
+        for (name, limits) in [("funnel_95", limits_95), ("funnel_998", limits_998)] {
+            let mut limit_row = row(format!("{name}_{}", statistic.name()), limits, n_site);
+            limit_row.se = Some(sigma / n_site.sqrt() * scale);
+            rows.push(limit_row);
+        }
     }
     rows
 }

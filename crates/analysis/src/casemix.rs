@@ -11,7 +11,7 @@
 //!   interval takes the observed total's variance from the site's own spread.
 //! - Funnel limits: overall ± z σ / √n with z = 1.96 (95%) and 3.09 (99.8%), σ² = p(1-p) for
 //!   shares, the variance of all values for means (Spiegelhalter 2005, "Funnel plots for
-//!   comparing institutional performance").
+//!   comparing institutional performance"), widened for over-dispersion in `overdispersion.rs`.
 
 use std::collections::HashMap;
 
@@ -19,7 +19,7 @@ use nalgebra::{DMatrix, DVector};
 
 use crate::dataset::MISSING;
 use crate::groups::{Patterns, Sums};
-use crate::stats::{normal_quantile, t_quantile, two_sided_z, Interval, LEVEL};
+use crate::stats::{t_quantile, two_sided_z, Interval, LEVEL};
 
 /// Which frame variables define sites and case-mix.
 #[derive(Debug, Clone)]
@@ -254,10 +254,10 @@ impl CaseMix {
     }
 }
 
-/// Control limits of a funnel plot around `overall` for a unit of `n` respondents.
+/// Plain control limits of a funnel plot around `overall` for a unit of `n` respondents (chance
+/// alone; [`crate::FunnelMethod`] allows for over-dispersion).
 pub fn funnel_limits(overall: f64, sigma: f64, n: f64, level: f64) -> Interval {
-    let z = normal_quantile(1.0 - (1.0 - level) / 2.0);
-    Interval::symmetric(overall, z * sigma / n.sqrt())
+    crate::FunnelMethod::Plain.limits(overall, sigma / n.sqrt(), None, level)
 }
 
 /// Outlier flag of an adjusted score against the funnel limits (99.8% first, then 95%).

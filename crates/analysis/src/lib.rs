@@ -1,9 +1,9 @@
 //! Analysis of vecu survey results: the wide response table read with polars and typed by the
 //! survey definition; % positive, problem scores, means and domain scores per unit with their
 //! intervals; non-response weights with design-based intervals (as R's `survey` package);
-//! case-mix adjusted site scores with funnel limits; key drivers and improvement priorities;
-//! changes and trends across waves; small-cell suppression; the tidy results table; charts with
-//! plotters.
+//! case-mix adjusted site scores with funnel limits (plain, or allowing for over-dispersion);
+//! key drivers and improvement priorities; changes and trends across waves; small-cell
+//! suppression; the tidy results table; charts with plotters.
 //!
 //! It depends on the survey crate only: it can analyse any export or simulation.
 #![deny(missing_docs)]
@@ -17,6 +17,7 @@ mod groups;
 mod keydrivers;
 mod load;
 mod measures;
+mod overdispersion;
 mod results;
 mod stats;
 mod suppress;
@@ -32,6 +33,7 @@ pub use groups::OVERALL;
 pub use keydrivers::{fisher_interval, DRIVER, PRIORITY};
 pub use load::read_responses;
 pub use measures::Statistic;
+pub use overdispersion::{FunnelMethod, Overdispersion};
 pub use results::{to_dataframe, write_results, ResultRow};
 pub use stats::{logit_interval, newcombe_difference, t_mean, t_quantile, wilson, Interval};
 pub use suppress::{suppress, DEFAULT_THRESHOLD};

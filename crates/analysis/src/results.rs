@@ -32,7 +32,9 @@ pub struct ResultRow {
     pub ci_low: Option<f64>,
     /// Upper end of the 95% interval (or control limit).
     pub ci_high: Option<f64>,
-    /// Design-based (linearised) standard error of weighted estimates.
+    /// Design-based (linearised) standard error of weighted estimates; on funnel rows the
+    /// chance standard error of a unit's score around the overall, `σ / √n`, before any
+    /// allowance for over-dispersion.
     pub se: Option<f64>,
     /// Respondents behind the figure; empty when suppressed.
     pub n: Option<u64>,
@@ -40,6 +42,15 @@ pub struct ResultRow {
     pub suppressed: String,
     /// Funnel outlier flag of adjusted site scores: `above_99.8`, `below_95`, ... or empty.
     pub flag: String,
+    /// On funnel rows, how the limits allow for over-dispersion: `plain` (overall ± z se),
+    /// `multiplicative` (± z √max(φ, 1) se) or `random_effects` (± z √(se² + τ²)).
+    pub funnel_method: String,
+    /// On funnel rows, the measure's over-dispersion factor φ (mean squared winsorised z-score
+    /// of the shown sites; 1 when they differ by chance alone), whatever the method.
+    pub phi: Option<f64>,
+    /// On funnel rows, the measure's between-site variance τ² (in the estimate's units squared),
+    /// whatever the method.
+    pub tau2: Option<f64>,
     /// The label of the earlier wave an `earlier_pct_positive` row is from; empty for this
     /// wave's figures.
     pub wave: Option<String>,
@@ -74,6 +85,9 @@ impl ResultRow {
             n: Some(n.round() as u64),
             suppressed: String::new(),
             flag: String::new(),
+            funnel_method: String::new(),
+            phi: None,
+            tau2: None,
             wave: None,
         }
     }
@@ -126,6 +140,9 @@ pub fn to_dataframe(rows: &[ResultRow]) -> PolarsResult<DataFrame> {
         ),
         text("suppressed", &|row| &row.suppressed),
         text("flag", &|row| &row.flag),
+        text("funnel_method", &|row| &row.funnel_method),
+        number("phi", &|row| row.phi),
+        number("tau2", &|row| row.tau2),
         Column::new(
             "wave".into(),
             rows.iter()

@@ -127,6 +127,11 @@ pub struct AnalyseArgs {
     /// Adjust site comparisons for the mode of response (web link, web code, paper) too.
     #[arg(long)]
     pub mode_case_mix: bool,
+    /// Funnel limits: `random-effects` allow for real differences between sites (Spiegelhalter
+    /// 2005), `multiplicative` widen chance limits by the over-dispersion factor, `plain` allow
+    /// for chance alone (flag most sites of a real programme).
+    #[arg(long, value_enum, default_value = "random-effects")]
+    pub funnel: FunnelLimits,
     /// Write the tables only.
     #[arg(long)]
     pub no_charts: bool,
@@ -189,6 +194,27 @@ pub struct ServeArgs {
     /// and print their personal links.
     #[arg(long, value_name = "PATIENTS", num_args = 0..=1, default_missing_value = "5")]
     pub demo: Option<usize>,
+}
+
+/// How funnel limits allow for differences between sites beyond chance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FunnelLimits {
+    /// Chance alone.
+    Plain,
+    /// Chance times the over-dispersion factor.
+    Multiplicative,
+    /// Chance plus the spread of true site scores.
+    RandomEffects,
+}
+
+impl From<FunnelLimits> for vecu_analysis::FunnelMethod {
+    fn from(limits: FunnelLimits) -> Self {
+        match limits {
+            FunnelLimits::Plain => vecu_analysis::FunnelMethod::Plain,
+            FunnelLimits::Multiplicative => vecu_analysis::FunnelMethod::Multiplicative,
+            FunnelLimits::RandomEffects => vecu_analysis::FunnelMethod::RandomEffects,
+        }
+    }
 }
 
 /// On or off.

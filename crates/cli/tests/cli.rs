@@ -1041,3 +1041,59 @@ fn analyse_takes_earlier_waves_oldest_first_and_draws_their_trends() {
         stderr(&output)
     );
 }
+
+#[test]
+fn analyse_draws_the_funnel_limits_asked_for_random_effects_by_default() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    // The funnel method of every shown funnel row of results.json, after `vecu analyse` with
+    // `extra`.
+    let methods = |extra: &[&str]| -> (Output, Vec<String>) {
+        let out = dir.path().join(extra.join("-"));
+        let out_text = out.display().to_string();
+        let mut args = vec![
+            "analyse",
+            "--survey",
+            "surveys/scape-cancer.json",
+            "--responses",
+            "crates/analysis/tests/fixtures/responses.csv",
+            "--no-charts",
+            "--out",
+            out_text.as_str(),
+        ];
+        args.extend(extra);
+        let output = vecu(&args);
+        let text = std::fs::read_to_string(out.join("results.json")).unwrap_or_default();
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
+        let found = rows
+            .iter()
+            .filter(|row| {
+                row["suppressed"] == ""
+                    && row["statistic"]
+                        .as_str()
+                        .is_some_and(|statistic| statistic.starts_with("funnel_95_"))
+            })
+            .map(|row| row["funnel_method"].as_str().unwrap_or("?").to_owned())
+            .collect();
+        (output, found)
+    };
+    for (extra, expected) in [
+        (&[][..], "random_effects"),
+        (&["--funnel", "plain"][..], "plain"),
+        (&["--funnel", "multiplicative"][..], "multiplicative"),
+    ] {
+        let (output, found) = methods(extra);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(!found.is_empty(), "{extra:?}: funnel rows");
+        assert!(
+            found.iter().all(|method| method == expected),
+            "{extra:?}: {found:?}"
+        );
+    }
+    let (output, _) = methods(&["--funnel", "binomial"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("random-effects"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -19,6 +19,10 @@ pub struct Methods {
     pub weighting: String,
     /// Case-mix variables used for adjustment (labels).
     pub case_mix: Vec<String>,
+    /// Which funnel limits compare the sites, with the over-dispersion estimated, as a sentence
+    /// ([`crate::funnel_limits_sentence`]; empty: no comparison of sites).
+    #[serde(default)]
+    pub comparison: String,
     /// Suppression threshold (minimum respondents).
     pub threshold: u64,
     /// k of the k-anonymous export, if the data came from one.

@@ -9,6 +9,7 @@
 //! the thin adapter in vecu-collect reads it, for the CLI, the team pages and the API alike.
 #![deny(missing_docs)]
 
+mod comparison;
 mod document;
 mod finding;
 mod render;
@@ -16,6 +17,7 @@ mod threshold;
 mod wave;
 mod words;
 
+pub use comparison::funnel_limits_sentence;
 pub use document::{ContributionLine, Document, Methods, TextBlock};
 pub use finding::{findings, Figure, Finding, FindingKind};
 pub use render::{accessible_svg, contributions_csv, to_html, to_markdown};

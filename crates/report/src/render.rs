@@ -222,6 +222,7 @@ fn methods_html(lang: &str, document: &Document) -> Markup {
                         th scope="row" { (say(Phrase::CaseMix)) }
                         td { @if methods.case_mix.is_empty() { (say(Phrase::NoWeighting)) } @else { (methods.case_mix.join(", ")) } }
                     }
+                    @if !methods.comparison.is_empty() { tr { th scope="row" { (say(Phrase::FunnelLimits)) } td { (methods.comparison) } } }
                     tr { th scope="row" { (say(Phrase::Threshold)) } td { (methods.threshold) } }
                     tr {
                         th scope="row" { (say(Phrase::KAnonymity)) }
@@ -346,6 +347,9 @@ pub fn to_markdown(document: &Document) -> String {
         say(Phrase::CaseMix),
         methods.case_mix.join(", ")
     );
+    if !methods.comparison.is_empty() {
+        out += &format!("- {}: {}\n", say(Phrase::FunnelLimits), methods.comparison);
+    }
     out += &format!("- {}: {}\n", say(Phrase::Threshold), methods.threshold);
     match methods.k {
         Some(k) => out += &format!("- {}: k = {k}\n", say(Phrase::KAnonymity)),

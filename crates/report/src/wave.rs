@@ -107,6 +107,7 @@ pub fn analyse_wave(
             None => String::new(),
         },
         case_mix,
+        comparison: crate::funnel_limits_sentence(&analysis, text_lang.as_str()),
         threshold,
         // No k-anonymous export (the analysis reads every response inside the service); the
         // engagement sentence is the caller's to add.

@@ -45,6 +45,15 @@ pub(crate) enum Phrase {
     PostStratifiedBySite,
     EngagementAnswered,
     ScorePerDomain,
+    FunnelLimits,
+    FunnelPlain,
+    FunnelMultiplicative,
+    FunnelRandomEffects,
+    FunnelEstimated,
+    FunnelPhi,
+    FunnelTau,
+    Median,
+    Measures,
 }
 
 /// The phrase in `lang` (fr, de, it; English otherwise).
@@ -227,6 +236,50 @@ pub(crate) fn phrase(lang: &str, phrase: Phrase) -> &'static str {
             "punteggio per dominio, 0-100",
             "score per domain, 0-100",
         ],
+        FunnelLimits => [
+            "Limites des graphiques en entonnoir",
+            "Trichtergrenzen",
+            "Limiti dei grafici a imbuto",
+            "Funnel limits",
+        ],
+        FunnelPlain => [
+            "limites simples\u{a0}: le hasard seul, sans tenir compte de la surdispersion",
+            "einfache Grenzen: nur der Zufall, ohne Überdispersion",
+            "limiti semplici: solo il caso, senza tenere conto della sovradispersione",
+            "plain limits: chance alone, no allowance for over-dispersion",
+        ],
+        FunnelMultiplicative => [
+            "facteur de surdispersion multiplicatif (Spiegelhalter 2005)\u{a0}: les limites du hasard sont élargies d'un facteur √φ quand φ > 1",
+            "multiplikativer Überdispersionsfaktor (Spiegelhalter 2005): Die Zufallsgrenzen werden um den Faktor √φ erweitert, wenn φ > 1",
+            "fattore di sovradispersione moltiplicativo (Spiegelhalter 2005): i limiti del caso sono allargati di un fattore √φ quando φ > 1",
+            "multiplicative over-dispersion factor (Spiegelhalter 2005): chance limits are widened by √φ when φ > 1",
+        ],
+        FunnelRandomEffects => [
+            "effets aléatoires additifs (Spiegelhalter 2005)\u{a0}: les limites tiennent compte du hasard et des différences réelles entre sites (variance τ²)",
+            "additive zufällige Effekte (Spiegelhalter 2005): Die Grenzen berücksichtigen den Zufall und echte Unterschiede zwischen Standorten (Varianz τ²)",
+            "effetti casuali additivi (Spiegelhalter 2005): i limiti tengono conto del caso e delle differenze reali tra siti (varianza τ²)",
+            "additive random effects (Spiegelhalter 2005): limits allow for chance and for real differences between sites (variance τ²)",
+        ],
+        FunnelEstimated => [
+            "Estimation par mesure à partir des scores z des sites affichés, winsorisés à 10\u{a0}%",
+            "Je Kennzahl geschätzt aus den z-Werten der gezeigten Standorte, auf 10 % winsorisiert",
+            "Stima per misura dai punteggi z dei siti mostrati, winsorizzati al 10%",
+            "Estimated per measure from the shown sites' z-scores, winsorised at 10%",
+        ],
+        FunnelPhi => [
+            "surdispersion φ",
+            "Überdispersion φ",
+            "sovradispersione φ",
+            "over-dispersion φ",
+        ],
+        FunnelTau => [
+            "écart-type entre sites τ (points, échelles 0-100)",
+            "Standardabweichung zwischen Standorten τ (Punkte, Skalen 0-100)",
+            "deviazione standard tra siti τ (punti, scale 0-100)",
+            "between-site standard deviation τ (points on 0-100 scales)",
+        ],
+        Median => ["médiane", "Median", "mediana", "median"],
+        Measures => ["mesures", "Kennzahlen", "misure", "measures"],
         ResearchersDraft => [
             "Texte proposé par l'équipe de recherche",
             "Textvorschlag des Forschungsteams",

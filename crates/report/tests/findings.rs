@@ -1,8 +1,8 @@
 //! Findings come from the suppressed results only: what the analysis hides, the report hides.
 
-use std::path::Path;
+mod support;
 
-use vecu_analysis::{analyse, read_responses, Options};
+use vecu_analysis::Options;
 use vecu_report::{findings, to_html, Document, FindingKind, Methods};
 
 fn fixture_findings(threshold: u64) -> Vec<vecu_report::Finding> {
@@ -12,19 +12,10 @@ fn fixture_findings(threshold: u64) -> Vec<vecu_report::Finding> {
 fn fixture_findings_or_error(
     threshold: u64,
 ) -> Result<Vec<vecu_report::Finding>, vecu_report::ReportError> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let text = std::fs::read_to_string(root.join("surveys/scape-cancer.json")).expect("survey");
-    let survey = vecu_survey::load_str(&text).expect("valid");
-    let data = read_responses(
-        &survey,
-        &root.join("crates/analysis/tests/fixtures/responses.csv"),
-    )
-    .expect("responses");
-    let options = Options {
+    let (survey, analysis) = support::fixture_analysis(&Options {
         threshold,
         ..Options::default()
-    };
-    let analysis = analyse(&survey, &data, &options, None, &mut |_, _| {}).expect("analysis");
+    });
     findings(&survey, &analysis, "fr")
 }
 

@@ -13,6 +13,7 @@ use super::{render_svg, save, Chart, DrawResult};
 use crate::analyse::{Analysis, RESPONSE};
 use crate::error::{AnalysisError, Result};
 use crate::groups::OVERALL;
+use crate::overdispersion::{FunnelMethod, Overdispersion};
 use crate::results::ResultRow;
 
 /// Draws every chart of `analysis` into `dir`, in `lang`; returns the files written.
@@ -633,16 +634,30 @@ fn sites(
             .collect();
         format!("{}: {}", labels.word(Word::AdjustedFor), names.join(", "))
     };
+    let mut subtitle = vec![
+        adjusted_for,
+        format!(
+            "● {} — {}",
+            axis_word(labels, statistic),
+            labels.word(Word::Interval)
+        ),
+    ];
+    // The colours follow the funnel limits: say which.
+    if let Some(limit) = table
+        .per_unit(item, &format!("funnel_95_{statistic}"))
+        .into_iter()
+        .find(|row| row.is_shown())
+    {
+        subtitle.extend(super::wrap(
+            &limits_caption(labels, limit),
+            14,
+            1000 - 32,
+            2,
+        ));
+    }
     Some(RowChart {
         title: labels.of(item),
-        subtitle: vec![
-            adjusted_for,
-            format!(
-                "● {} — {}",
-                axis_word(labels, statistic),
-                labels.word(Word::Interval)
-            ),
-        ],
+        subtitle,
         axis_label: axis_word(labels, statistic),
         min,
         max,
@@ -671,7 +686,8 @@ fn funnel(table: &Table<'_>, labels: &Labels, item: &str, statistic: &str) -> Op
     let reference = limits.iter().find(|row| row.is_shown())?;
     let overall = reference.estimate?;
     let n = reference.n? as f64;
-    let sigma = (reference.ci_high? - overall) * n.sqrt() / 1.959964;
+    let sigma = reference.se? * n.sqrt();
+    let method = FunnelMethod::from_name(&reference.funnel_method).unwrap_or_default();
     let adjusted = table.per_unit(item, &format!("adjusted_{statistic}"));
     let points: Vec<FunnelPoint> = adjusted
         .iter()
@@ -707,6 +723,9 @@ fn funnel(table: &Table<'_>, labels: &Labels, item: &str, statistic: &str) -> Op
         y_label: axis_word(labels, statistic),
         overall,
         sigma,
+        method,
+        overdispersion: overdispersion_of(reference),
+        caption: super::wrap(&limits_caption(labels, reference), 14, 1000 - 32, 2),
         y_bounds: bounds,
         legend: [
             format!(
@@ -720,6 +739,34 @@ fn funnel(table: &Table<'_>, labels: &Labels, item: &str, statistic: &str) -> Op
         ],
         points,
     })
+}
+
+/// The over-dispersion estimate a funnel row carries.
+fn overdispersion_of(limit: &ResultRow) -> Option<Overdispersion> {
+    Some(Overdispersion {
+        phi: limit.phi?,
+        tau2: limit.tau2?,
+    })
+}
+
+/// Which funnel limits a measure got, with φ and τ (τ in the scores' units), in the chart's
+/// language.
+fn limits_caption(labels: &Labels, limit: &ResultRow) -> String {
+    let words = labels.word(
+        match FunnelMethod::from_name(&limit.funnel_method).unwrap_or(FunnelMethod::Plain) {
+            FunnelMethod::Plain => Word::LimitsPlain,
+            FunnelMethod::Multiplicative => Word::LimitsMultiplicative,
+            FunnelMethod::RandomEffects => Word::LimitsRandomEffects,
+        },
+    );
+    match overdispersion_of(limit) {
+        Some(estimate) => format!(
+            "{words}; φ = {:.2}, τ = {:.2}",
+            estimate.phi,
+            estimate.tau2.sqrt()
+        ),
+        None => words.to_owned(),
+    }
 }
 
 fn response_rates(table: &Table<'_>, labels: &Labels) -> Option<RowChart> {

@@ -1,12 +1,14 @@
 //! Funnel plot: each site's adjusted score against its number of respondents, with the 95% and
-//! 99.8% control limits around the overall score.
+//! 99.8% control limits around the overall score, plain or allowing for over-dispersion (the
+//! caption says which).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::palette::{BLUE, INK, ORANGE, RULE, VERMILLION};
+use super::palette::{BLUE, INK, MUTED, ORANGE, RULE, VERMILLION};
 use super::{dashed, text_style, ticks, wrap, Chart, DrawResult};
+use crate::overdispersion::{FunnelMethod, Overdispersion};
 
 /// One site on the plot.
 #[derive(Debug, Clone)]
@@ -24,8 +26,13 @@ pub(crate) struct FunnelChart {
     pub x_label: String,
     pub y_label: String,
     pub overall: f64,
-    /// Standard deviation of one answer: limits are overall ± z σ / √n.
+    /// Standard deviation of one answer: a site's chance standard error is σ / √n.
     pub sigma: f64,
+    /// How the limits allow for over-dispersion, and its estimate.
+    pub method: FunnelMethod,
+    pub overdispersion: Option<Overdispersion>,
+    /// Lines under the plot saying which limits these are.
+    pub caption: Vec<String>,
     /// Bounds of the y scale (0-100 for shares).
     pub y_bounds: (f64, f64),
     pub legend: [String; 4],
@@ -37,16 +44,23 @@ const HEIGHT: u32 = 640;
 const LEFT: i32 = 90;
 const RIGHT: i32 = 40;
 const TOP: i32 = 110;
-const BOTTOM: i32 = 80;
+const BOTTOM: i32 = 110;
 
 impl FunnelChart {
+    /// Distance of the limit at `z` from the overall score for a site of `n` respondents.
+    fn half_width(&self, z: f64, n: f64) -> f64 {
+        z * self
+            .method
+            .spread(self.sigma / n.sqrt(), self.overdispersion.as_ref())
+    }
+
     fn x_max(&self) -> f64 {
         let largest = self.points.iter().map(|p| p.n).fold(10.0, f64::max);
         largest * 1.15
     }
 
     fn y_range(&self) -> (f64, f64) {
-        let limit = |n: f64| 3.090232 * self.sigma / n.max(1.0).sqrt();
+        let limit = |n: f64| self.half_width(3.090232, n.max(1.0));
         let smallest = self
             .points
             .iter()
@@ -149,7 +163,7 @@ impl Chart for FunnelChart {
                 // Only the part of the curve inside the plot (it is monotonic in n).
                 let points: Vec<(i32, i32)> = (0..=120)
                     .map(|step| start + (self.x_max() - start) * f64::from(step) / 120.0)
-                    .map(|n| (n, self.overall + side * z * self.sigma / n.sqrt()))
+                    .map(|n| (n, self.overall + side * self.half_width(z, n)))
                     .filter(|(_, limit)| (low..=high).contains(limit))
                     .map(|(n, limit)| self.to_pixel(n, limit))
                     .collect();
@@ -178,6 +192,13 @@ impl Chart for FunnelChart {
                 point.label.clone(),
                 (x + 10, label_y),
                 text_style(13, colour, HPos::Left, VPos::Center),
+            ))?;
+        }
+        for (index, line) in self.caption.iter().enumerate() {
+            area.draw(&Text::new(
+                line.clone(),
+                (16, y0 + 62 + index as i32 * 18),
+                text_style(14, MUTED, HPos::Left, VPos::Top),
             ))?;
         }
         // Legend.

@@ -28,6 +28,9 @@ pub(crate) enum Word {
     Domain,
     InsideLimits,
     AmongApplicable,
+    LimitsPlain,
+    LimitsMultiplicative,
+    LimitsRandomEffects,
     // Improvement priorities and trends (keydrivers.rs, trends.rs).
     PrioritiesTitle,
     DriverAxis,
@@ -153,6 +156,24 @@ pub(crate) fn word(lang: &str, word: Word) -> &'static str {
             "Alle Standorte, unter den Personen, auf die die Frage zutraf",
             "Tutti i siti, tra le persone a cui la domanda si applicava",
             "All sites, among those to whom the question applied",
+        ],
+        LimitsPlain => [
+            "Limites : hasard seul (Spiegelhalter 2005)",
+            "Grenzen: nur Zufall (Spiegelhalter 2005)",
+            "Limiti: solo il caso (Spiegelhalter 2005)",
+            "Limits: chance alone (Spiegelhalter 2005)",
+        ],
+        LimitsMultiplicative => [
+            "Limites : hasard, élargies par la surdispersion (facteur multiplicatif, Spiegelhalter 2005)",
+            "Grenzen: Zufall, um die Überdispersion erweitert (multiplikativer Faktor, Spiegelhalter 2005)",
+            "Limiti: caso, allargati per la sovradispersione (fattore moltiplicativo, Spiegelhalter 2005)",
+            "Limits: chance, widened for over-dispersion (multiplicative factor, Spiegelhalter 2005)",
+        ],
+        LimitsRandomEffects => [
+            "Limites : hasard et différences réelles entre sites (effets aléatoires, Spiegelhalter 2005)",
+            "Grenzen: Zufall und echte Unterschiede zwischen Standorten (zufällige Effekte, Spiegelhalter 2005)",
+            "Limiti: caso e differenze reali tra siti (effetti casuali, Spiegelhalter 2005)",
+            "Limits: chance and real differences between sites (random effects, Spiegelhalter 2005)",
         ],
         PrioritiesTitle => [
             "Priorités d'amélioration",

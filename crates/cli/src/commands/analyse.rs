@@ -79,6 +79,7 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
         threshold: args.threshold,
         weighting,
         mode_case_mix: args.mode_case_mix,
+        funnel: args.funnel.into(),
     };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating the output folder {}", args.out.display()))?;
