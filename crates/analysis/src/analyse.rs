@@ -12,9 +12,10 @@ use crate::groups::{units, Patterns, Sums, Unit};
 use crate::keydrivers::{self, KeyDrivers};
 use crate::measures::{measures, Measure, Statistic};
 use crate::overdispersion::{self, FunnelMethod};
+use crate::pooling::{pool_hidden_units, Kept};
 use crate::results::ResultRow;
 use crate::stats::{t_mean, wilson, Interval};
-use crate::suppress::{suppress, DEFAULT_THRESHOLD};
+use crate::suppress::{suppress_linked, DomainItems, DEFAULT_THRESHOLD};
 use crate::trends::{self, Earlier};
 use crate::weights::{FrameCounts, Method, Weights};
 
@@ -130,17 +131,20 @@ pub fn analyse_waves(
     earlier: &[Earlier<'_>],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Analysis> {
-    let patterns = Patterns::new(data);
+    let adjusters = answer_adjusters(survey, data);
+    let patterns = Patterns::with_answers(data, &adjusters);
     let units = units(data, &patterns);
     let weights = options
         .weighting
         .as_ref()
         .map(|(counts, method)| Weights::new(data, &patterns, counts, *method))
         .transpose()?;
-    let case_mix = case_mix(survey, data, options.mode_case_mix);
+    let case_mix = case_mix(survey, data, &adjusters, options.mode_case_mix);
     let all_measures = measures(survey, data);
     let mut rows = Vec::new();
     let mut drivers = KeyDrivers::new(survey, data, &patterns);
+    // Weighted figures are worked out again after suppression from these (see `pooling`).
+    let mut kept = Vec::new();
     let total_steps = all_measures.len() + 2;
     for (done, measure) in all_measures.iter().enumerate() {
         let values = measure.values(data);
@@ -161,6 +165,9 @@ pub fn analyse_waves(
                 ));
             }
         }
+        if weights.is_some() {
+            kept.push(Kept { measure, sums });
+        }
         progress(done + 1, total_steps);
     }
     rows.extend(distributions(survey, data, &patterns, &units));
@@ -172,7 +179,17 @@ pub fn analyse_waves(
     rows.extend(drivers.rows(&units, weights.as_ref(), compared));
     let trends = trends::trends(survey, data, &patterns, &units, earlier, options)?;
     rows.extend(trends.changes);
-    suppress(&mut rows, options.threshold);
+    suppress_linked(&mut rows, options.threshold, &DomainItems::of(survey));
+    if let (Some(weights), Some((counts, _))) = (&weights, &options.weighting) {
+        pool_hidden_units(
+            &mut rows,
+            &kept,
+            &units,
+            &patterns,
+            weights,
+            &counts.variables,
+        );
+    }
     // After suppression: over-dispersion is estimated from the shown sites only.
     overdispersion::apply(&mut rows, options.funnel);
     // From shown figures only, and suppressed already by their own analyses.
@@ -189,7 +206,10 @@ pub fn analyse_waves(
                 case_mix
                     .variables
                     .iter()
-                    .map(|(v, _)| data.frame[*v].variable.to_string())
+                    .map(|(key, _)| match data.frame.get(*key) {
+                        Some(frame) => frame.variable.to_string(),
+                        None => data.columns[adjusters[key - data.frame.len()]].name.clone(),
+                    })
                     .collect()
             })
             .unwrap_or_default(),
@@ -213,9 +233,30 @@ pub(crate) fn question_number(survey: &Survey, measure: &Measure) -> Option<u32>
     survey.question_number(id).map(|number| number as u32)
 }
 
-/// The unit of comparison and the definition's case-mix variables (and the mode when asked),
-/// when the definition declares a unit (the loader keeps it out of the case-mix variables).
-fn case_mix(survey: &Survey, data: &Dataset, with_mode: bool) -> Option<CaseMix> {
+/// The columns of the questions the definition marks as case-mix adjusters (coded answers
+/// only; the schema allows the mark on single-choice and scale items).
+fn answer_adjusters(survey: &Survey, data: &Dataset) -> Vec<usize> {
+    survey
+        .items()
+        .filter(|(_, item)| item.case_mix)
+        .filter_map(|(_, item)| {
+            data.columns.iter().position(|column| {
+                column.name == item.id.as_str() && matches!(column.data, ColumnData::Coded { .. })
+            })
+        })
+        .collect()
+}
+
+/// The unit of comparison and the definition's case-mix variables: frame variables, the mode
+/// when asked, then the `adjusters` questions, whose levels the patterns' keys hold after the
+/// frame's (see [`Patterns::with_answers`]); none when the definition declares no unit (the
+/// loader keeps it out of the case-mix variables).
+fn case_mix(
+    survey: &Survey,
+    data: &Dataset,
+    adjusters: &[usize],
+    with_mode: bool,
+) -> Option<CaseMix> {
     let (site, site_column) = data.frame_column(survey.comparison_unit()?.id.as_str())?;
     let mut variables: Vec<(usize, usize)> = survey
         .frame
@@ -229,6 +270,12 @@ fn case_mix(survey: &Survey, data: &Dataset, with_mode: bool) -> Option<CaseMix>
             data.frame_column(crate::load::MODE)
                 .map(|(index, column)| (index, column.levels.len())),
         );
+    }
+    for (slot, column) in adjusters.iter().enumerate() {
+        if let ColumnData::Coded { codes, .. } = &data.columns[*column].data {
+            // One level per code and one for "not answered".
+            variables.push((data.frame.len() + slot, codes.len() + 1));
+        }
     }
     Some(CaseMix {
         site,

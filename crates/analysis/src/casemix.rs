@@ -1,7 +1,10 @@
 //! Fair comparison of sites (DOMAIN.md §3): case-mix adjustment by regression and by indirect
 //! standardisation, and funnel-plot control limits.
 //!
-//! Both methods use the respondents whose site and case-mix variables are all known.
+//! Both methods use the respondents whose site and case-mix variables are all known. Case-mix
+//! questions (self-rated health, proxy completion...) sit in the patterns' keys after the frame
+//! variables, an unanswered one as a level of its own (missing-indicator: nobody is dropped for
+//! leaving it blank), so they enter both methods exactly as frame variables do.
 //! - Regression (CAHPS): least squares of the measure on one indicator per site and indicators of
 //!   the case-mix levels (first level as reference); the adjusted site score is the prediction
 //!   for the site at the mean case-mix of all respondents. Its interval uses the classical

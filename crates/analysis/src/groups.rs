@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::dataset::{Dataset, MISSING};
+use crate::dataset::{ColumnData, Dataset, MISSING};
 
 /// The distinct combinations of frame values present in the data.
 #[derive(Debug, Clone)]
@@ -22,14 +22,36 @@ pub struct Patterns {
 impl Patterns {
     /// The patterns of a dataset.
     pub fn new(data: &Dataset) -> Patterns {
+        Patterns::with_answers(data, &[])
+    }
+
+    /// The patterns of frame values then, in the keys after them, of the answers to the coded
+    /// columns `answers` (case-mix questions): an unanswered question is a level of its own,
+    /// numbered after the column's codes.
+    pub fn with_answers(data: &Dataset, answers: &[usize]) -> Patterns {
+        let answers: Vec<(&[u16], u16)> = answers
+            .iter()
+            .filter_map(|column| match &data.columns[*column].data {
+                ColumnData::Coded { codes, values } => {
+                    Some((values.as_slice(), codes.len() as u16))
+                }
+                _ => None,
+            })
+            .collect();
         let mut index: HashMap<Vec<u16>, u32> = HashMap::new();
         let mut keys = Vec::new();
         let mut respondents = Vec::new();
         let mut of_row = Vec::with_capacity(data.rows);
-        let mut key = vec![MISSING; data.frame.len()];
+        let mut key = vec![MISSING; data.frame.len() + answers.len()];
         for row in 0..data.rows {
             for (slot, column) in key.iter_mut().zip(&data.frame) {
                 *slot = column.values[row];
+            }
+            for (slot, (values, unanswered)) in key[data.frame.len()..].iter_mut().zip(&answers) {
+                *slot = match values[row] {
+                    MISSING => *unanswered,
+                    code => code,
+                };
             }
             let pattern = *index.entry(key.clone()).or_insert_with(|| {
                 keys.push(key.clone());

@@ -96,6 +96,25 @@ impl ResultRow {
     pub fn is_shown(&self) -> bool {
         self.suppressed.is_empty()
     }
+
+    /// Puts another estimate and interval in place (NaN ends become empty).
+    pub(crate) fn set_interval(&mut self, interval: Interval) {
+        let finite = |value: f64| value.is_finite().then_some(value);
+        self.estimate = finite(interval.estimate);
+        self.ci_low = finite(interval.low);
+        self.ci_high = finite(interval.high);
+    }
+
+    /// Takes every figure out of the row and says why.
+    pub(crate) fn hide(&mut self, reason: &str) {
+        self.estimate = None;
+        self.ci_low = None;
+        self.ci_high = None;
+        self.se = None;
+        self.n = None;
+        self.flag.clear();
+        self.suppressed = reason.to_owned();
+    }
 }
 
 /// The rows as a polars DataFrame with typed columns.

@@ -6,7 +6,8 @@
 //!   10; e-Satis: 30) is hidden whole, as its figures give each other away (a % positive of 8
 //!   applicable answers follows from the option shares of all 11 answers). A change hidden
 //!   because the *earlier* wave was small hides only itself: the figure it would give away was
-//!   not shown then.
+//!   not shown then. A key driver's correlation with the overall rating is not a sum of
+//!   answers and gives no share away: too few pairs hide only the correlation.
 //! - Links: a domain score averages its items, so where an item is hidden its domain is too,
 //!   and where a domain is hidden with all its items shown, one of them is hidden.
 //! - Secondary: the units of one kind (the sites, the age bands...) and the respondents with no
@@ -30,6 +31,12 @@ pub const DEFAULT_THRESHOLD: u64 = 10;
 /// Statistics that compare with an earlier wave start so (`change_pct_positive`).
 const CHANGE: &str = "change_";
 
+/// True for a figure that, too small, hides only itself: a change (the earlier wave was small)
+/// or a key driver's correlation; neither adds up over units.
+fn hides_alone(row: &ResultRow) -> bool {
+    row.statistic.starts_with(CHANGE) || row.statistic == crate::keydrivers::DRIVER
+}
+
 /// The columns each domain score averages, so that a domain and its items hide together.
 #[derive(Debug, Clone, Default)]
 pub struct DomainItems {
@@ -38,13 +45,6 @@ pub struct DomainItems {
 
 impl DomainItems {
     /// The domains of a survey, with the columns of their items and matrix rows.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "analyse is to pass the survey's domains (issue 14)"
-        )
-    )]
     pub fn of(survey: &Survey) -> DomainItems {
         let mut items: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for column in Codebook::new(survey).columns {
@@ -82,7 +82,7 @@ pub fn suppress_linked(rows: &mut [ResultRow], threshold: u64, domains: &DomainI
         // A row hidden before keeps its reason.
         if row.is_shown() {
             if let Some(reason) = table.reason(index) {
-                hide(row, &reason);
+                row.hide(&reason);
             }
         }
     }
@@ -139,8 +139,8 @@ struct Table {
     n: Vec<u64>,
     /// Rows hidden before suppression (by the caller).
     hidden_before: Vec<bool>,
-    /// Rows of a change since an earlier wave.
-    change: Vec<bool>,
+    /// Rows that, too small, hide only themselves ([`hides_alone`]).
+    alone: Vec<bool>,
     cell_of: Vec<usize>,
     cells: Vec<Cell>,
     index: HashMap<(String, String, String), usize>,
@@ -184,7 +184,7 @@ impl Table {
             .collect();
         let mut grouped: BTreeMap<(&str, &str), BTreeMap<FamilyKey, Family>> = BTreeMap::new();
         for (i, row) in rows.iter().enumerate() {
-            if row.unit_kind == OVERALL || row.statistic.starts_with(CHANGE) {
+            if row.unit_kind == OVERALL || hides_alone(row) {
                 continue;
             }
             if let Some(overall) = overall_rows.get(&family_key(row)) {
@@ -227,10 +227,7 @@ impl Table {
             threshold,
             n: rows.iter().map(|row| row.n.unwrap_or(0)).collect(),
             hidden_before: rows.iter().map(|row| !row.is_shown()).collect(),
-            change: rows
-                .iter()
-                .map(|row| row.statistic.starts_with(CHANGE))
-                .collect(),
+            alone: rows.iter().map(hides_alone).collect(),
             cell_of,
             cells,
             index,
@@ -244,7 +241,7 @@ impl Table {
     fn run(&mut self) {
         for row in 0..self.n.len() {
             let small = self.n[row] < self.threshold || self.hidden_before[row];
-            if small && !self.change[row] {
+            if small && !self.alone[row] {
                 self.hide_cell(self.cell_of[row], Reason::Small);
             }
         }
@@ -385,16 +382,6 @@ impl Table {
     }
 }
 
-fn hide(row: &mut ResultRow, reason: &str) {
-    row.estimate = None;
-    row.ci_low = None;
-    row.ci_high = None;
-    row.se = None;
-    row.n = None;
-    row.flag.clear();
-    row.suppressed = reason.to_owned();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,6 +500,19 @@ mod tests {
         rows.push(row("q1", "site", "H02", "change_pct_positive", 6.0));
         suppress(&mut rows, 10);
         assert_eq!(shown(&rows), [true, true, true, false]);
+    }
+
+    #[test]
+    fn a_driver_with_few_pairs_hides_only_itself() {
+        // 8 of H02's 30 patients rated their care overall: the correlation goes, the share stays.
+        let mut rows = sites("q1", "pct_positive", &[("H01", 40.0), ("H02", 30.0)]);
+        rows.extend(sites(
+            "q1",
+            crate::keydrivers::DRIVER,
+            &[("H01", 35.0), ("H02", 8.0)],
+        ));
+        suppress(&mut rows, 10);
+        assert_eq!(shown(&rows), [true, true, true, true, true, false]);
     }
 
     #[test]

@@ -92,10 +92,11 @@ pub fn analyse_wave(
     let case_mix = analysis
         .case_mix
         .iter()
-        .map(|id| {
-            survey.frame_variable(id).map_or(id.clone(), |variable| {
-                variable.label.get(text_lang).to_owned()
-            })
+        .map(|id| match (survey.frame_variable(id), survey.item(id)) {
+            (Some(variable), _) => variable.label.get(text_lang).to_owned(),
+            // A case-mix question, by its wording.
+            (None, Some(item)) => item.text.get(text_lang).to_owned(),
+            (None, None) => id.clone(),
         })
         .collect();
     let methods = Methods {

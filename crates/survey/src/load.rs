@@ -425,6 +425,14 @@ impl Checker {
         if raw.overall_rating {
             self.overall_rating(&id, pointer);
         }
+        if raw.case_mix && raw.domain.is_some() {
+            self.problem(
+                format!("{pointer}/case_mix"),
+                format!("\"{id}\" is both scored in a domain and a case-mix adjuster"),
+                "a characteristic of the patient (health, education) is adjusted for, not \
+                 scored: remove \"domain\" or \"case_mix\"",
+            );
+        }
         let show_if = raw
             .show_if
             .as_ref()
@@ -441,6 +449,7 @@ impl Checker {
             show_if,
             kind,
             overall_rating: raw.overall_rating,
+            case_mix: raw.case_mix,
         })
     }
 

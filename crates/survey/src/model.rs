@@ -290,6 +290,9 @@ pub struct Item {
     /// The overall rating of care (CAHPS' global rating): every question's key-driver
     /// correlation is taken with it. At most one item of a survey, a rating.
     pub overall_rating: bool,
+    /// A patient characteristic the site comparison adjusts for (self-rated health,
+    /// education...): a single-choice or scale item with no domain.
+    pub case_mix: bool,
 }
 
 /// A page of the questionnaire.

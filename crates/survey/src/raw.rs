@@ -81,6 +81,8 @@ pub(crate) struct RawItem {
     pub required: bool,
     #[serde(default)]
     pub overall_rating: bool,
+    #[serde(default)]
+    pub case_mix: bool,
     pub show_if: Option<Value>,
     pub options: Option<Vec<RawOption>>,
     pub scale: Option<String>,
