@@ -1,8 +1,12 @@
 //! Reading the wide response table (CSV or Parquet, through polars) into a typed [`Dataset`].
 //!
-//! Every column is checked against the survey's codebook: unknown columns, unknown codes and
-//! numbers out of range are reported with the column and the line (CSV) or row (Parquet), a few
-//! per column, so that one run shows what to fix.
+//! Every column is checked against the survey's codebook: unknown codes, numbers out of range and
+//! missing columns are reported with the column and the line (CSV) or row (Parquet), a few per
+//! column, so that one run shows what to fix.
+//!
+//! Files that R, Stata, pandas or a spreadsheet wrote are read as they come ([`ReadOptions`]):
+//! `NA` (or other markers) means not answered, columns the survey does not have are set aside
+//! with a notice, and whole numbers written as floats (`3.0`) are the codes and counts they mean.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -20,8 +24,53 @@ use crate::error::{AnalysisError, InputProblem, Result};
 const PROBLEMS_PER_COLUMN: usize = 3;
 const PROBLEMS_IN_ALL: usize = 30;
 
-/// Reads the responses of `survey` from a `.csv` or `.parquet` file.
+/// Cell texts read as "not answered" by default, besides an empty cell: `NA` is what R's
+/// `write.csv` writes for a missing value.
+pub const DEFAULT_MISSING: [&str; 1] = ["NA"];
+
+/// How cells and columns that vecu's own exports never hold are read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadOptions {
+    /// Cell texts that mean "not answered", besides an empty cell ([`DEFAULT_MISSING`] by
+    /// default). A cell that is one of its column's codes is always that code.
+    pub missing: Vec<String>,
+    /// Columns that the survey does not have, dropped without a notice (a weight, an import id).
+    pub ignore_columns: Vec<String>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            missing: DEFAULT_MISSING
+                .iter()
+                .map(|token| (*token).to_owned())
+                .collect(),
+            ignore_columns: Vec::new(),
+        }
+    }
+}
+
+/// Responses read from a file, with what the reader should know about how they were read.
+#[derive(Debug, Clone)]
+pub struct Responses {
+    /// The typed responses.
+    pub data: Dataset,
+    /// What was read past (columns set aside), one sentence each.
+    pub notices: Vec<String>,
+}
+
+/// Reads the responses of `survey` from a `.csv` or `.parquet` file with the default
+/// [`ReadOptions`], dropping the notices.
 pub fn read_responses(survey: &Survey, path: &Path) -> Result<Dataset> {
+    read_responses_with(survey, path, &ReadOptions::default()).map(|responses| responses.data)
+}
+
+/// Reads the responses of `survey` from a `.csv` or `.parquet` file.
+pub fn read_responses_with(
+    survey: &Survey,
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<Responses> {
     let shown = path.display().to_string();
     let table_error = |source| AnalysisError::Table {
         path: shown.clone(),
@@ -68,7 +117,7 @@ pub fn read_responses(survey: &Survey, path: &Path) -> Result<Dataset> {
     } else {
         &|row| format!("row {}", row + 1)
     };
-    from_frame(survey, &frame, locate).map_err(|problems| AnalysisError::Input {
+    from_frame(survey, &frame, options, locate).map_err(|problems| AnalysisError::Input {
         path: shown,
         problems,
     })
@@ -89,11 +138,13 @@ pub(crate) fn from_cells(
                 other => PolarsError::ComputeError(other.to_string().into()),
             },
         })?;
-    from_frame(survey, &frame, &|row| format!("row {}", row + 1)).map_err(|problems| {
-        AnalysisError::Input {
-            path: "(rows in memory)".to_owned(),
-            problems,
-        }
+    from_frame(survey, &frame, &ReadOptions::default(), &|row| {
+        format!("row {}", row + 1)
+    })
+    .map(|responses| responses.data)
+    .map_err(|problems| AnalysisError::Input {
+        path: "(rows in memory)".to_owned(),
+        problems,
     })
 }
 
@@ -101,33 +152,45 @@ pub(crate) fn from_cells(
 fn from_frame(
     survey: &Survey,
     frame: &DataFrame,
+    options: &ReadOptions,
     locate: &dyn Fn(usize) -> String,
-) -> Result<Dataset, Vec<InputProblem>> {
+) -> Result<Responses, Vec<InputProblem>> {
     let codebook = Codebook::new(survey);
     let mut problems = Problems {
         list: Vec::new(),
         locate,
+        missing: &options.missing,
     };
     let has_mode = survey.frame_variable(MODE).is_none()
         && frame
             .get_column_names()
             .iter()
             .any(|name| name.as_str() == MODE);
-    for name in frame.get_column_names() {
-        let is_mode = has_mode && name.as_str() == MODE;
-        if !is_mode && !codebook.names().any(|known| known == name.as_str()) {
+    for name in &options.ignore_columns {
+        if codebook.names().any(|known| known == name) {
             problems.push(
-                name.as_str(),
+                name,
                 None,
                 format!(
-                    "unknown column: survey {} version {} has no column of this name; \
-                     check that the file was written for this survey version \
-                     (`vecu survey codebook` lists the columns)",
+                    "a column of survey {} version {}, so it cannot be ignored; take it out of \
+                     the columns to ignore",
                     survey.id, survey.version
                 ),
             );
         }
     }
+    let set_aside: Vec<&str> = frame
+        .get_column_names()
+        .into_iter()
+        .map(|name| name.as_str())
+        .filter(|name| {
+            let known = (has_mode && *name == MODE)
+                || codebook.names().any(|known| known == *name)
+                || options.ignore_columns.iter().any(|ignored| ignored == name);
+            !known
+        })
+        .collect();
+    let notices = set_aside_notice(survey, &set_aside).into_iter().collect();
     let mut dataset = Dataset {
         rows: frame.height(),
         frame: Vec::new(),
@@ -187,10 +250,39 @@ fn from_frame(
             .push(frame_column(&variable, levels, values, &mut problems));
     }
     if problems.list.is_empty() {
-        Ok(dataset)
+        Ok(Responses {
+            data: dataset,
+            notices,
+        })
     } else {
         Err(problems.list)
     }
+}
+
+/// The notice for columns that are not the survey's: what happens to them and how to silence it.
+fn set_aside_notice(survey: &Survey, names: &[&str]) -> Option<String> {
+    if names.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = names
+        .iter()
+        .map(|name| match *name {
+            // R's write.csv writes the row names under an empty header.
+            "" => "an unnamed column (R's row names: write.csv(..., row.names = FALSE) leaves \
+                   it out)"
+                .to_owned(),
+            name => name.to_owned(),
+        })
+        .collect();
+    Some(format!(
+        "{} column(s) that survey {} version {} does not have were set aside, not analysed: {}; \
+         if one should be a question, compare its name with `vecu survey codebook`, otherwise \
+         name them with --ignore-columns to silence this notice",
+        names.len(),
+        survey.id,
+        survey.version,
+        shown.join(", ")
+    ))
 }
 
 /// Free text and months are not analysed, and exports leave free text out by default.
@@ -198,12 +290,45 @@ fn may_be_left_out(column: &CodebookColumn) -> bool {
     matches!(column.column_type, ColumnType::Text | ColumnType::Month)
 }
 
+/// The problems found so far, and what is needed to say them.
 struct Problems<'a> {
     list: Vec<InputProblem>,
     locate: &'a dyn Fn(usize) -> String,
+    /// The cell texts read as "not answered".
+    missing: &'a [String],
 }
 
 impl Problems<'_> {
+    /// An answered cell's text: trimmed, `None` when empty or a missing marker.
+    fn answered<'v>(&self, value: Option<&'v str>) -> Option<&'v str> {
+        value
+            .map(str::trim)
+            .filter(|value| !value.is_empty() && !self.is_missing_marker(value))
+    }
+
+    fn is_missing_marker(&self, value: &str) -> bool {
+        self.missing.iter().any(|token| token == value)
+    }
+
+    /// How to say that a cell is not answered, for messages.
+    fn how_to_leave_blank(&self) -> String {
+        let markers: Vec<&str> = self
+            .missing
+            .iter()
+            .map(String::as_str)
+            .filter(|token| !token.is_empty())
+            .collect();
+        if markers.is_empty() {
+            "leave the cell empty when not answered".to_owned()
+        } else {
+            format!(
+                "leave the cell empty or write {} when not answered (`vecu analyse --na` sets \
+                 other markers)",
+                markers.join(" or ")
+            )
+        }
+    }
+
     fn push(&mut self, column: &str, row: Option<usize>, message: String) {
         self.list.push(InputProblem {
             column: Some(column.to_owned()),
@@ -242,8 +367,9 @@ fn frame_column(
                     out.push(MISSING);
                     continue;
                 };
-                match levels.iter().position(|code| code.as_str() == value) {
+                match find_code(&levels, value) {
                     Some(level) => out.push(level as u16),
+                    None if problems.is_missing_marker(value) => out.push(MISSING),
                     None if value == OTHER => {
                         levels.extend(vecu_survey::Code::parse(OTHER));
                         out.push((levels.len() - 1) as u16);
@@ -255,8 +381,9 @@ fn frame_column(
                                 Some(row),
                                 format!(
                                     "{value:?} is not a value of frame variable {variable}; \
-                                     allowed: {} (or {OTHER})",
-                                    join_codes(&levels)
+                                     allowed: {} (or {OTHER}); {}",
+                                    join_codes(&levels),
+                                    problems.how_to_leave_blank()
                                 ),
                             );
                         }
@@ -273,6 +400,29 @@ fn frame_column(
         levels,
         values: out,
     }
+}
+
+/// The position of a cell's code: as written, or a whole number written as a float (`3.0`, as
+/// pandas writes integer columns with gaps) when the code is that number.
+fn find_code(codes: &[vecu_survey::Code], value: &str) -> Option<usize> {
+    codes
+        .iter()
+        .position(|code| code.as_str() == value)
+        .or_else(|| {
+            let whole = whole_number(value)?.to_string();
+            codes.iter().position(|code| code.as_str() == whole)
+        })
+}
+
+/// A whole number written with a fraction or exponent (`1432.0`, `1e3`), else `None`.
+pub(crate) fn whole_number(value: &str) -> Option<i64> {
+    if !value.contains(['.', 'e', 'E']) {
+        return None;
+    }
+    let number = value.parse::<f64>().ok()?;
+    let fits = number.is_finite() && number.fract() == 0.0 && number.abs() < 9.0e15;
+    // The cast is exact: a whole number below 2^53 in magnitude.
+    fits.then_some(number as i64)
 }
 
 fn join_codes(codes: &[vecu_survey::Code]) -> String {
@@ -318,16 +468,18 @@ fn coded(
         let value = value.map(str::trim).filter(|value| !value.is_empty());
         let index = match value {
             None => MISSING,
-            Some(value) => match codes.iter().position(|code| code.as_str() == value) {
+            Some(value) => match find_code(&codes, value) {
                 Some(index) => index as u16,
+                None if problems.is_missing_marker(value) => MISSING,
                 None => {
                     if reported < PROBLEMS_PER_COLUMN {
                         problems.push(
                             &column.name,
                             Some(row),
                             format!(
-                                "{value:?} is not an answer code of this question; codes: {}",
-                                join_codes(&codes)
+                                "{value:?} is not an answer code of this question; codes: {}; {}",
+                                join_codes(&codes),
+                                problems.how_to_leave_blank()
                             ),
                         );
                     }
@@ -354,13 +506,16 @@ fn numeric_range(survey: &Survey, column: &CodebookColumn) -> (f64, f64) {
     }
 }
 
-fn numbers(values: &polars::prelude::Column) -> PolarsResult<Vec<Option<Result<f64, String>>>> {
+fn numbers(
+    values: &polars::prelude::Column,
+    problems: &Problems<'_>,
+) -> PolarsResult<Vec<Option<Result<f64, String>>>> {
     if values.dtype() == &DataType::String {
         Ok(values
             .str()?
             .iter()
             .map(|value| {
-                let value = value.map(str::trim).filter(|value| !value.is_empty())?;
+                let value = problems.answered(value)?;
                 Some(value.parse::<f64>().map_err(|_| value.to_owned()))
             })
             .collect())
@@ -379,7 +534,8 @@ fn numeric(
     let (min, max) = numeric_range(survey, column);
     let whole = column.column_type == ColumnType::Integer;
     let mut reported = 0;
-    let out = numbers(values)?
+    let blank = problems.how_to_leave_blank();
+    let out = numbers(values, problems)?
         .into_iter()
         .enumerate()
         .map(|(row, value)| {
@@ -389,10 +545,10 @@ fn numeric(
                     if !whole || number.fract() == 0.0 {
                         return number;
                     }
-                    format!("{number} is not a whole number")
+                    format!("{number} is not a whole number; {blank}")
                 }
-                Some(Ok(number)) => format!("{number} is outside {min} to {max}"),
-                Some(Err(text)) => format!("{text:?} is not a number"),
+                Some(Ok(number)) => format!("{number} is outside {min} to {max}; {blank}"),
+                Some(Err(text)) => format!("{text:?} is not a number; {blank}"),
             };
             if reported < PROBLEMS_PER_COLUMN {
                 problems.push(&column.name, Some(row), problem);
@@ -410,7 +566,7 @@ fn flags(
     problems: &mut Problems<'_>,
 ) -> PolarsResult<ColumnData> {
     let mut reported = 0;
-    let out = numbers(values)?
+    let out = numbers(values, problems)?
         .into_iter()
         .enumerate()
         .map(|(row, value)| match value {
@@ -428,8 +584,8 @@ fn flags(
                         &column.name,
                         Some(row),
                         format!(
-                            "{shown:?} is not a tick: write 1 (ticked), 0 (not ticked) or leave \
-                             the cell empty (question not answered)"
+                            "{shown:?} is not a tick: write 1 (ticked) or 0 (not ticked); {}",
+                            problems.how_to_leave_blank()
                         ),
                     );
                 }

@@ -31,11 +31,13 @@ pub struct FrameCounts {
     pub invited: BTreeMap<Vec<String>, f64>,
 }
 
-/// Names accepted for the count column (`count` is what R's `table()` writes).
-const COUNT_COLUMNS: [&str; 2] = ["invited", "count"];
+/// Names accepted for the count column, in any case: `Freq` is what R's
+/// `as.data.frame(table(...))` writes, `n` what dplyr's `count()` writes.
+const COUNT_COLUMNS: [&str; 4] = ["invited", "count", "n", "freq"];
 
 impl FrameCounts {
-    /// Reads a CSV with one column per frame variable and an `invited` column.
+    /// Reads a CSV with one column per frame variable and a count column (`invited`, `count`, `n`
+    /// or `Freq`); an unnamed column (R's row names) is read past.
     pub fn read(survey: &Survey, path: &Path) -> Result<FrameCounts> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| AnalysisError::Io {
@@ -64,21 +66,30 @@ impl FrameCounts {
         };
         let mut problems = Vec::new();
         let count_columns: Vec<usize> = (0..header.len())
-            .filter(|i| COUNT_COLUMNS.contains(&header[*i].as_str()))
+            .filter(|i| COUNT_COLUMNS.contains(&header[*i].to_lowercase().as_str()))
             .collect();
         let [count_column] = count_columns[..] else {
+            let found: Vec<&str> = count_columns.iter().map(|i| header[*i].as_str()).collect();
             return Err(vec![problem(
                 Some(1),
                 None,
-                "the header needs exactly one `invited` column (invited patients per cell) \
-                 beside the frame variables"
-                    .to_owned(),
+                format!(
+                    "the header needs exactly one count column (invited patients per cell), \
+                     named invited, count, n or Freq, beside the frame variables; found {}",
+                    if found.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        found.join(" and ")
+                    }
+                ),
             )]);
         };
+        // R's write.csv writes the row names under an empty header.
+        let is_row_names = |i: usize| header[i].is_empty();
         let variables: Vec<String> = header
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != count_column)
+            .filter(|(i, _)| *i != count_column && !is_row_names(*i))
             .map(|(_, name)| name.clone())
             .collect();
         for variable in &variables {
@@ -120,8 +131,8 @@ impl FrameCounts {
                 }
             };
             let mut key = Vec::new();
-            for (column, value) in header.iter().zip(record.iter()) {
-                if column == &header[count_column] {
+            for (i, (column, value)) in header.iter().zip(record.iter()).enumerate() {
+                if i == count_column || is_row_names(i) {
                     continue;
                 }
                 let known = survey.frame_variable(column).is_some_and(|frame| {
@@ -137,8 +148,12 @@ impl FrameCounts {
                 key.push(value.to_owned());
             }
             let count = record.get(count_column).unwrap_or_default();
-            match count.parse::<u64>() {
-                Ok(count) => {
+            // A whole number, also as a float writes it (1432.0).
+            let whole = count.parse::<u64>().ok().or_else(|| {
+                crate::load::whole_number(count).and_then(|number| u64::try_from(number).ok())
+            });
+            match whole {
+                Some(count) => {
                     if invited.insert(key.clone(), count as f64).is_some() {
                         problems.push(problem(
                             Some(line),
@@ -147,10 +162,13 @@ impl FrameCounts {
                         ));
                     }
                 }
-                Err(_) => problems.push(problem(
+                None => problems.push(problem(
                     Some(line),
                     Some(&header[count_column]),
-                    format!("{count:?} is not a whole number of invited patients"),
+                    format!(
+                        "{count:?} is not a whole number of invited patients; write the count \
+                         (0 when nobody was invited in the cell)"
+                    ),
                 )),
             }
         }

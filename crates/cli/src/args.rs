@@ -135,6 +135,15 @@ pub struct AnalyseArgs {
     /// Write the tables only.
     #[arg(long)]
     pub no_charts: bool,
+    /// A cell text meaning "not answered", besides an empty cell (repeat for several, e.g.
+    /// --na -99 --na .) [default: NA, what R writes]. A column's own code is never missing.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub na: Vec<String>,
+    /// Columns the survey does not have to drop without a notice (comma-separated), e.g.
+    /// --ignore-columns weight,import_id (an empty name is the unnamed column of R's row names);
+    /// other such columns are set aside with a notice.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub ignore_columns: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,9 @@
 //! Small hand-made data sets for the key-driver and trend tests: rows of (column, value) in
 //! the example survey's wide table, every other column empty.
 
+// Each test binary uses part of it.
+#![allow(dead_code)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -12,6 +15,27 @@ pub fn example() -> Survey {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../surveys/example.json");
     let text = std::fs::read_to_string(path).expect("the example survey is readable");
     vecu_survey::load_str(&text).expect("the example survey is valid")
+}
+
+/// The wide CSV of `rows`, each a list of (column, value); other columns empty.
+pub fn csv(survey: &Survey, rows: &[Vec<(&str, String)>]) -> String {
+    let names: Vec<String> = Codebook::new(survey).names().map(str::to_owned).collect();
+    let mut out = names.join(",") + "\n";
+    for (index, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = names
+            .iter()
+            .map(|name| match name.as_str() {
+                "response_id" => format!("r{index}"),
+                _ => row
+                    .iter()
+                    .find(|(column, _)| column == name)
+                    .map(|(_, value)| value.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        out += &(cells.join(",") + "\n");
+    }
+    out
 }
 
 /// A data set of `rows`: `overall` (the rating) as a number, every other value as written.

@@ -7,8 +7,8 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use vecu_analysis::{
-    analyse_waves, read_responses, write_charts, write_results, Earlier, FrameCounts, Method,
-    Options,
+    analyse_waves, read_responses_with, write_charts, write_results, Dataset, Earlier, FrameCounts,
+    Method, Options, ReadOptions,
 };
 
 use super::survey::load;
@@ -17,7 +17,15 @@ use crate::args::AnalyseArgs;
 pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let survey = load(&args.survey)?;
-    let data = read_responses(&survey, &args.responses)?;
+    let read_options = ReadOptions {
+        missing: if args.na.is_empty() {
+            ReadOptions::default().missing
+        } else {
+            args.na.clone()
+        },
+        ignore_columns: args.ignore_columns.clone(),
+    };
+    let data = read_responses_noting(&survey, &args.responses, &read_options)?;
     let weighting = match &args.frame_counts {
         Some(path) => {
             let method = if args.rake {
@@ -53,7 +61,7 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .enumerate()
         .map(|(index, path)| {
-            read_responses(survey_of(index), path)
+            read_responses_noting(survey_of(index), path, &read_options)
                 .with_context(|| format!("reading the earlier wave {}", path.display()))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -137,6 +145,19 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
         args.out.join("results.csv").display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a responses file and prints what was read past (columns set aside) on stderr.
+fn read_responses_noting(
+    survey: &vecu_survey::Survey,
+    path: &Path,
+    options: &ReadOptions,
+) -> anyhow::Result<Dataset> {
+    let responses = read_responses_with(survey, path, options)?;
+    for notice in &responses.notices {
+        eprintln!("{}: notice: {notice}", path.display());
+    }
+    Ok(responses.data)
 }
 
 /// A label for each wave's file, as its charts and the `wave` column name it: the file name

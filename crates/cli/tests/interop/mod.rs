@@ -1,0 +1,145 @@
+//! The `vecu` binary with other tools' files: tables written by R, labelled exports, imports.
+
+use std::path::Path;
+use std::process::Output;
+
+use super::{stderr, vecu, workspace};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        workspace()
+            .join("crates/analysis/tests/fixtures")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
+/// A CSV without quoted cells as R's `write.csv` writes it: row names under an empty header,
+/// names and texts quoted, numbers bare, `NA` for missing cells; `extra` adds a column.
+fn as_r_writes_it(text: &str, extra: Option<(&str, &str)>) -> String {
+    let quoted = |cell: &str| format!("\"{cell}\"");
+    let mut out = String::new();
+    for (index, line) in text.lines().enumerate() {
+        let mut cells: Vec<String> = line
+            .split(',')
+            .map(|cell| match cell {
+                "" => "NA".to_owned(),
+                cell if index > 0 && cell.parse::<f64>().is_ok() => cell.to_owned(),
+                cell => quoted(cell),
+            })
+            .collect();
+        let row_name = if index == 0 {
+            String::new()
+        } else {
+            index.to_string()
+        };
+        cells.insert(0, quoted(&row_name));
+        if let Some((name, value)) = extra {
+            cells.push(if index == 0 {
+                quoted(name)
+            } else {
+                value.to_owned()
+            });
+        }
+        out += &(cells.join(",") + "\n");
+    }
+    out
+}
+
+fn analyse(dir: &Path, name: &str, responses: &Path, counts: &Path, more: &[&str]) -> Output {
+    let out = dir.join(name);
+    let args = [
+        "analyse",
+        "--survey",
+        "surveys/scape-cancer.json",
+        "--responses",
+        &responses.display().to_string(),
+        "--frame-counts",
+        &counts.display().to_string(),
+        "--no-charts",
+        "--out",
+        &out.display().to_string(),
+    ];
+    vecu(&[&args[..], more].concat())
+}
+
+#[test]
+fn analyse_reads_what_r_writes_na_freq_row_names_and_a_weight_column() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let responses = fixture("responses.csv");
+    let invited = fixture("invited.csv");
+    let original = analyse(
+        dir.path(),
+        "original",
+        &workspace().join("crates/analysis/tests/fixtures/responses.csv"),
+        &workspace().join("crates/analysis/tests/fixtures/invited.csv"),
+        &[],
+    );
+    assert!(original.status.success(), "{}", stderr(&original));
+
+    // write.csv(responses) with a weight column; write.csv(as.data.frame(table(...))) with
+    // the count as Freq, written as floats.
+    // Same file name as the original: the results name the wave by it.
+    std::fs::create_dir_all(dir.path().join("r")).expect("folder");
+    std::fs::create_dir_all(dir.path().join("stata")).expect("folder");
+    let r_responses = dir.path().join("r/responses.csv");
+    std::fs::write(
+        &r_responses,
+        as_r_writes_it(&responses, Some(("weight", "1.5"))),
+    )
+    .expect("written");
+    let freq = as_r_writes_it(&invited.replacen(",count\n", ",Freq\n", 1), None);
+    let freq = freq
+        .lines()
+        .map(|line| match line.rsplit_once(',') {
+            Some((cells, count)) if count.parse::<u32>().is_ok() => format!("{cells},{count}.0"),
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(freq.starts_with("\"\",\"site\",\"age_band\",\"Freq\"\n\"1\",\"H01\",\"18-39\",8.0"));
+    let r_counts = dir.path().join("r_counts.csv");
+    std::fs::write(&r_counts, freq + "\n").expect("written");
+
+    let from_r = analyse(dir.path(), "from_r", &r_responses, &r_counts, &[]);
+    assert!(from_r.status.success(), "{}", stderr(&from_r));
+    let notice = stderr(&from_r);
+    assert!(
+        notice.contains("notice: 2 column(s) that survey scape_cancer")
+            && notice.contains("not analysed: an unnamed column (R's row names")
+            && notice.contains(", weight;"),
+        "{notice}"
+    );
+    let results = |name: &str| {
+        std::fs::read_to_string(dir.path().join(name).join("results.csv")).expect("results")
+    };
+    assert!(results("original").lines().count() > 1000);
+    assert_eq!(results("from_r"), results("original"));
+
+    // Named columns go without a notice; -99 as a missing marker instead of NA.
+    let stata = dir.path().join("stata/responses.csv");
+    std::fs::write(
+        &stata,
+        as_r_writes_it(&responses, Some(("weight", "1.5"))).replace(",NA", ",-99"),
+    )
+    .expect("written");
+    let refused = analyse(dir.path(), "refused", &stata, &r_counts, &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains(
+            "line 2, column diagnosis_private: \"-99\" is not an answer code of this question"
+        ),
+        "{}",
+        stderr(&refused)
+    );
+    let marked = analyse(
+        dir.path(),
+        "marked",
+        &stata,
+        &r_counts,
+        &["--na", "-99", "--ignore-columns", "weight,"],
+    );
+    assert!(marked.status.success(), "{}", stderr(&marked));
+    assert!(!stderr(&marked).contains("weight"), "{}", stderr(&marked));
+    assert_eq!(results("marked"), results("original"));
+}
