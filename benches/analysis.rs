@@ -3,7 +3,7 @@
 //! Run with `cargo bench -p vecu-analysis --bench analysis`. The set-up simulates 1,000,000
 //! responses (seed 1) into a Parquet file and invited counts per site x age band (a response
 //! rate of 45%), once. Then:
-//! - "tables": read the Parquet file, every measure for overall, every site and every frame
+//! - "tables": read the Parquet file chunk by chunk into its summary, every measure for overall, every site and every frame
 //!   subgroup, weighted and unweighted, case-mix adjustment (both methods), funnel limits,
 //!   distributions, response rates, suppression, and results.csv / .parquet / .json written;
 //! - "charts": every chart of that analysis, SVG and PNG.
@@ -15,7 +15,8 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use vecu_analysis::{
-    analyse, read_responses, write_charts, write_results, FrameCounts, Method, Options,
+    analyse_waves, read_summary, write_charts, write_results, FrameCounts, Method, Options,
+    ReadOptions,
 };
 use vecu_survey::{Codebook, Simulator, TableFormat};
 
@@ -70,18 +71,20 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("vecu analyse, 1,000,000 responses");
     group.sample_size(10);
+    let tables = || {
+        let read = read_summary(&survey, &responses, &ReadOptions::default(), &mut |_, _| {})
+            .expect("reads");
+        analyse_waves(&survey, &read.summary, &options, "current", &[], &mut |_, _| {})
+            .expect("analyses")
+    };
     group.bench_function("tables", |b| {
         b.iter(|| {
-            let data = read_responses(&survey, &responses).expect("reads");
-            let analysis =
-                analyse(&survey, &data, &options, None, &mut |_, _| {}).expect("analyses");
+            let analysis = tables();
             write_results(&analysis.rows, &out).expect("writes");
             analysis.rows.len()
         })
     });
-    let data = read_responses(&survey, &responses).expect("reads");
-    let analysis = analyse(&survey, &data, &options, None, &mut |_, _| {}).expect("analyses");
-    drop(data);
+    let analysis = tables();
     let charts = out.join("charts");
     group.bench_function("charts", |b| {
         b.iter(|| {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Time and peak memory of `vecu analyse` on 1,000,000 simulated responses to the shipped
-# questionnaire (release build; GNU time's maximum resident set size). The criterion benchmark
-# (cargo bench -p vecu-analysis --bench analysis) times the same work in-process.
-# Usage: scripts/bench-analysis.sh
+# Time and peak memory of `vecu analyse` on simulated responses to the shipped questionnaire
+# (release build; GNU time's maximum resident set size), for each size given (default: 1,000,000
+# and 10,000,000 responses). The criterion benchmark (cargo bench -p vecu-analysis --bench
+# analysis) times the same work in-process on 1,000,000.
+# Usage: scripts/bench-analysis.sh [ROWS ...]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
@@ -11,11 +12,16 @@ vecu="$target/release/vecu"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 survey="$root/surveys/scape-cancer.json"
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000000 10000000)
 
-"$vecu" survey simulate "$survey" --n 1000000 --seed 1 --out "$work/responses.csv" 2>/dev/null
-"$vecu" survey simulate "$survey" --n 1000000 --seed 1 --out "$work/responses.parquet" 2>/dev/null
-# Invited per site x age band: a 45% response rate in every cell.
-python3 - "$work/responses.csv" "$work/counts.csv" <<'PY'
+for n in "${sizes[@]}"; do
+    echo "== $n responses"
+    rm -f "$work"/responses.*
+    "$vecu" survey simulate "$survey" --n "$n" --seed 1 --out "$work/responses.csv" 2>/dev/null
+    "$vecu" survey simulate "$survey" --n "$n" --seed 1 --out "$work/responses.parquet" 2>/dev/null
+    # Invited per site x age band: a 45% response rate in every cell.
+    python3 - "$work/responses.csv" "$work/counts.csv" <<'PY'
 import csv, math, sys, collections
 cells = collections.Counter()
 with open(sys.argv[1], newline="") as f:
@@ -26,13 +32,14 @@ with open(sys.argv[2], "w") as f:
     for (site, age), n in sorted(cells.items()):
         f.write(f"{site},{age},{math.ceil(n / 0.45)}\n")
 PY
-ls -l "$work"/responses.*
-for format in parquet csv; do
-    echo "== tables from $format"
+    ls -l "$work"/responses.*
+    for format in parquet csv; do
+        echo "-- tables from $format"
+        /usr/bin/time -f "elapsed %e s, peak memory %M KiB" "$vecu" analyse --survey "$survey" \
+            --responses "$work/responses.$format" --frame-counts "$work/counts.csv" \
+            --out "$work/out" --no-charts
+    done
+    echo "-- tables and charts from parquet"
     /usr/bin/time -f "elapsed %e s, peak memory %M KiB" "$vecu" analyse --survey "$survey" \
-        --responses "$work/responses.$format" --frame-counts "$work/counts.csv" \
-        --out "$work/out" --no-charts
+        --responses "$work/responses.parquet" --frame-counts "$work/counts.csv" --out "$work/out"
 done
-echo "== tables and charts from parquet"
-/usr/bin/time -f "elapsed %e s, peak memory %M KiB" "$vecu" analyse --survey "$survey" \
-    --responses "$work/responses.parquet" --frame-counts "$work/counts.csv" --out "$work/out"

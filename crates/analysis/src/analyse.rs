@@ -6,15 +6,16 @@
 use vecu_survey::Survey;
 
 use crate::casemix::{funnel_limits, CaseMix};
-use crate::dataset::{ColumnData, Dataset, MISSING};
+use crate::dataset::{ColumnData, Dataset};
 use crate::error::Result;
 use crate::groups::{units, Patterns, Sums, Unit};
 use crate::keydrivers::{self, KeyDrivers};
-use crate::measures::{measures, Measure, Statistic};
+use crate::measures::{Measure, Statistic};
 use crate::overdispersion::{self, FunnelMethod};
-use crate::pooling::{pool_hidden_units, Kept};
+use crate::pooling::pool_hidden_units;
 use crate::results::ResultRow;
 use crate::stats::{t_mean, wilson, Interval};
+use crate::summary::Summary;
 use crate::suppress::{suppress_linked, DomainItems, DEFAULT_THRESHOLD};
 use crate::trends::{self, Earlier};
 use crate::weights::{FrameCounts, Method, Weights};
@@ -109,15 +110,18 @@ pub fn analyse(
     previous: Option<Previous<'_>>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Analysis> {
+    let previous: Option<(&Survey, Summary)> =
+        previous.map(|previous| (previous.survey, Summary::of(previous.survey, previous.data)));
     let earlier: Vec<Earlier<'_>> = previous
         .iter()
-        .map(|previous| Earlier {
+        .map(|(survey, summary)| Earlier {
             label: "previous",
-            survey: previous.survey,
-            data: previous.data,
+            survey,
+            data: summary,
         })
         .collect();
-    analyse_waves(survey, data, options, "current", &earlier, progress)
+    let summary = Summary::of(survey, data);
+    analyse_waves(survey, &summary, options, "current", &earlier, progress)
 }
 
 /// Runs the analysis of the wave `label` with its `earlier` waves, oldest first, for changes
@@ -125,70 +129,53 @@ pub fn analyse(
 /// `progress` hears (done, total) after each measure.
 pub fn analyse_waves(
     survey: &Survey,
-    data: &Dataset,
+    summary: &Summary,
     options: &Options,
     label: &str,
     earlier: &[Earlier<'_>],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Analysis> {
-    let adjusters = answer_adjusters(survey, data);
-    let patterns = Patterns::with_answers(data, &adjusters);
-    let units = units(data, &patterns);
+    let data = &summary.shape;
+    let patterns = &summary.patterns;
+    let units = units(data, patterns);
     let weights = options
         .weighting
         .as_ref()
-        .map(|(counts, method)| Weights::new(data, &patterns, counts, *method))
+        .map(|(counts, method)| Weights::new(data, patterns, counts, *method))
         .transpose()?;
-    let case_mix = case_mix(survey, data, &adjusters, options.mode_case_mix);
-    let all_measures = measures(survey, data);
+    let case_mix = case_mix(survey, data, &summary.adjusters, options.mode_case_mix);
     let mut rows = Vec::new();
-    let mut drivers = KeyDrivers::new(survey, data, &patterns);
-    // Weighted figures are worked out again after suppression from these (see `pooling`).
-    let mut kept = Vec::new();
-    let total_steps = all_measures.len() + 2;
-    for (done, measure) in all_measures.iter().enumerate() {
-        let values = measure.values(data);
-        let sums = Sums::new(&patterns, &values);
+    let total_steps = summary.measures.len() + 2;
+    for (done, (measure, sums)) in summary.measures.iter().zip(&summary.sums).enumerate() {
         let question = question_number(survey, measure);
-        drivers.add(measure, question, &values);
         rows.extend(measure_rows(
             measure,
             question,
-            &sums,
+            sums,
             &units,
             weights.as_ref(),
         ));
         if let Some(case_mix) = &case_mix {
             if measure.statistic.compared_between_sites() {
                 rows.extend(site_comparison(
-                    measure, question, &sums, &units, &patterns, case_mix, data,
+                    measure, question, sums, &units, patterns, case_mix, data,
                 ));
             }
         }
-        if weights.is_some() {
-            kept.push(Kept { measure, sums });
-        }
         progress(done + 1, total_steps);
     }
-    rows.extend(distributions(survey, data, &patterns, &units));
-    progress(all_measures.len() + 1, total_steps);
+    rows.extend(distributions(survey, summary, &units));
+    progress(summary.measures.len() + 1, total_steps);
     if let Some((counts, _)) = &options.weighting {
-        rows.extend(response_rates(counts, &units, &patterns));
+        rows.extend(response_rates(counts, &units, patterns));
     }
     let compared = survey.comparison_unit().map(|unit| unit.id.as_str());
-    rows.extend(drivers.rows(&units, weights.as_ref(), compared));
-    let trends = trends::trends(survey, data, &patterns, &units, earlier, options)?;
+    rows.extend(KeyDrivers::new(survey, summary).rows(&units, weights.as_ref(), compared));
+    let trends = trends::trends(survey, summary, &units, earlier, options)?;
     rows.extend(trends.changes);
     suppress_linked(&mut rows, options.threshold, &DomainItems::of(survey));
     if let (Some(weights), Some((counts, _))) = (&weights, &options.weighting) {
-        pool_hidden_units(
-            &mut rows,
-            &kept,
-            &units,
-            &patterns,
-            weights,
-            &counts.variables,
-        );
+        pool_hidden_units(&mut rows, summary, &units, weights, &counts.variables);
     }
     // After suppression: over-dispersion is estimated from the shown sites only.
     overdispersion::apply(&mut rows, options.funnel);
@@ -198,7 +185,7 @@ pub fn analyse_waves(
     progress(total_steps, total_steps);
     Ok(Analysis {
         rows,
-        respondents: data.rows,
+        respondents: summary.rows,
         threshold: options.threshold,
         weighting: options.weighting.as_ref().map(|(_, method)| *method),
         case_mix: case_mix
@@ -208,7 +195,9 @@ pub fn analyse_waves(
                     .iter()
                     .map(|(key, _)| match data.frame.get(*key) {
                         Some(frame) => frame.variable.to_string(),
-                        None => data.columns[adjusters[key - data.frame.len()]].name.clone(),
+                        None => data.columns[summary.adjusters[key - data.frame.len()]]
+                            .name
+                            .clone(),
                     })
                     .collect()
             })
@@ -231,20 +220,6 @@ pub fn analyse_waves(
 pub(crate) fn question_number(survey: &Survey, measure: &Measure) -> Option<u32> {
     let id = measure.item_id.as_ref()?;
     survey.question_number(id).map(|number| number as u32)
-}
-
-/// The columns of the questions the definition marks as case-mix adjusters (coded answers
-/// only; the schema allows the mark on single-choice and scale items).
-fn answer_adjusters(survey: &Survey, data: &Dataset) -> Vec<usize> {
-    survey
-        .items()
-        .filter(|(_, item)| item.case_mix)
-        .filter_map(|(_, item)| {
-            data.columns.iter().position(|column| {
-                column.name == item.id.as_str() && matches!(column.data, ColumnData::Coded { .. })
-            })
-        })
-        .collect()
 }
 
 /// The unit of comparison and the definition's case-mix variables: frame variables, the mode
@@ -416,23 +391,12 @@ fn site_comparison(
 }
 
 /// Share of each answer code among those who answered, per unit (`pct_option` rows).
-fn distributions(
-    survey: &Survey,
-    data: &Dataset,
-    patterns: &Patterns,
-    units: &[Unit],
-) -> Vec<ResultRow> {
+fn distributions(survey: &Survey, summary: &Summary, units: &[Unit]) -> Vec<ResultRow> {
     let mut rows = Vec::new();
-    for column in &data.columns {
-        let ColumnData::Coded { codes, values } = &column.data else {
+    for (index, column) in summary.shape.columns.iter().enumerate() {
+        let ColumnData::Coded { codes, .. } = &column.data else {
             continue;
         };
-        let mut counts = vec![vec![0.0; codes.len()]; patterns.len()];
-        for (code, pattern) in values.iter().zip(&patterns.of_row) {
-            if *code != MISSING {
-                counts[*pattern as usize][*code as usize] += 1.0;
-            }
-        }
         let question = match &column.source {
             vecu_survey::ColumnSource::Item { item, .. }
             | vecu_survey::ColumnSource::MatrixRow { item, .. } => {
@@ -443,7 +407,8 @@ fn distributions(
         for unit in units {
             let mut per_code = vec![0.0; codes.len()];
             for p in &unit.patterns {
-                for (total, count) in per_code.iter_mut().zip(&counts[*p as usize]) {
+                let counts = summary.code_counts(index, *p as usize);
+                for (total, count) in per_code.iter_mut().zip(counts) {
                     *total += count;
                 }
             }

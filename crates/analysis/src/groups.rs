@@ -20,11 +20,6 @@ pub struct Patterns {
 }
 
 impl Patterns {
-    /// The patterns of a dataset.
-    pub fn new(data: &Dataset) -> Patterns {
-        Patterns::with_answers(data, &[])
-    }
-
     /// The patterns of frame values then, in the keys after them, of the answers to the coded
     /// columns `answers` (case-mix questions): an unanswered question is a level of its own,
     /// numbered after the column's codes.
@@ -75,7 +70,7 @@ impl Patterns {
 }
 
 /// Count, sum and sum of squares of a measure's values per pattern (rows with NaN left out).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Sums {
     /// Rows with a value.
     pub n: Vec<f64>,
@@ -104,6 +99,23 @@ impl Sums {
             sums.squares[pattern] += value * value;
         }
         sums
+    }
+
+    /// Makes room for `size` patterns (new ones empty).
+    pub fn grow(&mut self, size: usize) {
+        for column in [&mut self.n, &mut self.sum, &mut self.squares] {
+            column.resize(size, 0.0);
+        }
+    }
+
+    /// Adds the sums of `other`, whose pattern `p` is this one's `map[p]`.
+    pub fn add_mapped(&mut self, other: &Sums, map: &[u32]) {
+        for (from, to) in map.iter().enumerate() {
+            let to = *to as usize;
+            self.n[to] += other.n[from];
+            self.sum[to] += other.sum[from];
+            self.squares[to] += other.squares[from];
+        }
     }
 
     /// Count, sum and sum of squares over a set of patterns.

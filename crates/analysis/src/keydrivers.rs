@@ -37,11 +37,13 @@ use std::collections::BTreeMap;
 
 use vecu_survey::{Id, Survey};
 
+use crate::analyse::question_number;
 use crate::dataset::{ColumnData, Dataset};
 use crate::groups::{Patterns, Unit, OVERALL};
 use crate::measures::{Measure, Statistic};
 use crate::results::ResultRow;
 use crate::stats::{two_sided_z, Interval, LEVEL};
+use crate::summary::Summary;
 use crate::weights::Weights;
 
 /// Statistic of a question's (or domain's) correlation with the overall rating.
@@ -62,15 +64,10 @@ pub mod flag {
 }
 
 /// Sums of the pairs (x, rating) of one pattern: n, Σx, Σy, Σx², Σy², Σxy.
-type PairSums = [f64; 6];
+pub(crate) type PairSums = [f64; 6];
 
-/// The correlation of every driver with the overall rating, gathered measure by measure.
-pub(crate) struct KeyDrivers<'a> {
-    patterns: &'a Patterns,
-    /// The overall rating of each row (NaN when not answered); empty without a rating.
-    rating: &'a [f64],
-    rating_item: Option<&'a Id>,
-    rating_domain: Option<&'a Id>,
+/// The correlation of every driver with the overall rating, from a wave's summary.
+pub(crate) struct KeyDrivers {
     drivers: Vec<Driver>,
 }
 
@@ -80,62 +77,70 @@ struct Driver {
     sums: Vec<PairSums>,
 }
 
-impl<'a> KeyDrivers<'a> {
-    /// Drivers against the item the definition marks as the overall rating (none without one,
-    /// or when the data has no answers to it).
-    pub fn new(survey: &'a Survey, data: &'a Dataset, patterns: &'a Patterns) -> KeyDrivers<'a> {
-        let item = survey.overall_rating();
-        let rating = item
-            .and_then(|item| data.column(item.id.as_str()))
-            .and_then(|column| match &column.data {
-                ColumnData::Numeric(values) => Some(values.as_slice()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        KeyDrivers {
-            patterns,
-            rating,
-            rating_item: item.map(|item| &item.id),
-            rating_domain: item.and_then(|item| item.domain.as_ref()),
-            drivers: Vec::new(),
+/// True when `measure` is correlated with the survey's overall rating: a question's % positive
+/// or a domain score, but neither the rating itself nor the domain that holds it.
+pub(crate) fn is_driver(survey: &Survey, measure: &Measure) -> bool {
+    let Some(rating) = survey.overall_rating() else {
+        return false;
+    };
+    match measure.statistic {
+        Statistic::PctPositive => {
+            measure.item_id.is_some() && measure.item_id.as_ref() != Some(&rating.id)
         }
+        Statistic::DomainScore => {
+            Some(measure.item.as_str()) != rating.domain.as_ref().map(Id::as_str)
+        }
+        _ => false,
     }
+}
 
-    /// Gathers the pair sums of `measure` (its row values) if it is a driver.
-    pub fn add(&mut self, measure: &Measure, question: Option<u32>, values: &[f64]) {
-        if self.rating.is_empty() {
-            return;
+/// The overall rating of each row (NaN when not answered); empty when the survey has none or
+/// the data no answers to it.
+pub(crate) fn rating_values<'a>(survey: &Survey, data: &'a Dataset) -> &'a [f64] {
+    survey
+        .overall_rating()
+        .and_then(|item| data.column(item.id.as_str()))
+        .and_then(|column| match &column.data {
+            ColumnData::Numeric(values) => Some(values.as_slice()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The pair sums of `values` and `rating` (one per row, NaN for none) per pattern.
+pub(crate) fn pair_sums(values: &[f64], rating: &[f64], patterns: &Patterns) -> Vec<PairSums> {
+    let mut sums = vec![[0.0; 6]; patterns.len()];
+    for ((x, y), pattern) in values.iter().zip(rating).zip(&patterns.of_row) {
+        if x.is_nan() || y.is_nan() {
+            continue;
         }
-        let driver = match measure.statistic {
-            Statistic::PctPositive => {
-                measure.item_id.is_some() && measure.item_id.as_ref() != self.rating_item
-            }
-            Statistic::DomainScore => {
-                Some(measure.item.as_str()) != self.rating_domain.map(Id::as_str)
-            }
-            _ => false,
-        };
-        if !driver {
-            return;
-        }
-        let mut sums = vec![[0.0; 6]; self.patterns.len()];
-        for ((x, y), pattern) in values.iter().zip(self.rating).zip(&self.patterns.of_row) {
-            if x.is_nan() || y.is_nan() {
-                continue;
-            }
-            let [n, sx, sy, sxx, syy, sxy] = &mut sums[*pattern as usize];
-            *n += 1.0;
-            *sx += x;
-            *sy += y;
-            *sxx += x * x;
-            *syy += y * y;
-            *sxy += x * y;
-        }
-        self.drivers.push(Driver {
-            item: measure.item.clone(),
-            question,
-            sums,
-        });
+        let [n, sx, sy, sxx, syy, sxy] = &mut sums[*pattern as usize];
+        *n += 1.0;
+        *sx += x;
+        *sy += y;
+        *sxx += x * x;
+        *syy += y * y;
+        *sxy += x * y;
+    }
+    sums
+}
+
+impl KeyDrivers {
+    /// The drivers of a wave (none without an overall rating).
+    pub fn new(survey: &Survey, summary: &Summary) -> KeyDrivers {
+        let drivers = summary
+            .measures
+            .iter()
+            .zip(&summary.pairs)
+            .filter_map(|(measure, pairs)| {
+                Some(Driver {
+                    item: measure.item.clone(),
+                    question: question_number(survey, measure),
+                    sums: pairs.clone()?,
+                })
+            })
+            .collect();
+        KeyDrivers { drivers }
     }
 
     /// `driver_correlation` rows, overall and per unit of `compared` kind, weighted too when

@@ -99,18 +99,7 @@ pub fn read_responses_with(
                 false,
             )
         }
-        None => {
-            return Err(AnalysisError::Input {
-                path: shown,
-                problems: vec![InputProblem {
-                    column: None,
-                    location: None,
-                    message: "the responses must be a .csv or .parquet file (the wide table \
-                              that `vecu export` or `vecu survey simulate` writes)"
-                        .to_owned(),
-                }],
-            });
-        }
+        None => return Err(not_a_table(shown)),
     };
     let locate: &dyn Fn(usize) -> String = if rows_are_lines {
         &|row| format!("line {}", row + 2)
@@ -121,6 +110,20 @@ pub fn read_responses_with(
         path: shown,
         problems,
     })
+}
+
+/// The refusal of a file that is neither CSV nor Parquet.
+pub(crate) fn not_a_table(path: String) -> AnalysisError {
+    AnalysisError::Input {
+        path,
+        problems: vec![InputProblem {
+            column: None,
+            location: None,
+            message: "the responses must be a .csv or .parquet file (the wide table that \
+                      `vecu export` or `vecu survey simulate` writes)"
+                .to_owned(),
+        }],
+    }
 }
 
 /// Rows already in memory (in `codebook`'s columns, such as a store export that left free text
@@ -149,7 +152,7 @@ pub(crate) fn from_cells(
 }
 
 /// Checks and types every column; on failure, the problems found.
-fn from_frame(
+pub(crate) fn from_frame(
     survey: &Survey,
     frame: &DataFrame,
     options: &ReadOptions,

@@ -14,31 +14,25 @@
 use std::collections::BTreeSet;
 
 use crate::groups::{Patterns, Sums, Unit};
-use crate::measures::Measure;
 use crate::results::ResultRow;
+use crate::summary::Summary;
 use crate::weights::Weights;
 
 /// What is said of a weighted figure that pooling leaves without an estimate.
 const NO_POOLED_ESTIMATE: &str =
     "hidden: with the hidden units pooled, the weighted figure cannot be estimated";
 
-/// One measure's per-pattern sums, kept until suppression has run.
-pub(crate) struct Kept<'a> {
-    pub measure: &'a Measure,
-    pub sums: Sums,
-}
-
 /// Works out again, with hidden units pooled, the shown weighted rows of every measure that
 /// has hidden units of a `weighting` variable.
 pub(crate) fn pool_hidden_units(
     rows: &mut [ResultRow],
-    kept: &[Kept<'_>],
+    summary: &Summary,
     units: &[Unit],
-    patterns: &Patterns,
     weights: &Weights,
     weighting: &[String],
 ) {
-    for Kept { measure, sums } in kept {
+    let patterns = &summary.patterns;
+    for (measure, sums) in summary.measures.iter().zip(&summary.sums) {
         let statistic = measure.statistic.name();
         let of_measure = |row: &ResultRow| row.item == measure.item && row.statistic == statistic;
         let hidden: Vec<&Unit> = units

@@ -28,12 +28,12 @@ use statrs::function::gamma::checked_gamma_ur;
 use vecu_survey::{Codebook, ColumnType, Survey};
 
 use crate::analyse::{analyse_waves, question_number, Options};
-use crate::dataset::Dataset;
 use crate::error::Result;
-use crate::groups::{units, Patterns, Sums, Unit};
-use crate::measures::{measures, Measure, Statistic};
+use crate::groups::{units, Sums, Unit};
+use crate::measures::Statistic;
 use crate::results::ResultRow;
 use crate::stats::{newcombe_difference, two_sided_z, wilson, Interval, LEVEL};
+use crate::summary::Summary;
 
 /// An earlier wave of the same survey, with the label its figures and charts carry.
 #[derive(Debug, Clone, Copy)]
@@ -42,8 +42,9 @@ pub struct Earlier<'a> {
     pub label: &'a str,
     /// Its survey version.
     pub survey: &'a Survey,
-    /// Its responses.
-    pub data: &'a Dataset,
+    /// Its responses, summed ([`Summary::of`] for rows in memory, [`crate::read_summary`]
+    /// for a file).
+    pub data: &'a Summary,
 }
 
 /// Statistic of the series of earlier waves' % positive.
@@ -72,9 +73,7 @@ struct Wave<'a> {
     earlier: Earlier<'a>,
     /// Its own results: the figures it shows.
     results: Vec<ResultRow>,
-    patterns: Patterns,
     units: Vec<Unit>,
-    measures: Vec<Measure>,
     codebook: Codebook,
 }
 
@@ -91,8 +90,7 @@ struct Point {
 /// Changes since the earlier waves and trends across them.
 pub(crate) fn trends(
     survey: &Survey,
-    data: &Dataset,
-    patterns: &Patterns,
+    summary: &Summary,
     current_units: &[Unit],
     earlier: &[Earlier<'_>],
     options: &Options,
@@ -121,13 +119,10 @@ pub(crate) fn trends(
                 &[],
                 &mut |_, _| {},
             )?;
-            let patterns = Patterns::new(wave.data);
             Ok(Wave {
                 earlier: *wave,
                 results: analysis.rows,
-                units: units(wave.data, &patterns),
-                patterns,
-                measures: measures(wave.survey, wave.data),
+                units: units(&wave.data.shape, &wave.data.patterns),
                 codebook: Codebook::new(wave.survey),
             })
         })
@@ -139,21 +134,25 @@ pub(crate) fn trends(
         .filter(|unit| unit.is_overall() || Some(unit.kind.as_str()) == compared_kind)
         .collect();
     let last = waves.len() - 1;
-    for measure in measures(survey, data) {
+    for (measure, sums) in summary.measures.iter().zip(&summary.sums) {
         if measure.statistic != Statistic::PctPositive || measure.item_id.is_none() {
             continue;
         }
-        let question = question_number(survey, &measure);
-        let sums = Sums::new(patterns, &measure.values(data));
+        let question = question_number(survey, measure);
         // Per earlier wave that kept the item: its sums and its own figures by unit.
-        let before: Vec<Option<(Sums, Figures<'_>)>> = waves
+        let before: Vec<Option<(&Sums, Figures<'_>)>> = waves
             .iter()
             .map(|wave| {
                 let kept = kept(&codebook, &wave.codebook, &measure.item);
-                let earlier = wave
+                let (_, earlier_sums) = wave
+                    .earlier
+                    .data
                     .measures
                     .iter()
-                    .find(|m| m.item == measure.item && m.statistic == Statistic::PctPositive)?;
+                    .zip(&wave.earlier.data.sums)
+                    .find(|(m, _)| {
+                        m.item == measure.item && m.statistic == Statistic::PctPositive
+                    })?;
                 kept.then(|| {
                     let shown = wave
                         .results
@@ -165,10 +164,7 @@ pub(crate) fn trends(
                         })
                         .map(|row| ((row.unit_kind.as_str(), row.unit.as_str()), row))
                         .collect();
-                    (
-                        Sums::new(&wave.patterns, &earlier.values(wave.earlier.data)),
-                        shown,
-                    )
+                    (earlier_sums, shown)
                 })
             })
             .collect();

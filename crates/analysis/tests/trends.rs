@@ -6,7 +6,7 @@ mod support;
 
 use vecu_analysis::{
     analyse_waves, chart_svgs, newcombe_difference, wilson, Analysis, Dataset, Earlier, Options,
-    ResultRow,
+    ResultRow, Summary,
 };
 use vecu_survey::Survey;
 
@@ -27,6 +27,10 @@ fn wave(survey: &Survey, sizes: [usize; 3], positive: [usize; 3]) -> Dataset {
 fn run(survey: &Survey, waves: &[Dataset], threshold: u64) -> Analysis {
     let labels = ["w1", "w2", "w3", "w4"];
     let (now, before) = waves.split_last().expect("a wave");
+    let before: Vec<Summary> = before
+        .iter()
+        .map(|data| Summary::of(survey, data))
+        .collect();
     let earlier: Vec<Earlier<'_>> = before
         .iter()
         .zip(labels)
@@ -42,7 +46,7 @@ fn run(survey: &Survey, waves: &[Dataset], threshold: u64) -> Analysis {
     };
     analyse_waves(
         survey,
-        now,
+        &Summary::of(survey, now),
         &options,
         labels[before.len()],
         &earlier,

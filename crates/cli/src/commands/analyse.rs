@@ -7,8 +7,8 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use vecu_analysis::{
-    analyse_waves, read_responses_with, write_charts, write_results, Dataset, Earlier, FrameCounts,
-    Method, Options, ReadOptions,
+    analyse_waves, read_summary, write_charts, write_results, Earlier, FrameCounts, Method, Options,
+    ReadOptions, Summary,
 };
 
 use super::survey::load;
@@ -25,7 +25,7 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
         },
         ignore_columns: args.ignore_columns.clone(),
     };
-    let data = read_responses_noting(&survey, &args.responses, &read_options)?;
+    let data = read_summary_noting(&survey, &args.responses, &read_options)?;
     let weighting = match &args.frame_counts {
         Some(path) => {
             let method = if args.rake {
@@ -61,7 +61,7 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .enumerate()
         .map(|(index, path)| {
-            read_responses_noting(survey_of(index), path, &read_options)
+            read_summary_noting(survey_of(index), path, &read_options)
                 .with_context(|| format!("reading the earlier wave {}", path.display()))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -147,17 +147,25 @@ pub fn run(args: AnalyseArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a responses file and prints what was read past (columns set aside) on stderr.
-fn read_responses_noting(
+/// Reads a responses file chunk by chunk into its summary (memory stays flat however many rows
+/// it has) and prints what was read past (columns set aside) on stderr.
+fn read_summary_noting(
     survey: &vecu_survey::Survey,
     path: &Path,
     options: &ReadOptions,
-) -> anyhow::Result<Dataset> {
-    let responses = read_responses_with(survey, path, options)?;
-    for notice in &responses.notices {
+) -> anyhow::Result<Summary> {
+    let bar = progress_bar("reading");
+    let read = read_summary(survey, path, options, &mut |done, total| {
+        if let Some(total) = total {
+            bar.set_length(total as u64);
+        }
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    for notice in &read.notices {
         eprintln!("{}: notice: {notice}", path.display());
     }
-    Ok(responses.data)
+    Ok(read.summary)
 }
 
 /// A label for each wave's file, as its charts and the `wave` column name it: the file name
