@@ -2,8 +2,9 @@
 
 use diesel::prelude::*;
 
+use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
-use crate::schema::api_keys;
+use crate::schema::{api_key_sites, api_keys};
 use crate::secret::{new_api_key, random_id, token_hash};
 use crate::{audit, calendar, Store};
 
@@ -19,6 +20,10 @@ pub enum Role {
     PatientPartner,
     /// Keys paper questionnaires of open waves (by access code); nothing else.
     DataEntry,
+    /// A hospital's quality team: the released results of its own sites (a key is bound to one
+    /// site or a list) with the all-sites benchmark, and published reports; never microdata,
+    /// contact data or another site's figures.
+    Hospital,
 }
 
 impl Role {
@@ -29,6 +34,7 @@ impl Role {
             Role::Researcher => "researcher",
             Role::PatientPartner => "patient_partner",
             Role::DataEntry => "data_entry",
+            Role::Hospital => "hospital",
         }
     }
 
@@ -44,6 +50,7 @@ impl Role {
             "researcher" => Some(Role::Researcher),
             "patient_partner" => Some(Role::PatientPartner),
             "data_entry" => Some(Role::DataEntry),
+            "hospital" => Some(Role::Hospital),
             _ => None,
         }
     }
@@ -58,20 +65,76 @@ pub struct ApiKey {
     pub name: String,
     /// What it may do.
     pub role: Role,
+    /// The sites a hospital key is bound to, in order (empty for every other role).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<String>,
 }
 
 impl ApiKey {
-    /// The holder of a stored key: (id, name, role) as the `api_keys` table holds them.
-    pub(crate) fn from_row((id, name, role): (String, String, String)) -> Result<ApiKey> {
+    /// The holder of a stored key: (id, name, role) as the `api_keys` table holds them, with
+    /// the sites of a hospital key.
+    pub(crate) fn from_row(
+        connection: &mut AnyConnection,
+        (id, name, role): (String, String, String),
+    ) -> Result<ApiKey> {
         let role = Role::parse(&role)
             .ok_or_else(|| StoreError::Corrupt(format!("API key {id} has role {role}")))?;
-        Ok(ApiKey { id, name, role })
+        let sites = if role == Role::Hospital {
+            let sites: Vec<String> = api_key_sites::table
+                .filter(api_key_sites::key_id.eq(&id))
+                .select(api_key_sites::site)
+                .order(api_key_sites::site)
+                .load(connection)?;
+            if sites.is_empty() {
+                return Err(StoreError::Corrupt(format!(
+                    "hospital key {id} is bound to no site"
+                )));
+            }
+            sites
+        } else {
+            Vec::new()
+        };
+        Ok(ApiKey {
+            id,
+            name,
+            role,
+            sites,
+        })
     }
 }
 
 impl Store {
     /// Creates a key; returns it once (`vecu_` + 43 URL-safe characters, 256 random bits).
+    /// Hospital keys need their sites: [`Store::create_hospital_key`].
     pub fn create_api_key(&self, name: &str, role: Role) -> Result<(ApiKey, String)> {
+        if role == Role::Hospital {
+            return Err(StoreError::NotAllowed(
+                "a hospital key is bound to its sites: create it with the sites it may see \
+                 (vecu admin create-key --role hospital --site H01)"
+                    .to_owned(),
+            ));
+        }
+        self.insert_key(name, role, &[])
+    }
+
+    /// Creates a hospital key bound to `sites` (one or more site codes of the unit of
+    /// comparison); returns it once. It sees those sites' released results and the all-sites
+    /// benchmark, nothing of other sites but what published reports show.
+    pub fn create_hospital_key(&self, name: &str, sites: &[String]) -> Result<(ApiKey, String)> {
+        let mut sites: Vec<String> = sites.iter().map(|site| site.trim().to_owned()).collect();
+        sites.sort();
+        sites.dedup();
+        if sites.is_empty() || sites.iter().any(String::is_empty) {
+            return Err(StoreError::NotAllowed(
+                "a hospital key needs at least one site code, none empty (--site H01, \
+                 repeated for several sites)"
+                    .to_owned(),
+            ));
+        }
+        self.insert_key(name, Role::Hospital, &sites)
+    }
+
+    fn insert_key(&self, name: &str, role: Role, sites: &[String]) -> Result<(ApiKey, String)> {
         let key = new_api_key();
         let id = random_id();
         let mut connection = self.connection()?;
@@ -85,12 +148,22 @@ impl Store {
                     api_keys::created_on.eq(calendar::today()),
                 ))
                 .execute(connection)?;
+            for site in sites {
+                diesel::insert_into(api_key_sites::table)
+                    .values((api_key_sites::key_id.eq(&id), api_key_sites::site.eq(site)))
+                    .execute(connection)?;
+            }
+            let scope = if sites.is_empty() {
+                String::new()
+            } else {
+                format!(" for {}", sites.join(", "))
+            };
             audit::record(
                 connection,
                 &self.config.actor,
                 "api_key_created",
                 None,
-                &format!("{name} ({})", role.as_str()),
+                &format!("{name} ({}){scope}", role.as_str()),
             )
         })?;
         Ok((
@@ -98,6 +171,7 @@ impl Store {
                 id,
                 name: name.to_owned(),
                 role,
+                sites: sites.to_vec(),
             },
             key,
         ))
@@ -108,19 +182,22 @@ impl Store {
         if !key.starts_with("vecu_") {
             return Ok(None);
         }
+        let mut connection = self.connection()?;
         let row: Option<(String, String, String)> = api_keys::table
             .filter(api_keys::key_hash.eq(token_hash(key)))
             .filter(api_keys::revoked_on.is_null())
             .select((api_keys::id, api_keys::name, api_keys::role))
-            .first(&mut self.connection()?)
+            .first(&mut connection)
             .optional()?;
-        row.map(ApiKey::from_row).transpose()
+        row.map(|row| ApiKey::from_row(&mut connection, row))
+            .transpose()
     }
 
     /// Every key, oldest first, as an administrator lists them: the holder, the day it was made
     /// and the day it was revoked (never the key nor its hash).
     pub fn api_keys(&self) -> Result<Vec<(ApiKey, String, Option<String>)>> {
         self.require(|role| role == Role::Admin, "list API keys")?;
+        let mut connection = self.connection()?;
         let rows: Vec<(String, String, String, String, Option<String>)> = api_keys::table
             .select((
                 api_keys::id,
@@ -130,10 +207,11 @@ impl Store {
                 api_keys::revoked_on,
             ))
             .order((api_keys::created_on, api_keys::id))
-            .load(&mut self.connection()?)?;
+            .load(&mut connection)?;
         rows.into_iter()
             .map(|(id, name, role, created, revoked)| {
-                Ok((ApiKey::from_row((id, name, role))?, created, revoked))
+                let holder = ApiKey::from_row(&mut connection, (id, name, role))?;
+                Ok((holder, created, revoked))
             })
             .collect()
     }

@@ -127,6 +127,14 @@ pub enum StoreError {
     /// The report id is unknown.
     #[error("report {0} does not exist")]
     ReportNotFound(String),
+    /// No results of this site were released for this wave.
+    #[error("no results of site {site} were released for wave {wave}; a researcher releases them with `vecu report site --release` or POST /api/v1/waves/{wave}/sites")]
+    SiteResultsNotFound {
+        /// The wave.
+        wave: String,
+        /// The site.
+        site: String,
+    },
     /// The finding, item or comment named is not there.
     #[error("{0} is not part of this report or survey")]
     FindingNotFound(String),

@@ -22,7 +22,7 @@ pub(crate) fn holder_in(connection: &mut AnyConnection, id: &str) -> Result<Opti
         .select((api_keys::id, api_keys::name, api_keys::role))
         .first(connection)
         .optional()?;
-    row.map(ApiKey::from_row).transpose()
+    row.map(|row| ApiKey::from_row(connection, row)).transpose()
 }
 
 impl Store {

@@ -81,6 +81,7 @@ impl Store {
     /// ([`Store::record_mailing`]), so that an interrupted mail-out resumes with
     /// [`Store::invitations_to_mail`].
     pub fn issue_tokens(&self, wave: &str) -> Result<Vec<IssuedToken>> {
+        self.require(Role::is_researcher, "issue invitations")?;
         let key = self.key()?.clone();
         let mut connection = self.connection()?;
         require_status(&mut connection, wave, &["open"], "issuing tokens", "open")?;

@@ -36,6 +36,7 @@ mod schema;
 mod scrub;
 mod secret;
 mod sessions;
+mod site_results;
 mod submit;
 mod surveys;
 #[cfg(feature = "testing")]
@@ -119,6 +120,8 @@ pub struct Store {
         std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, submit::MixCounter>>>,
     /// SQLite: checkpoints the WAL soon after submissions.
     hygiene: hygiene::Checkpointer,
+    /// The sites a hospital key acts for (empty for every other role).
+    sites: std::sync::Arc<Vec<String>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -144,6 +147,7 @@ impl Store {
             config,
             pending_mix: Default::default(),
             hygiene,
+            sites: Default::default(),
         };
         if let Some(key) = &store.config.key {
             let sealed = vault::seal_legacy_frames(&mut *store.connection()?, key)?;
@@ -173,6 +177,7 @@ impl Store {
         let mut store = self.clone();
         store.config.actor = format!("key:{}", key.id);
         store.config.role = key.role;
+        store.sites = std::sync::Arc::new(key.sites.clone());
         store
     }
 

@@ -281,12 +281,16 @@ fn refuse(what: &str) -> StoreError {
 /// Researchers, partners and admins write reports; data-entry keys key paper questionnaires
 /// and nothing else.
 fn co_author(by: &ApiKey) -> Result<()> {
-    if by.role == Role::DataEntry {
-        return Err(refuse(
+    match by.role {
+        Role::DataEntry => Err(refuse(
             "data-entry keys key paper questionnaires; they take no part in reports",
-        ));
+        )),
+        Role::Hospital => Err(refuse(
+            "hospital keys read their sites' results and published reports; they take no part \
+             in writing reports",
+        )),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The audit log's name for a key holder.
@@ -384,11 +388,15 @@ impl Store {
         Ok(id)
     }
 
-    /// A report with its blocks, comments, marks and approvals.
+    /// A report with its blocks, comments, marks and approvals. A hospital key reads published
+    /// reports only (the others are not found).
     pub fn report(&self, id: &str) -> Result<Report> {
         let mut connection = self.connection()?;
-        let row: ReportRow = reports::table
-            .find(id)
+        let mut query = reports::table.find(id).into_boxed();
+        if self.role() == Role::Hospital {
+            query = query.filter(reports::state.eq(ReportState::Published.as_str()));
+        }
+        let row: ReportRow = query
             .select((
                 reports::id,
                 reports::wave_id,
@@ -544,10 +552,13 @@ impl Store {
         })
     }
 
-    /// Ids of the reports of a wave, oldest first.
+    /// Ids of the reports of a wave, oldest first (a hospital key's: the published ones).
     pub fn reports_of_wave(&self, wave: &str) -> Result<Vec<String>> {
-        Ok(reports::table
-            .filter(reports::wave_id.eq(wave))
+        let mut query = reports::table.filter(reports::wave_id.eq(wave)).into_boxed();
+        if self.role() == Role::Hospital {
+            query = query.filter(reports::state.eq(ReportState::Published.as_str()));
+        }
+        Ok(query
             .order(reports::created_at)
             .select(reports::id)
             .load(&mut self.connection()?)?)

@@ -300,3 +300,20 @@ diesel::table! {
         expires_at -> BigInt,
     }
 }
+
+// The sites a hospital key is bound to.
+diesel::table! {
+    api_key_sites (key_id, site) {
+        key_id -> Text,
+        site -> Text,
+    }
+}
+
+// Each site's released results of a wave (suppressed aggregates as vecu-report's JSON).
+diesel::table! {
+    site_results (wave_id, site) {
+        wave_id -> Text,
+        site -> Text,
+        results_json -> Text,
+    }
+}

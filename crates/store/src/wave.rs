@@ -18,6 +18,7 @@ use crate::secret::random_id;
 use crate::sessions;
 use crate::surveys::stored_survey;
 use crate::vault::{site_of, Frame};
+use crate::access::Role;
 use crate::{audit, calendar, Store, WaveId};
 
 /// A wave as stored.
@@ -242,6 +243,10 @@ impl Store {
         };
         if !self.config.role.is_researcher() {
             status.paper.clear();
+        }
+        // A hospital key sees its own sites' counts and the whole wave's, no other site's.
+        if self.config.role == Role::Hospital {
+            status.sites.retain(|site| self.sites.contains(&site.site));
         }
         Ok(status)
     }

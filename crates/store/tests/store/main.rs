@@ -6,6 +6,7 @@ mod fieldwork;
 mod files;
 mod frames;
 mod helpers;
+mod hospitals;
 mod letters;
 mod privacy;
 mod sessions;
