@@ -327,12 +327,20 @@ pub struct ExportArgs {
     /// Include free-text answers, scrubbed (best effort; read them before sharing).
     #[arg(long)]
     pub free_text: bool,
+    /// Language of the labels of sav, dta and the CSV's R script [default: the survey's first].
+    #[arg(long)]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
+    /// The wide table as CSV, with an R script (`<name>.R`) that labels it with base R.
     Csv,
     Parquet,
+    /// SPSS system file: variable and value labels, "don't know" codes declared missing.
+    Sav,
+    /// Stata 14+ dataset (format 118): variable and value labels.
+    Dta,
 }
 
 #[derive(Debug, Subcommand)]

@@ -139,6 +139,12 @@ impl Export {
     pub fn write(&self, path: &Path, format: vecu_survey::TableFormat) -> Result<()> {
         let mut frame = vecu_survey::to_dataframe(&self.codebook, &self.rows)?;
         vecu_survey::write_table(&mut frame, path, format)?;
+        self.write_beside(path)
+    }
+
+    /// Writes `<name>.codebook.json` and `<name>.report.json` beside `path` (a table written
+    /// in another format by the caller).
+    pub fn write_beside(&self, path: &Path) -> Result<()> {
         let beside = |suffix: &str| path.with_extension(suffix);
         write_json(&beside("codebook.json"), &self.codebook)?;
         write_json(&beside("report.json"), &self.report)?;

@@ -17,6 +17,8 @@ mod condition;
 mod csv_cell;
 mod error;
 mod fhir;
+#[cfg(feature = "labelled")]
+mod labelled;
 mod load;
 mod model;
 mod outline;
@@ -34,6 +36,11 @@ pub use condition::{Condition, Expected, ItemRef};
 pub use csv_cell::{neutralise_csv_cell, restore_csv_cell};
 pub use error::{DefinitionError, LoadError, ResponseError, ResponseErrorKind, ResponseErrors};
 pub use fhir::questionnaire as fhir_questionnaire;
+#[cfg(feature = "labelled")]
+pub use labelled::{
+    labelled_variables, r_script, spss_sav, stata_dta, LabelledError, LabelledValue,
+    LabelledVariable, Storage,
+};
 pub use load::{load_str, load_value, RESPONSE_ID};
 pub use model::{
     AnswerOption, Code, Domain, FrameValue, FrameVariable, Id, Item, ItemKind, Matrix, MatrixRow,

@@ -1,10 +1,11 @@
 //! `vecu export`: the wave's responses as a k-anonymous wide table, with codebook and report.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use vecu_store::{AnonymityPolicy, ExportOptions};
-use vecu_survey::TableFormat;
+use vecu_store::{AnonymityPolicy, Export, ExportOptions, Store};
+use vecu_survey::{Lang, TableFormat};
 
 use super::open_store;
 use crate::args::{ExportArgs, Format};
@@ -22,13 +23,37 @@ pub fn run(database: &super::Database, args: ExportArgs) -> anyhow::Result<ExitC
         free_text: args.free_text,
     };
     let export = store.export(&args.wave, &options)?;
-    let format = match args.format {
-        Format::Csv => TableFormat::Csv,
-        Format::Parquet => TableFormat::Parquet,
-    };
-    export
-        .write(&args.out, format)
-        .with_context(|| format!("writing {}", args.out.display()))?;
+    let lang = || labels_language(&store, &export, args.lang.as_deref());
+    let writing = || format!("writing {}", args.out.display());
+    match args.format {
+        Format::Csv => {
+            export
+                .write(&args.out, TableFormat::Csv)
+                .with_context(writing)?;
+            let csv_name = args
+                .out
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let script = vecu_survey::r_script(&export.codebook, &lang()?, &csv_name);
+            let script_path = args.out.with_extension("R");
+            std::fs::write(&script_path, script)
+                .with_context(|| format!("writing {}", script_path.display()))?;
+        }
+        Format::Parquet => export
+            .write(&args.out, TableFormat::Parquet)
+            .with_context(writing)?,
+        Format::Sav => write_labelled(
+            &export,
+            &args.out,
+            vecu_survey::spss_sav(&export.codebook, &export.rows, &lang()?)?,
+        )?,
+        Format::Dta => write_labelled(
+            &export,
+            &args.out,
+            vecu_survey::stata_dta(&export.codebook, &export.rows, &lang()?)?,
+        )?,
+    }
     let report = &export.report;
     println!(
         "wrote {} of {} responses to {} (k = {})",
@@ -70,5 +95,45 @@ pub fn run(database: &super::Database, args: ExportArgs) -> anyhow::Result<ExitC
         args.out.with_extension("codebook.json").display(),
         args.out.with_extension("report.json").display()
     );
+    if matches!(args.format, Format::Csv) {
+        println!(
+            "  R script that labels it: {}",
+            args.out.with_extension("R").display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The language of an export's labels: the one asked for if the survey has it, else its first.
+fn labels_language(store: &Store, export: &Export, asked: Option<&str>) -> anyhow::Result<Lang> {
+    let survey = store.survey(&export.codebook.survey_hash)?;
+    match asked {
+        None => Ok(survey.default_language().clone()),
+        Some(asked) => survey
+            .languages
+            .iter()
+            .find(|lang| lang.as_str() == asked)
+            .cloned()
+            .with_context(|| {
+                format!(
+                    "--lang {asked}: survey {} has no such language; it has {}",
+                    survey.id,
+                    survey
+                        .languages
+                        .iter()
+                        .map(Lang::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }),
+    }
+}
+
+/// Writes a labelled file and the codebook and report beside it.
+fn write_labelled(export: &Export, path: &Path, bytes: Vec<u8>) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    export
+        .write_beside(path)
+        .with_context(|| format!("writing beside {}", path.display()))?;
+    Ok(())
 }

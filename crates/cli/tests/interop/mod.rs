@@ -143,3 +143,61 @@ fn analyse_reads_what_r_writes_na_freq_row_names_and_a_weight_column() {
     assert!(!stderr(&marked).contains("weight"), "{}", stderr(&marked));
     assert_eq!(results("marked"), results("original"));
 }
+
+#[test]
+fn export_writes_labelled_files_and_refuses_a_language_the_survey_lacks() {
+    let dir = super::Sandbox::new();
+    let survey = workspace().join("surveys/example.json");
+    let created = super::vecu_in(
+        &dir,
+        None,
+        &[
+            "wave",
+            "create",
+            "--survey",
+            &survey.to_string_lossy(),
+            "--name",
+            "spring",
+        ],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let wave = super::stdout(&created).trim().to_owned();
+    for step in ["open", "close"] {
+        let output = super::vecu_in(&dir, None, &["wave", step, "--wave", &wave]);
+        assert!(output.status.success(), "{step}: {}", stderr(&output));
+    }
+    let export = |format: &str, out: &str, lang: &str| {
+        super::vecu_in(
+            &dir,
+            None,
+            &[
+                "export", "--wave", &wave, "--format", format, "--out", out, "--lang", lang,
+            ],
+        )
+    };
+    for (format, out) in [
+        ("sav", "wave.sav"),
+        ("dta", "wave.dta"),
+        ("csv", "wave.csv"),
+    ] {
+        let output = export(format, out, "de");
+        assert!(output.status.success(), "{format}: {}", stderr(&output));
+        assert!(dir.path().join(out).exists(), "{out}");
+    }
+    let dta = std::fs::read(dir.path().join("wave.dta")).expect("dta");
+    assert!(dta.starts_with(b"<stata_dta><header><release>118</release>"));
+    let sav = std::fs::read(dir.path().join("wave.sav")).expect("sav");
+    assert!(sav.starts_with(b"$FL2"));
+    let script = std::fs::read_to_string(dir.path().join("wave.R")).expect("R script");
+    assert!(script.contains("read.csv(\"wave.csv\""), "{script}");
+    assert!(script.contains("\"Frau\""), "German labels: {script}");
+    assert!(dir.path().join("wave.codebook.json").exists());
+
+    let refused = export("dta", "other.dta", "xx");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("--lang xx: survey example has no such language; it has"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -7,5 +7,4 @@ pub mod keys;
 pub mod letters;
 pub mod patient;
 pub mod reports;
-pub mod sites;
 pub mod team;

@@ -47,10 +47,9 @@ struct Member {
     lang: String,
 }
 
-/// Keys that open the team pages: every role but data entry and hospital keys (which read
-/// their sites' results through the API, scoped by the store; these pages read drafts).
+/// Keys that open the team pages: every role but data entry.
 fn opens_team_pages(key: &ApiKey) -> bool {
-    !matches!(key.role, Role::DataEntry | Role::Hospital)
+    key.role != Role::DataEntry
 }
 
 /// The signed-in member, with their key as the store has it now. A session whose key was

@@ -4,7 +4,6 @@ mod code;
 mod entry;
 mod hardening;
 mod helpers;
-mod hospitals;
 mod instances;
 mod keys;
 mod letters;
