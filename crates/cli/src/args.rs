@@ -358,6 +358,15 @@ pub enum SurveyCommand {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Print the differences between two versions, item by item: added, removed, moved,
+    /// reworded per language, options, logic, domain. Exits 0 whether or not they differ.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Print the differences as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the survey as an HL7 FHIR R4 Questionnaire resource (JSON).
     Fhir { file: PathBuf },
     /// Print the JSON codebook of the survey's wide response table.

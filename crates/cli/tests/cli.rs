@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 /// Other tools' files: tables written by R, labelled exports, imports.
 mod interop;
+/// `vecu survey diff`.
+mod survey_diff;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

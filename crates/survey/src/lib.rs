@@ -15,6 +15,7 @@
 mod answer;
 mod condition;
 mod csv_cell;
+mod diff;
 mod error;
 mod fhir;
 #[cfg(feature = "labelled")]
@@ -34,6 +35,7 @@ mod wide;
 pub use answer::{Answer, Answers};
 pub use condition::{Condition, Expected, ItemRef};
 pub use csv_cell::{neutralise_csv_cell, restore_csv_cell};
+pub use diff::{diff, Change, Part, Place, Subject, SurveyDiff, Version, What};
 pub use error::{DefinitionError, LoadError, ResponseError, ResponseErrorKind, ResponseErrors};
 pub use fhir::questionnaire as fhir_questionnaire;
 #[cfg(feature = "labelled")]

@@ -1,4 +1,4 @@
-//! `vecu survey ...`: check, show, fhir, codebook, simulate.
+//! `vecu survey ...`: check, show, diff, fhir, codebook, simulate.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,6 +17,7 @@ pub fn run(command: SurveyCommand) -> anyhow::Result<ExitCode> {
             print!("{}", vecu_survey::outline(&survey, &lang));
             Ok(ExitCode::SUCCESS)
         }
+        SurveyCommand::Diff { old, new, json } => diff(&old, &new, json),
         SurveyCommand::Fhir { file } => {
             let survey = load(&file)?;
             println!(
@@ -120,6 +121,30 @@ pub(crate) fn load_with_text(path: &Path) -> anyhow::Result<(Survey, String)> {
     let survey = vecu_survey::load_str(&text)
         .with_context(|| format!("{} is not a valid survey definition", path.display()))?;
     Ok((survey, text))
+}
+
+/// Prints what changed from `old` to `new`; invalid definitions get every problem and exit 1,
+/// as `check` does.
+fn diff(old: &Path, new: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let mut surveys = Vec::new();
+    for file in [old, new] {
+        match vecu_survey::load_str(&read(file)?) {
+            Ok(survey) => surveys.push(survey),
+            Err(error) => eprintln!("{}", describe(file, &error)),
+        }
+    }
+    // Both files are read and every problem of both is said before giving up.
+    let [old_survey, new_survey] = surveys.as_slice() else {
+        eprintln!("no differences shown: fix the definitions first (`vecu survey check`)");
+        return Ok(ExitCode::FAILURE);
+    };
+    let differences = vecu_survey::diff(old_survey, new_survey);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&differences)?);
+    } else {
+        print!("{differences}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Checks every file and reports every problem of every file, then the verdict.
