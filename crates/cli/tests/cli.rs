@@ -1102,3 +1102,47 @@ fn analyse_draws_the_funnel_limits_asked_for_random_effects_by_default() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_wave_gets_its_reminder_schedule_from_the_command_line() {
+    let dir = Sandbox::new();
+    let wave = create_wave(&dir, &[]);
+    let set = vecu_in(
+        &dir,
+        None,
+        &[
+            "wave",
+            "schedule",
+            "--wave",
+            &wave,
+            "--after-days",
+            "14",
+            "--contacts",
+            "3",
+        ],
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    assert!(
+        stdout(&set).contains("14 days after each contact"),
+        "{}",
+        stdout(&set)
+    );
+    let within_the_week = vecu_in(
+        &dir,
+        None,
+        &["wave", "schedule", "--wave", &wave, "--after-days", "3"],
+    );
+    assert_eq!(within_the_week.status.code(), Some(2));
+    assert!(
+        stderr(&within_the_week).contains("at least 7"),
+        "{}",
+        stderr(&within_the_week)
+    );
+    let off = vecu_in(&dir, None, &["wave", "schedule", "--wave", &wave, "--off"]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert!(
+        stdout(&off).contains("no reminder schedule"),
+        "{}",
+        stdout(&off)
+    );
+}

@@ -114,6 +114,8 @@ impl Application {
                 .service(api::upload_survey)
                 .service(api::create_wave)
                 .service(api::open_wave)
+                .service(api::set_reminders)
+                .service(api::remove_reminders)
                 .service(api::import_frame)
                 .service(api::send_invitations)
                 .service(api::send_reminders)

@@ -49,6 +49,24 @@ pub fn run(database: &super::Database, command: WaveCommand) -> anyhow::Result<E
                 println!("wave {wave}: paper returns are keyed once (questionnaires with a first keying saved are finished the double way)");
             }
         }
+        WaveCommand::Schedule {
+            wave,
+            after_days,
+            contacts,
+            off,
+        } => {
+            if off {
+                store.set_reminder_schedule(&wave, None)?;
+                println!("wave {wave}: no reminder schedule; reminders go out only when asked for");
+            } else {
+                let schedule = vecu_store::ReminderSchedule::new(after_days, contacts)?;
+                store.set_reminder_schedule(&wave, Some(schedule))?;
+                println!(
+                    "wave {wave}: `vecu serve` reminds those who have not answered {after_days} \
+                     days after each contact, {contacts} contacts in all with the invitation"
+                );
+            }
+        }
         WaveCommand::ImportFrame { wave, file } => {
             let csv = std::fs::File::open(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;

@@ -5,7 +5,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{
+    delete, get, post, put, web, FromRequest, HttpRequest, HttpResponse, ResponseError,
+};
 use serde_json::json;
 use vecu_store::{ApiKey, Role, StoreError};
 
@@ -73,7 +75,7 @@ impl ResponseError for ApiError {
                     "try again later; the server log has the cause".to_owned(),
                 )
             }
-            ApiError::Store(error) => (error.to_string(), String::new()),
+            ApiError::Store(error) => (error.to_string(), store_fix(error, status)),
             ApiError::Reporting(error) if status == StatusCode::INTERNAL_SERVER_ERROR => {
                 tracing::error!(%error, "report call failed");
                 (
@@ -288,6 +290,49 @@ pub async fn open_wave(
     Ok(HttpResponse::Ok().json(opened))
 }
 
+/// A wave's reminder schedule, as set through the API.
+#[derive(Debug, serde::Deserialize)]
+pub struct Reminders {
+    /// Days after the last contact (the invitation or the previous reminder).
+    after_days: u32,
+    /// Contacts in all, the invitation included (2 sends one reminder).
+    max_contacts: u32,
+}
+
+/// Sets the reminder schedule of a wave that is not closed: `vecu serve` sends its reminders
+/// without anyone calling the API.
+#[put("/api/v1/waves/{wave}/reminder-schedule")]
+pub async fn set_reminders(
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: web::Path<String>,
+    body: web::Json<Reminders>,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let store = acting(&state, &caller);
+    let wave = wave.into_inner();
+    let schedule = blocking(move || {
+        let schedule = vecu_store::ReminderSchedule::new(body.after_days, body.max_contacts)?;
+        store.set_reminder_schedule(&wave, Some(schedule))?;
+        Ok(json!({ "wave": wave, "after_days": schedule.after_days, "max_contacts": schedule.max_contacts }))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(schedule))
+}
+
+/// Removes a wave's reminder schedule: reminders go out only when asked for again.
+#[delete("/api/v1/waves/{wave}/reminder-schedule")]
+pub async fn remove_reminders(
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let store = acting(&state, &caller);
+    blocking(move || Ok(store.set_reminder_schedule(&wave, None)?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Imports the sample frame (CSV body: email, language, one column per frame variable).
 #[post("/api/v1/waves/{wave}/frame")]
 pub async fn import_frame(
@@ -333,8 +378,33 @@ fn store_status(error: &StoreError) -> StatusCode {
         StoreError::Frame(_)
         | StoreError::KAnonymity(_)
         | StoreError::BelowFloor { .. }
+        | StoreError::ReminderContacts { .. }
         | StoreError::NoKey => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// What to do about a refused store call, for the `fix` of its answer.
+fn store_fix(error: &StoreError, status: StatusCode) -> String {
+    match error {
+        StoreError::BelowFloor { floor, .. } => format!("ask for {floor} or more"),
+        StoreError::ReminderContacts { most, .. } => {
+            format!("ask for 2 to {most} contacts, the invitation included")
+        }
+        StoreError::NoKey => "set VECU_ENCRYPTION_KEY for vecu serve, as the error says".to_owned(),
+        StoreError::NotAllowed(_) => {
+            "ask an administrator for a key with the right role".to_owned()
+        }
+        _ => match status {
+            StatusCode::NOT_FOUND => "check the id: GET /api/v1/waves lists the waves".to_owned(),
+            StatusCode::CONFLICT => {
+                "GET /api/v1/waves/{wave} shows the wave's status; do the step it needs first"
+                    .to_owned()
+            }
+            _ => {
+                "correct what the error names and send again (see /api/v1/openapi.json)".to_owned()
+            }
+        },
     }
 }
 

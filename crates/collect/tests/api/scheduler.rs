@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use vecu_collect::{MailError, MailSettings, MailTransport, Mailer, Scheduler};
-use vecu_store::{Backend, ReminderSchedule, Store};
+use vecu_store::{Backend, ReminderSchedule, Role, Store};
 
-use crate::helpers::{on_both_backends, spawn_app_with};
+use crate::helpers::{api, on_both_backends, spawn_app_with};
 
 /// An SMTP server that accepts `accepting` messages (then answers 421, try later, until given
 /// more), keeping the recipients of those it accepted.
@@ -139,7 +139,71 @@ async fn a_batch_cut_by_an_outage_resumes_without_duplicates(backend: Backend) {
     );
 }
 
+async fn a_wave_is_scheduled_through_the_api(backend: Backend) {
+    let app = spawn_app_with(backend, None, false).await;
+    let (_, researcher) = app
+        .store
+        .create_api_key("Researcher", Role::Researcher)
+        .expect("key");
+    let (_, partner) = app
+        .store
+        .create_api_key("Partner", Role::PatientPartner)
+        .expect("key");
+    let url = format!(
+        "{}/api/v1/waves/{}/reminder-schedule",
+        app.address, app.wave
+    );
+    let put = |key: &str, body: &str| {
+        let (key, body) = (key.to_owned(), body.to_owned());
+        let url = url.clone();
+        async move {
+            api(
+                awc::http::Method::PUT,
+                url,
+                Some(&key),
+                Some(("application/json", body)),
+            )
+            .await
+        }
+    };
+    let scheduled = |store: &Store| {
+        store
+            .scheduled_waves()
+            .expect("scheduled waves")
+            .into_iter()
+            .map(|wave| (wave.wave, wave.schedule))
+            .collect::<Vec<_>>()
+    };
+    let (status, body) = put(&researcher, r#"{"after_days": 14, "max_contacts": 3}"#).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["max_contacts"], 3);
+    let schedule = ReminderSchedule::new(14, 3).expect("schedule");
+    assert_eq!(scheduled(&app.store), [(app.wave.clone(), schedule)]);
+    // Refused with what to do, the schedule kept.
+    let (status, body) = put(&researcher, r#"{"after_days": 3, "max_contacts": 3}"#).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["fix"].as_str().is_some_and(|fix| !fix.is_empty()),
+        "{body}"
+    );
+    let (status, body) = put(&researcher, r#"{"after_days": 14, "max_contacts": 5}"#).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _) = put(&partner, r#"{"after_days": 21, "max_contacts": 2}"#).await;
+    assert_eq!(status, 403);
+    assert_eq!(scheduled(&app.store), [(app.wave.clone(), schedule)]);
+    let (status, _) = api(
+        awc::http::Method::DELETE,
+        url.clone(),
+        Some(&researcher),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(scheduled(&app.store), []);
+}
+
 on_both_backends!(
     two_instances_send_each_reminder_once,
     a_batch_cut_by_an_outage_resumes_without_duplicates,
+    a_wave_is_scheduled_through_the_api,
 );
