@@ -5,7 +5,9 @@
 //! CLI (`vecu report`, `vecu demo`) all go through these functions.
 
 use vecu_analysis::{FrameCounts, Method};
-use vecu_report::{ContributionLine, Document, Draft, Fieldwork, TextBlock, WaveAnalysis};
+use vecu_report::{
+    ContributionLine, Document, Draft, Fieldwork, SiteResults, TextBlock, WaveAnalysis,
+};
 use vecu_store::{ApiKey, NewReport, Report, Store, StoreError, WaveStatus};
 use vecu_survey::Survey;
 
@@ -19,6 +21,14 @@ pub enum ReportingError {
     /// failed, or its stored data is not what vecu wrote.
     #[error(transparent)]
     Report(#[from] vecu_report::ReportError),
+    /// The site asked for is no value of the survey's unit of comparison.
+    #[error("{site} is not a site of this survey; its sites are: {known}")]
+    UnknownSite {
+        /// The code asked for.
+        site: String,
+        /// The survey's site codes.
+        known: String,
+    },
 }
 
 /// How a report is made.
@@ -226,4 +236,74 @@ pub fn document_of(store: &Store, stored: &Report) -> Result<Document, Reporting
         .collect();
     document.contributions = contribution_lines(store, &stored.wave)?;
     Ok(document)
+}
+
+/// One site's results of a wave, analysed now from every response (researchers and
+/// administrators: the store gives the responses to no one else).
+pub fn site_results_now(
+    store: &Store,
+    wave: &str,
+    site: &str,
+    threshold: u64,
+) -> Result<SiteResults, ReportingError> {
+    let (survey, analysed) = analyse_wave(store, wave, threshold, "en")?;
+    let codes: Vec<&str> = survey
+        .comparison_unit()
+        .map(|unit| {
+            unit.values
+                .iter()
+                .map(|value| value.code.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !codes.contains(&site) {
+        return Err(ReportingError::UnknownSite {
+            site: site.to_owned(),
+            known: codes.join(", "),
+        });
+    }
+    Ok(SiteResults::of(&survey, &analysed.analysis, site)?)
+}
+
+/// Analyses a wave and releases every site's results to the store, where each hospital key
+/// reads its own; returns the sites released. Researchers and administrators only.
+pub fn release_site_results(
+    store: &Store,
+    wave: &str,
+    threshold: u64,
+) -> Result<Vec<String>, ReportingError> {
+    let (survey, analysed) = analyse_wave(store, wave, threshold, "en")?;
+    let results = SiteResults::every_site(&survey, &analysed.analysis)?;
+    store.release_site_results(wave, &results)?;
+    Ok(results.into_iter().map(|(site, _)| site).collect())
+}
+
+/// A site's hospital report in `lang`, from the results a researcher released: the store
+/// refuses a hospital key every site but its own.
+pub fn site_report(
+    store: &Store,
+    wave: &str,
+    site: &str,
+    lang: Option<&str>,
+) -> Result<String, ReportingError> {
+    let results = SiteResults::from_json(&store.site_results(wave, site)?)?;
+    site_report_html(store, wave, &results, lang)
+}
+
+/// The hospital report of `results` in `lang` (the survey's first language by default), titled
+/// by the wave.
+pub fn site_report_html(
+    store: &Store,
+    wave: &str,
+    results: &SiteResults,
+    lang: Option<&str>,
+) -> Result<String, ReportingError> {
+    let info = store.wave(wave)?;
+    let survey = store.survey(&info.survey_hash)?;
+    let lang = lang
+        .and_then(|lang| survey.language(lang))
+        .unwrap_or_else(|| survey.default_language())
+        .as_str()
+        .to_owned();
+    Ok(vecu_report::site_html(&survey, results, &lang, &info.name))
 }

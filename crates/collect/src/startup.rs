@@ -12,7 +12,7 @@ use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{get, web, App, HttpResponse, HttpServer};
 
 use crate::metrics::{may_scrape, RouteClass};
-use crate::routes::{api, code, entry, keys, letters, patient, reports, team};
+use crate::routes::{api, code, entry, keys, letters, patient, reports, sites, team};
 use crate::state::AppState;
 
 /// Settings of the web service.
@@ -126,6 +126,10 @@ impl Application {
                 .service(keys::revoke_key)
                 .service(letters::letters)
                 .service(letters::reminders)
+                .service(sites::release)
+                .service(sites::list)
+                .service(sites::results)
+                .service(sites::report)
                 .service(reports::create_report)
                 .service(reports::show_report)
                 .service(reports::rendered)

@@ -13,6 +13,9 @@ mod comparison;
 mod document;
 mod finding;
 mod render;
+mod site;
+mod site_html;
+mod site_words;
 mod threshold;
 mod wave;
 mod words;
@@ -21,6 +24,8 @@ pub use comparison::funnel_limits_sentence;
 pub use document::{ContributionLine, Document, Methods, TextBlock};
 pub use finding::{findings, Figure, Finding, FindingKind};
 pub use render::{accessible_svg, contributions_csv, to_html, to_markdown};
+pub use site::{SiteMeasure, SiteResults, Standing, HIGHLIGHTS};
+pub use site_html::{site_html, site_name};
 pub use threshold::{check_threshold, ReportError, THRESHOLD_FLOOR};
 pub use wave::{analyse_wave, engagement_summary, site_weighting, Draft, Fieldwork, WaveAnalysis};
 

@@ -40,6 +40,18 @@ a:focus, a:hover { outline: 3px solid #E69F00; }
 }
 "#;
 
+/// The head of a standalone report page: its title and the stylesheet, with `extra_style`.
+pub(crate) fn head(title: &str, extra_style: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) }
+            style { (PreEscaped(STYLE)) (PreEscaped(extra_style)) }
+        }
+    }
+}
+
 /// The report as a standalone HTML document.
 pub fn to_html(document: &Document) -> String {
     let lang = document.lang.as_str();
@@ -48,12 +60,7 @@ pub fn to_html(document: &Document) -> String {
     let markup = html! {
         (DOCTYPE)
         html lang=(lang) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (document.title) }
-                style { (PreEscaped(STYLE)) }
-            }
+            (head(&document.title, ""))
             body {
                 header {
                     h1 { (document.title) }

@@ -357,6 +357,7 @@ pub(crate) fn reporting_status(error: &crate::reporting::ReportingError) -> Stat
             StatusCode::INTERNAL_SERVER_ERROR
         }
         crate::reporting::ReportingError::Report(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        crate::reporting::ReportingError::UnknownSite { .. } => StatusCode::NOT_FOUND,
     }
 }
 
@@ -367,6 +368,7 @@ fn store_status(error: &StoreError) -> StatusCode {
         | StoreError::SurveyNotFound(_)
         | StoreError::InvitationNotFound(_)
         | StoreError::ReportNotFound(_)
+        | StoreError::SiteResultsNotFound { .. }
         | StoreError::FindingNotFound(_)
         | StoreError::BlockNotFound(_) => StatusCode::NOT_FOUND,
         StoreError::WaveState { .. }

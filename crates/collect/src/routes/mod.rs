@@ -7,4 +7,5 @@ pub mod keys;
 pub mod letters;
 pub mod patient;
 pub mod reports;
+pub mod sites;
 pub mod team;

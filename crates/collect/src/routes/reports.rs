@@ -54,11 +54,13 @@ pub async fn create_report(
 #[get("/api/v1/reports/{report}")]
 pub async fn show_report(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     report: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    // As the caller: a hospital key reads published reports only.
+    let store = state.store.acting_as(&caller.0);
     let body = blocking(move || {
-        let stored = state.store.report(&report)?;
+        let stored = store.report(&report)?;
         let findings: serde_json::Value =
             serde_json::from_str(&stored.findings_json).unwrap_or_default();
         let mut value = serde_json::to_value(&stored).unwrap_or_default();
@@ -77,11 +79,12 @@ pub async fn show_report(
 #[get("/api/v1/reports/{report}/{format:html|markdown}")]
 pub async fn rendered(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (report, format) = path.into_inner();
-    let document = blocking(move || Ok(reporting::document(&state.store, &report)?)).await?;
+    let store = state.store.acting_as(&caller.0);
+    let document = blocking(move || Ok(reporting::document(&store, &report)?)).await?;
     Ok(match format.as_str() {
         "html" => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")

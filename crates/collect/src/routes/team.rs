@@ -47,9 +47,10 @@ struct Member {
     lang: String,
 }
 
-/// Keys that open the team pages: every role but data entry.
+/// Keys that open the team pages: every role but data entry and hospital keys (which read
+/// their sites' results through the API, scoped by the store; these pages read drafts).
 fn opens_team_pages(key: &ApiKey) -> bool {
-    key.role != Role::DataEntry
+    !matches!(key.role, Role::DataEntry | Role::Hospital)
 }
 
 /// The signed-in member, with their key as the store has it now. A session whose key was

@@ -4,6 +4,7 @@ mod code;
 mod entry;
 mod hardening;
 mod helpers;
+mod hospitals;
 mod instances;
 mod keys;
 mod letters;

@@ -50,23 +50,30 @@ pub(crate) async fn call(
 /// something to report above the threshold's floor of 10; overall ratings 5 to 10, twice. The
 /// wave is closed then: responses are analysed after fieldwork.
 pub(crate) fn answer_every_invitation(app: &TestApp) {
+    let more: String = (0..6)
+        .map(|idx| format!("q{idx}@example.org,fr,H1,50-69,F\n"))
+        .collect();
+    answer_all(
+        app,
+        &more,
+        |index| json!({ "surgery": "yes", "surgery_explained": "1", "overall": 5 + (index % 6) as i64 }),
+    );
+}
+
+/// Invites the patients of `more_frame` (rows of email, language, site, age band, sex) too,
+/// submits `answers(index)` for every invitation of the wave, and closes it.
+pub(crate) fn answer_all(app: &TestApp, more_frame: &str, answers: impl Fn(usize) -> Value) {
     let survey = app
         .store
         .survey(&app.store.wave(&app.wave).expect("wave").survey_hash)
         .expect("survey");
-    let mut csv = String::from("email,language,site,age_band,sex\n");
-    for idx in 0..6 {
-        csv.push_str(&format!("q{idx}@example.org,fr,H1,50-69,F\n"));
-    }
+    let csv = format!("email,language,site,age_band,sex\n{more_frame}");
     app.store
         .import_frame(&app.wave, csv.as_bytes())
         .expect("more patients");
     let more = app.store.issue_tokens(&app.wave).expect("their tokens");
     for (index, token) in app.tokens.iter().chain(&more).enumerate() {
-        let rating = 5 + (index % 6) as i64;
-        let response = survey
-            .validate(&json!({ "surgery": "yes", "surgery_explained": "1", "overall": rating }))
-            .expect("valid");
+        let response = survey.validate(&answers(index)).expect("valid");
         app.store
             .submit(&token.invitation, &response, vecu_store::Mode::WebLink)
             .expect("submitted");

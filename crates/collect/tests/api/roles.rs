@@ -25,7 +25,7 @@ fn key(app: &TestApp, name: &str, role: Role) -> (ApiKey, String) {
 }
 
 /// Signs in at `/team` (or is refused): the page answering the form.
-async fn team_sign_in(browser: &mut Browser, key: &str) -> Page {
+pub(crate) async fn team_sign_in(browser: &mut Browser, key: &str) -> Page {
     let page = browser.get("/team").await;
     assert_eq!(page.status, 200);
     browser

@@ -1,0 +1,214 @@
+//! Hospital keys over HTTP: a key bound to H1 reads H1's report and the all-sites benchmark,
+//! and is refused another site, microdata, contact data, drafts, the team pages and, once
+//! revoked, everything.
+
+use awc::http::Method;
+use serde_json::{json, Value};
+use vecu_store::{Backend, Role};
+
+use crate::helpers::{on_both_backends, spawn_app, Browser, TestApp};
+use crate::reports::{answer_all, call};
+use crate::roles::team_sign_in;
+
+on_both_backends!(a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else);
+
+/// Twelve responses at H1, four at H2 and six at H3 (both below the threshold of 10, and
+/// together at it, so that H1 can be shown: the overall minus H1 gives nobody's figure); the
+/// wave closed.
+fn answer_at_three_sites(app: &TestApp) {
+    let mut more = String::new();
+    for (site, count, band, sex) in [
+        ("H1", 6, "50-69", "F"),
+        ("H2", 4, "70+", "M"),
+        ("H3", 6, "18-49", "M"),
+    ] {
+        for idx in 0..count {
+            more.push_str(&format!(
+                "{site}-{idx}@example.org,fr,{site},{band},{sex}\n"
+            ));
+        }
+    }
+    answer_all(app, &more, |index| {
+        let explained = ["1", "2", "3"][index % 3];
+        json!({ "surgery": "yes", "surgery_explained": explained, "overall": 4 + (index % 7) as i64 })
+    });
+}
+
+async fn text(app: &TestApp, path: &str, key: &str) -> (u16, String) {
+    let mut response = awc::Client::default()
+        .get(format!("{}{path}", app.address))
+        .insert_header(("Authorization", format!("Bearer {key}")))
+        .send()
+        .await
+        .expect("answers");
+    let body = response.body().await.expect("body");
+    (
+        response.status().as_u16(),
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+async fn a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else(backend: Backend) {
+    let app = spawn_app(backend).await;
+    answer_at_three_sites(&app);
+    let wave = app.wave.clone();
+    let researcher = app
+        .store
+        .create_api_key("Rita", Role::Researcher)
+        .expect("key")
+        .1;
+    let (h1_holder, h1) = app
+        .store
+        .create_hospital_key("Quality H1", &["H1".to_owned()])
+        .expect("key");
+    let h2 = app
+        .store
+        .create_hospital_key("Quality H2", &["H2".to_owned()])
+        .expect("key")
+        .1;
+    let sites = format!("/api/v1/waves/{wave}/sites");
+
+    // Hospitals cannot release; researchers release every site's results.
+    let (status, _) = call(&app, Method::POST, &sites, &h1, None).await;
+    assert_eq!(status, 403);
+    let (status, body) = call(&app, Method::POST, &sites, &researcher, Some(json!({}))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["sites"], json!(["H1", "H2", "H3"]));
+
+    // Its own site: listed, as JSON and as the hospital report, in the language asked.
+    let (status, body) = call(&app, Method::GET, &sites, &h1, None).await;
+    assert_eq!((status, body), (200, json!({ "sites": ["H1"] })));
+    let (status, body) = call(&app, Method::GET, &format!("{sites}/H1"), &h1, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["site"], "H1");
+    assert_eq!(body["shown"], true);
+    let measures = body["measures"].as_array().expect("measures");
+    assert!(
+        measures.iter().any(|m| m["all_sites"].is_number()),
+        "{body}"
+    );
+    assert!(body["response_rate"].is_number(), "{body}");
+    assert!(
+        measures.iter().any(|m| m["expected_low"].is_number()),
+        "{body}"
+    );
+    let (status, html) = text(&app, &format!("{sites}/H1/report?lang=de"), &h1).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("<html lang=\"de\">") && html.contains("Erwarteter Bereich"));
+    assert!(
+        !html.contains("H2") && !html.contains("H3"),
+        "another site named"
+    );
+
+    // The attack: another site, released or not, as JSON or as a report.
+    for path in [
+        format!("{sites}/H2"),
+        format!("{sites}/H2/report"),
+        format!("{sites}/H3/report"),
+    ] {
+        let (status, body) = text(&app, &path, &h1).await;
+        assert_eq!(status, 403, "{path}: {body}");
+        assert!(!body.contains("\"score\""), "{path}");
+    }
+    // H2 had 4 respondents: its key gets the benchmark and the notice, no figure of H2.
+    let (status, body) = call(&app, Method::GET, &format!("{sites}/H2"), &h2, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["shown"], false);
+    for measure in body["measures"].as_array().expect("measures") {
+        assert_eq!(measure["score"], Value::Null, "{measure}");
+        assert_eq!(measure["n"], Value::Null, "{measure}");
+    }
+    let (status, html) = text(&app, &format!("{sites}/H2/report?lang=en"), &h2).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Fewer than 10 patients of this site answered"),
+        "{html}"
+    );
+
+    // Microdata, contact data, the whole analysis, drafts: refused.
+    let report = json!({ "title": "Mine", "lang": "fr", "threshold": 10 });
+    for (method, path, body) in [
+        (
+            Method::GET,
+            format!("/api/v1/waves/{wave}/export?format=csv"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/waves/{wave}/export?format=parquet&k=2"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/waves/{wave}/reminders.csv"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/waves/{wave}/letters"),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/waves/{wave}/reports"),
+            Some(report),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/waves/{wave}/invitations"),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/waves/{wave}/close"),
+            Some(json!({})),
+        ),
+    ] {
+        let (status, body) = call(&app, method.clone(), &path, &h1, body).await;
+        assert_eq!(status, 403, "{method} {path}: {body}");
+    }
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/waves/{wave}/reports"),
+        &researcher,
+        Some(json!({ "title": "Draft", "lang": "fr", "threshold": 10 })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let draft = body["id"].as_str().expect("id").to_owned();
+    for path in [
+        format!("/api/v1/reports/{draft}"),
+        format!("/api/v1/reports/{draft}/html"),
+    ] {
+        let (status, _) = text(&app, &path, &h1).await;
+        assert_eq!(status, 404, "{path}: a draft is not found for a hospital");
+    }
+    // Counts: the whole wave and its own site only.
+    let (status, body) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/waves/{wave}"),
+        &h1,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let listed: Vec<&str> = body["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .filter_map(|site| site["site"].as_str())
+        .collect();
+    assert_eq!(listed, ["H1"], "{body}");
+
+    // The team pages read drafts: a hospital key does not sign in there.
+    let mut browser = Browser::new(&app);
+    let refused = team_sign_in(&mut browser, &h1).await;
+    assert_eq!(refused.status, 401, "{}", refused.body);
+
+    // Revoked: refused from the next request on.
+    assert!(app.store.revoke_api_key(&h1_holder.id).expect("revoked"));
+    let (status, _) = call(&app, Method::GET, &format!("{sites}/H1"), &h1, None).await;
+    assert_eq!(status, 401);
+}
