@@ -89,6 +89,32 @@ pub enum ReportCommand {
         #[arg(long)]
         contributions: Option<PathBuf>,
     },
+    /// Writes one hospital's report of a wave (its scores against all sites, where it stands,
+    /// its best and weakest questions, priorities, change) as a self-contained HTML file.
+    Site {
+        #[arg(long)]
+        wave: String,
+        /// The site's code (a value of the unit of comparison).
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Language [default: the survey's first].
+        #[arg(long)]
+        lang: Option<String>,
+        /// Minimum respondents per figure (a site below it gets the benchmark only).
+        #[arg(long, default_value_t = 10)]
+        threshold: u64,
+    },
+    /// Releases every site's results of a wave to the store, where each hospital key reads its
+    /// own (`GET /api/v1/waves/{wave}/sites/{site}/report`).
+    ReleaseSites {
+        #[arg(long)]
+        wave: String,
+        /// Minimum respondents per figure.
+        #[arg(long, default_value_t = 10)]
+        threshold: u64,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -150,12 +176,16 @@ pub struct AnalyseArgs {
 pub enum AdminCommand {
     /// Create an API key (printed once; only its hash is stored).
     CreateKey {
-        /// admin, researcher, patient-partner or data-entry.
+        /// admin, researcher, patient-partner, data-entry or hospital.
         #[arg(long)]
         role: String,
         /// Who holds it, for the audit log.
         #[arg(long, default_value = "unnamed")]
         name: String,
+        /// A hospital key's site (a code of the unit of comparison); repeat it, or separate
+        /// codes by commas, for a key that sees several sites. Hospital keys only.
+        #[arg(long, value_name = "CODE", value_delimiter = ',')]
+        site: Vec<String>,
     },
     /// List the API keys: id, name, role, created, revoked (never the keys).
     ListKeys,

@@ -431,6 +431,128 @@ fn demo_tells_the_whole_story_under_one_folder() {
     let ledger = std::fs::read_to_string(out.join("contributions.csv")).expect("ledger");
     assert_eq!(ledger.lines().count(), 7, "{ledger}");
     assert!(ledger.contains("Marie Dubois,patient_partner,questionnaire_co_design,360,2026-03-12"));
+    every_site_gets_its_report_and_a_key_bound_to_it(dir.path(), &out, &printed);
+}
+
+/// The demo's hospital reports (one per site), `vecu report site` and hospital keys.
+fn every_site_gets_its_report_and_a_key_bound_to_it(dir: &Path, out: &Path, printed: &str) {
+    assert!(printed.contains("8 hospital reports in"), "{printed}");
+    let hospitals = out.join("hospitals");
+    let mut files: Vec<String> = std::fs::read_dir(&hospitals)
+        .expect("hospitals")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    let sites: Vec<String> = (1..=8).map(|n| format!("H0{n}.html")).collect();
+    assert_eq!(files, sites);
+    let h01 = std::fs::read_to_string(hospitals.join("H01.html")).expect("H01");
+    assert!(h01.contains("<html lang=\"fr\">") && h01.contains("Plage attendue"));
+    assert!(!h01.contains("H02"), "another site named in H01's report");
+
+    let database = out.join("vecu-demo.db").display().to_string();
+    let db = ["--database", database.as_str()];
+    let waves = vecu(&[&db[..], &["wave", "status"]].concat());
+    assert!(waves.status.success(), "{}", stderr(&waves));
+    let listed = stdout(&waves);
+    let wave = listed
+        .lines()
+        .find(|line| line.contains("démonstration"))
+        .and_then(|line| line.split_whitespace().next())
+        .expect("the demo's wave")
+        .to_owned();
+
+    // One site's report in German, from the command line.
+    let file = dir.join("h03.html").display().to_string();
+    let report = vecu(
+        &[
+            &db[..],
+            &[
+                "report", "site", "--wave", &wave, "--site", "H03", "--lang", "de", "--out", &file,
+            ],
+        ]
+        .concat(),
+    );
+    assert!(report.status.success(), "{}", stderr(&report));
+    assert!(
+        stdout(&report).contains("hospital report of H03"),
+        "{}",
+        stdout(&report)
+    );
+    let html = std::fs::read_to_string(&file).expect("written");
+    assert!(html.contains("<html lang=\"de\">") && html.contains("Erwarteter Bereich"));
+    // A site the survey does not have: exit 2, with the sites it has.
+    let unknown = vecu(
+        &[
+            &db[..],
+            &[
+                "report", "site", "--wave", &wave, "--site", "H99", "--out", &file,
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("H99 is not a site of this survey"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(stderr(&unknown).contains("H01"), "{}", stderr(&unknown));
+
+    // A hospital key names its sites; other roles take none.
+    let key = vecu(
+        &[
+            &db[..],
+            &[
+                "admin",
+                "create-key",
+                "--role",
+                "hospital",
+                "--site",
+                "H01,H02",
+                "--name",
+                "Qualité",
+            ],
+        ]
+        .concat(),
+    );
+    assert!(key.status.success(), "{}", stderr(&key));
+    assert!(stdout(&key).trim().starts_with("vecu_"));
+    assert!(
+        stderr(&key).contains("(sites H01, H02)"),
+        "{}",
+        stderr(&key)
+    );
+    let keys = vecu(&[&db[..], &["admin", "list-keys"]].concat());
+    assert!(stdout(&keys).contains("hospital") && stdout(&keys).contains("(sites H01, H02)"));
+    let unbound = vecu(&[&db[..], &["admin", "create-key", "--role", "hospital"]].concat());
+    assert_eq!(unbound.status.code(), Some(2));
+    assert!(
+        stderr(&unbound).contains("--site H01"),
+        "{}",
+        stderr(&unbound)
+    );
+    let researcher = vecu(
+        &[
+            &db[..],
+            &[
+                "admin",
+                "create-key",
+                "--role",
+                "researcher",
+                "--site",
+                "H01",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(researcher.status.code(), Some(2));
+    assert!(stderr(&researcher).contains("--site binds hospital keys only"));
 }
 
 #[test]

@@ -10,17 +10,36 @@ use crate::args::AdminCommand;
 
 pub fn run(database: &Database, command: AdminCommand) -> anyhow::Result<ExitCode> {
     match command {
-        AdminCommand::CreateKey { role, name } => {
+        AdminCommand::CreateKey { role, name, site } => {
             let Some(role) = Role::parse(&role) else {
                 bail!(
-                    "unknown role \"{role}\": use admin, researcher, patient-partner or data-entry"
+                    "unknown role \"{role}\": use admin, researcher, patient-partner, data-entry or hospital"
                 );
             };
+            match (role, site.is_empty()) {
+                (Role::Hospital, true) => bail!(
+                    "a hospital key sees its own sites only: name them with --site H01 (repeat it for several)"
+                ),
+                (Role::Hospital, false) | (_, true) => {}
+                (_, false) => bail!(
+                    "--site binds hospital keys only; a {} key is not bound to sites",
+                    role.as_str().replace('_', "-")
+                ),
+            }
             let store = open_store(database, Need::Existing)?;
-            let (holder, key) = store.create_api_key(&name, role)?;
+            let (holder, key) = if role == Role::Hospital {
+                store.create_hospital_key(&name, &site)?
+            } else {
+                store.create_api_key(&name, role)?
+            };
             println!("{key}");
+            let scope = if holder.sites.is_empty() {
+                String::new()
+            } else {
+                format!(" (sites {})", holder.sites.join(", "))
+            };
             eprintln!(
-                "created {} key {} for {}; it is shown only now: store it safely",
+                "created {} key {} for {}{scope}; it is shown only now: store it safely",
                 role.as_str(),
                 holder.id,
                 holder.name
@@ -33,8 +52,13 @@ pub fn run(database: &Database, command: AdminCommand) -> anyhow::Result<ExitCod
                 "id", "role", "created", "revoked"
             );
             for (holder, created, revoked) in &keys {
+                let scope = if holder.sites.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (sites {})", holder.sites.join(", "))
+                };
                 println!(
-                    "{:<32}  {:<15}  {:<10}  {:<10}  {}",
+                    "{:<32}  {:<15}  {:<10}  {:<10}  {}{scope}",
                     holder.id,
                     holder.role.as_str(),
                     created,

@@ -157,8 +157,40 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
         document.findings.len(),
         document.blocks.len()
     );
+    println!("7. One report per hospital");
+    let hospitals = out.join("hospitals");
+    let sites = write_hospital_reports(&store, &wave, &hospitals)?;
+    println!(
+        "   {} hospital reports in {} (its own to each hospital key: vecu admin create-key \
+         --role hospital --site {})",
+        sites.len(),
+        hospitals.display(),
+        sites.first().map_or("H01", String::as_str)
+    );
+    println!(
+        "\nA hospital's report: {}.",
+        hospitals
+            .join(format!(
+                "{}.html",
+                sites.first().map_or("H01", String::as_str)
+            ))
+            .display()
+    );
     println!("\nOpen {} in a browser.", html.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Releases every site's results of the wave and writes each site's hospital report (French,
+/// the demo's language) as `<site>.html` in `dir`; returns the sites.
+fn write_hospital_reports(store: &Store, wave: &str, dir: &Path) -> anyhow::Result<Vec<String>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let sites = vecu_collect::release_site_results(store, wave, vecu_report::THRESHOLD_FLOOR)?;
+    for site in &sites {
+        let html = vecu_collect::site_report(store, wave, site, Some("fr"))?;
+        let path = dir.join(format!("{site}.html"));
+        std::fs::write(&path, html).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(sites)
 }
 
 /// Creates and opens the wave with its sample frame; returns its id.
