@@ -207,6 +207,20 @@ async fn a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else(backend
     let refused = team_sign_in(&mut browser, &h1).await;
     assert_eq!(refused.status, 401, "{}", refused.body);
 
+    // The API document describes the sites' endpoints.
+    let (status, document) = call(&app, Method::GET, "/api/v1/openapi.json", &h1, None).await;
+    assert_eq!(status, 200);
+    for path in [
+        "/api/v1/waves/{wave}/sites",
+        "/api/v1/waves/{wave}/sites/{site}",
+        "/api/v1/waves/{wave}/sites/{site}/report",
+    ] {
+        assert!(
+            document["paths"].get(path).is_some(),
+            "{path} is documented"
+        );
+    }
+
     // Revoked: refused from the next request on.
     assert!(app.store.revoke_api_key(&h1_holder.id).expect("revoked"));
     let (status, _) = call(&app, Method::GET, &format!("{sites}/H1"), &h1, None).await;
