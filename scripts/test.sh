@@ -28,6 +28,13 @@ ensure_postgres() {
 }
 
 ensure_postgres
+# The DDI export's test validates against the DDI Codebook schema with xmllint (Debian's
+# libxml2-utils); it fails without it, so install it when absent.
+if ! command -v xmllint >/dev/null; then
+    echo "xmllint is not installed: installing Debian's libxml2-utils" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
+fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked

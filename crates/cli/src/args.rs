@@ -386,6 +386,8 @@ pub enum Format {
     Sav,
     /// Stata 14+ dataset (format 118): variable and value labels.
     Dta,
+    /// DDI Codebook 2.5 XML for a data archive, with the data as CSV beside it (`<name>.csv`).
+    Ddi,
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,6 +15,8 @@
 mod answer;
 mod condition;
 mod csv_cell;
+#[cfg(feature = "ddi")]
+mod ddi;
 mod diff;
 mod error;
 mod fhir;
@@ -35,6 +37,8 @@ mod wide;
 pub use answer::{Answer, Answers};
 pub use condition::{Condition, Expected, ItemRef};
 pub use csv_cell::{neutralise_csv_cell, restore_csv_cell};
+#[cfg(feature = "ddi")]
+pub use ddi::{ddi_codebook, DdiFile};
 pub use diff::{diff, Change, Part, Place, Subject, SurveyDiff, Version, What};
 pub use error::{DefinitionError, LoadError, ResponseError, ResponseErrorKind, ResponseErrors};
 pub use fhir::questionnaire as fhir_questionnaire;

@@ -240,6 +240,17 @@ impl Codebook {
     }
 }
 
+/// How 0 and 1 of a multiple-choice option's column read in `lang` (English for other
+/// languages), for labelled exports and DDI.
+pub(crate) fn tick_words(lang: &crate::text::Lang) -> [&'static str; 2] {
+    match lang.as_str() {
+        "fr" => ["non coché", "coché"],
+        "de" => ["nicht angekreuzt", "angekreuzt"],
+        "it" => ["non selezionato", "selezionato"],
+        _ => ["not ticked", "ticked"],
+    }
+}
+
 fn coded_values(options: &Options) -> Vec<CodebookValue> {
     options
         .options

@@ -48,6 +48,22 @@ pub fn run(database: &super::Database, args: ExportArgs) -> anyhow::Result<ExitC
             &args.out,
             vecu_survey::spss_sav(&export.codebook, &export.rows, &lang()?)?,
         )?,
+        Format::Ddi => {
+            let csv = args.out.with_extension("csv");
+            export
+                .write(&csv, TableFormat::Csv)
+                .with_context(|| format!("writing {}", csv.display()))?;
+            let survey = store.survey(&export.codebook.survey_hash)?;
+            let file = vecu_survey::DdiFile {
+                name: &csv
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                rows: export.rows.len(),
+            };
+            let xml = vecu_survey::ddi_codebook(&survey, &export.codebook, file, &lang()?);
+            std::fs::write(&args.out, xml).with_context(writing)?;
+        }
         Format::Dta => write_labelled(
             &export,
             &args.out,

@@ -179,6 +179,7 @@ fn export_writes_labelled_files_and_refuses_a_language_the_survey_lacks() {
         ("sav", "wave.sav"),
         ("dta", "wave.dta"),
         ("csv", "wave.csv"),
+        ("ddi", "deposit.xml"),
     ] {
         let output = export(format, out, "de");
         assert!(output.status.success(), "{format}: {}", stderr(&output));
@@ -192,6 +193,14 @@ fn export_writes_labelled_files_and_refuses_a_language_the_survey_lacks() {
     assert!(script.contains("read.csv(\"wave.csv\""), "{script}");
     assert!(script.contains("\"Frau\""), "German labels: {script}");
     assert!(dir.path().join("wave.codebook.json").exists());
+    let ddi = std::fs::read_to_string(dir.path().join("deposit.xml")).expect("DDI");
+    assert!(
+        ddi.contains("<codeBook xmlns=\"ddi:codebook:2_5\""),
+        "{ddi}"
+    );
+    assert!(ddi.contains("<fileName>deposit.csv</fileName>"), "{ddi}");
+    assert!(ddi.contains("<caseQnty>0</caseQnty>"), "{ddi}");
+    assert!(dir.path().join("deposit.csv").exists());
 
     let refused = export("dta", "other.dta", "xx");
     assert_eq!(refused.status.code(), Some(2));

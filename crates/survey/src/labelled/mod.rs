@@ -184,15 +184,10 @@ fn is_unique(numbers: &[i32]) -> bool {
 
 /// 0 and 1 of a multiple-choice option's column, in the export's language.
 fn tick_labels(lang: &Lang) -> Vec<LabelledValue> {
-    let (no, yes) = match lang.as_str() {
-        "fr" => ("non coché", "coché"),
-        "de" => ("nicht angekreuzt", "angekreuzt"),
-        "it" => ("non selezionato", "selezionato"),
-        _ => ("not ticked", "ticked"),
-    };
-    [(0, no), (1, yes)]
+    crate::wide::tick_words(lang)
         .into_iter()
-        .map(|(number, label)| LabelledValue {
+        .zip(0..)
+        .map(|(label, number)| LabelledValue {
             number,
             code: number.to_string(),
             label: label.to_owned(),
