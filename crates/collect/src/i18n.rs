@@ -50,13 +50,16 @@ impl Texts {
         &self.lang
     }
 
-    /// A message; English when the language lacks it, the id itself when the message is unknown.
+    /// A message; in a variant such as the easy-read `fr-falc`, its language's (the survey
+    /// gives the variant's own questions); English when the language lacks it, the id itself
+    /// when the message is unknown.
     pub fn get(&self, id: &str) -> String {
         MESSAGES
             .get(id)
             .and_then(|translations| {
                 translations
                     .get(self.lang.as_str())
+                    .or_else(|| translations.get(self.lang.base()))
                     .or_else(|| translations.get("en"))
             })
             .cloned()
@@ -76,14 +79,27 @@ impl Texts {
     }
 }
 
-/// Each language's own name, for the language switch.
-pub fn language_name(code: &str) -> &'static str {
-    match code {
+/// Each language's own name, for the language switch; a variant such as the easy-read
+/// `fr-falc` in its own words, so that those who need it recognise it.
+pub fn language_name(code: &str) -> String {
+    let (base, variant) = match code.split_once('-') {
+        Some((base, variant)) => (base, Some(variant)),
+        None => (code, None),
+    };
+    let name = match base {
         "fr" => "Français",
         "de" => "Deutsch",
         "it" => "Italiano",
         "en" => "English",
-        _ => "",
+        _ => base,
+    };
+    match (base, variant) {
+        (_, None) => name.to_owned(),
+        ("fr", Some("falc")) => "Français facile à lire (FALC)".to_owned(),
+        ("de", Some("leicht")) => "Deutsch in Leichter Sprache".to_owned(),
+        ("it", Some("facile")) => "Italiano facile da leggere".to_owned(),
+        ("en", Some("easy")) => "English easy read".to_owned(),
+        (_, Some(variant)) => format!("{name} ({variant})"),
     }
 }
 
@@ -127,5 +143,20 @@ mod tests {
         for month in 1..=12 {
             assert!(MESSAGES.contains_key(&format!("month_{month}")));
         }
+    }
+
+    #[test]
+    fn an_easy_read_variant_is_named_in_its_own_words_and_speaks_its_language() {
+        assert_eq!(language_name("fr-falc"), "Français facile à lire (FALC)");
+        assert_eq!(language_name("de"), "Deutsch");
+        assert_eq!(language_name("de-simple"), "Deutsch (simple)");
+        let falc = Texts {
+            lang: Lang::parse("fr-falc").expect("tag"),
+        };
+        let fr = Texts {
+            lang: Lang::parse("fr").expect("tag"),
+        };
+        assert_eq!(falc.get("month_3"), fr.get("month_3"));
+        assert_ne!(falc.get("month_3"), "month_3");
     }
 }

@@ -233,6 +233,7 @@ impl Checker {
                 }
             }
         }
+        self.variants_have_their_language(&raw.languages);
         if self.languages.is_empty() {
             self.problem("/languages", "no valid language is declared", "list at least one two-letter language code, such as [\"fr\", \"de\", \"it\", \"en\"]");
         }
@@ -249,6 +250,31 @@ impl Checker {
             hash,
             index,
         })
+    }
+
+    /// A variant such as the easy-read `fr-falc` pools its answers with its language, so that
+    /// language is declared too: patients who read the standard version choose it.
+    fn variants_have_their_language(&mut self, declared: &[String]) {
+        for (idx, lang) in self.languages.clone().iter().enumerate() {
+            if lang.variant().is_some() && !self.languages.iter().any(|l| l.as_str() == lang.base())
+            {
+                let base = lang.base();
+                self.problem(
+                    format!(
+                        "/languages/{}",
+                        declared
+                            .iter()
+                            .position(|code| code == lang.as_str())
+                            .unwrap_or(idx)
+                    ),
+                    format!("\"{lang}\" is a variant of \"{base}\", which is not declared"),
+                    format!(
+                        "add \"{base}\" to /languages before \"{lang}\" (with its texts), or \
+                         correct the tag if \"{lang}\" was meant as a language of its own"
+                    ),
+                );
+            }
+        }
     }
 
     fn id(&mut self, id: &str, pointer: &str) -> Option<Id> {

@@ -59,7 +59,8 @@ fn fix_for(schema_path: &str, pointer: &str) -> String {
         }
         "version" => "write the version as numbers such as 1.0 or 1.2.0",
         _ if pointer.starts_with("/languages") => {
-            "languages are two-letter lower-case codes such as fr, de, it, en"
+            "languages are two-letter lower-case codes such as fr, de, it, en; an easy-read \
+             variant adds '-' and 4 to 8 lower-case letters or digits, such as fr-falc"
         }
         _ => "ids use lower-case letters, digits and '_', start with a letter and have no dots",
     };
@@ -77,7 +78,7 @@ fn fix_for(schema_path: &str, pointer: &str) -> String {
         "oneOf" => "give either \"options\" or \"scale\", not both and not neither",
         "not" => "display items take no \"required\" and no \"domain\"; remove them",
         "minProperties" | "maxProperties" => "a condition has exactly one key (all, any, not, answered, equals, one_of, greater_than, less_than); a text has at least one language",
-        "propertyNames" => "use a two-letter language code (fr, de, it, en) or a valid id as the key",
+        "propertyNames" => "use a declared language code (fr, de, it, en, or a variant such as fr-falc) or a valid id as the key",
         "minimum" | "maximum" => "use a value within the allowed range",
         _ => "see surveys/survey.schema.json for this rule",
     };
