@@ -75,11 +75,11 @@ pub fn site_html(survey: &Survey, results: &SiteResults, lang: &str, wave: &str)
                     @if results.shown {
                         section id="best" {
                             h2 { (say(lang, Word::Best)) }
-                            (highlights(lang, &best, &label))
+                            (highlights(lang, &best, Word::NoneAbove, &label))
                         }
                         section id="worst" {
                             h2 { (say(lang, Word::Worst)) }
-                            (highlights(lang, &worst, &label))
+                            (highlights(lang, &worst, Word::NoneBelow, &label))
                         }
                         section id="priorities" {
                             h2 { (say(lang, Word::Priorities)) }
@@ -93,11 +93,11 @@ pub fn site_html(survey: &Survey, results: &SiteResults, lang: &str, wave: &str)
                     }
                     section id="domains" {
                         h2 { (say(lang, Word::Domains)) }
-                        (table(lang, results, &domains, say(lang, Word::Domains), &label))
+                        (table(lang, results, &domains, say(lang, Word::DomainsCaption), &label))
                     }
                     section id="questions" {
                         h2 { (say(lang, Word::Questions)) }
-                        (table(lang, results, &questions, say(lang, Word::Questions), &label))
+                        (table(lang, results, &questions, say(lang, Word::QuestionsCaption), &label))
                     }
                     section id="reading" {
                         h2 { (say(lang, Word::HowToRead)) }
@@ -113,6 +113,10 @@ pub fn site_html(survey: &Survey, results: &SiteResults, lang: &str, wave: &str)
 
 const SITE_STYLE: &str = r#"
 .notice { border-left: 5px solid #D55E00; padding: .4rem 1rem; background: #fdf4ee; }
+table { width: 100%; }
+th[scope=row] { font-weight: normal; width: 40%; }
+caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
+tr { break-inside: avoid; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1.5rem; }
 dt { font-weight: bold; } dd { margin: 0; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
@@ -126,11 +130,8 @@ fn measure_label(survey: &Survey, measure: &SiteMeasure, lang: &str) -> String {
             .unwrap_or_else(|| survey.default_language());
         return survey.domain_label(&measure.item, text_lang);
     }
-    let label = item_label(survey, &measure.item, lang);
-    match measure.question {
-        Some(number) => format!("Q{number}. {label}"),
-        None => label,
-    }
+    // The question's label carries its number as printed.
+    item_label(survey, &measure.item, lang)
 }
 
 fn percent(lang: &str, value: f64) -> String {
@@ -162,25 +163,46 @@ fn standing_text(lang: &str, standing: Standing) -> &'static str {
     }
 }
 
+/// The standing in a table, under the expected range's column: in short.
+fn standing_short(lang: &str, standing: Standing) -> &'static str {
+    match standing {
+        Standing::Above => say(lang, Word::AboveShort),
+        Standing::Within => say(lang, Word::WithinShort),
+        Standing::Below => say(lang, Word::BelowShort),
+        Standing::NotShown => phrase(lang, Phrase::NotShown),
+    }
+}
+
 fn highlights(
     lang: &str,
     measures: &[&SiteMeasure],
+    none: Word,
     label: &dyn Fn(&SiteMeasure) -> String,
 ) -> Markup {
+    let figure =
+        |value: Option<f64>| value.map_or_else(|| "–".to_owned(), |value| percent(lang, value));
     html! {
         @if measures.is_empty() {
-            p { (say(lang, Word::NoQuestion)) }
+            p { (say(lang, none)) }
         } @else {
             ol {
                 @for measure in measures {
                     li {
-                        (label(measure)) ": " (number(measure.score)) " ("
-                        (say(lang, Word::AllSites)) " " (number(measure.all_sites)) ")"
+                        (label(measure)) " — " strong { (figure(measure.score)) }
+                        " (" (say(lang, Word::AllSites)) ": " (figure(measure.all_sites)) ")"
                     }
                 }
             }
         }
     }
+}
+
+/// A word at the head of a table column: with a capital.
+fn heading(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 fn table(
@@ -197,7 +219,7 @@ fn table(
             thead {
                 tr {
                     th scope="col" { (say(lang, Word::Measure)) }
-                    th scope="col" { (say(lang, Word::AllSites)) }
+                    th scope="col" { (heading(say(lang, Word::AllSites))) }
                     @if results.shown {
                         th scope="col" { (say(lang, Word::Adjusted)) }
                         th scope="col" { (say(lang, Word::Expected)) }
@@ -220,7 +242,7 @@ fn table(
                             }
                             td class="number" { (range(measure.expected_low, measure.expected_high)) }
                             td class=(match measure.standing { Standing::Above => "above", Standing::Below => "below", _ => "" }) {
-                                (standing_text(lang, measure.standing))
+                                (standing_short(lang, measure.standing))
                             }
                         }
                         @if changes {
