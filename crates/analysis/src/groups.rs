@@ -48,11 +48,17 @@ impl Patterns {
                     code => code,
                 };
             }
-            let pattern = *index.entry(key.clone()).or_insert_with(|| {
-                keys.push(key.clone());
-                respondents.push(0.0);
-                (keys.len() - 1) as u32
-            });
+            // Looked up first: most rows repeat a pattern, and a lookup needs no copy of the key.
+            let pattern = match index.get(&key) {
+                Some(pattern) => *pattern,
+                None => {
+                    let pattern = keys.len() as u32;
+                    index.insert(key.clone(), pattern);
+                    keys.push(key.clone());
+                    respondents.push(0.0);
+                    pattern
+                }
+            };
             respondents[pattern as usize] += 1.0;
             of_row.push(pattern);
         }
