@@ -93,11 +93,11 @@ pub fn site_html(survey: &Survey, results: &SiteResults, lang: &str, wave: &str)
                     }
                     section id="domains" {
                         h2 { (say(lang, Word::Domains)) }
-                        (table(lang, results, &domains, say(lang, Word::DomainsCaption), &label))
+                        (table(lang, results, &domains, say(lang, if results.shown { Word::DomainsCaption } else { Word::DomainsBenchmark }), &label))
                     }
                     section id="questions" {
                         h2 { (say(lang, Word::Questions)) }
-                        (table(lang, results, &questions, say(lang, Word::QuestionsCaption), &label))
+                        (table(lang, results, &questions, say(lang, if results.shown { Word::QuestionsCaption } else { Word::QuestionsBenchmark }), &label))
                     }
                     section id="reading" {
                         h2 { (say(lang, Word::HowToRead)) }
@@ -119,7 +119,7 @@ caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
 tr { break-inside: avoid; }
 dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1.5rem; }
 dt { font-weight: bold; } dd { margin: 0; }
-td.number { text-align: right; font-variant-numeric: tabular-nums; }
+td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 .above { color: #00613f; font-weight: bold; } .below { color: #8a3b00; font-weight: bold; }
 "#;
 
@@ -219,10 +219,10 @@ fn table(
             thead {
                 tr {
                     th scope="col" { (say(lang, Word::Measure)) }
-                    th scope="col" { (heading(say(lang, Word::AllSites))) }
+                    th scope="col" class="number" { (heading(say(lang, Word::AllSites))) }
                     @if results.shown {
-                        th scope="col" { (say(lang, Word::Adjusted)) }
-                        th scope="col" { (say(lang, Word::Expected)) }
+                        th scope="col" class="number" { (say(lang, Word::Adjusted)) }
+                        th scope="col" class="number" { (say(lang, Word::Expected)) }
                         th scope="col" { (say(lang, Word::Standing)) }
                     }
                     @if changes { th scope="col" { (say(lang, Word::Change)) } }

@@ -160,7 +160,7 @@ fn the_report_is_accessible_and_in_the_readers_language() {
     );
     assert_eq!(html.matches("<h1>").count(), 1);
     assert_eq!(html.matches("<caption>").count(), 2);
-    assert!(html.contains("<th scope=\"col\">Plage attendue</th>"));
+    assert!(html.contains("<th scope=\"col\" class=\"number\">Plage attendue</th>"));
     assert!(html.contains("Là où l'établissement fait le mieux"));
     assert!(
         !html.contains("<script") && !html.contains("http"),
