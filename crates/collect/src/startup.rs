@@ -147,6 +147,8 @@ impl Application {
                 .service(team::sign_in)
                 .service(team::sign_out)
                 .service(team::reports)
+                .service(team::sites)
+                .service(team::site_report)
                 .service(team::create_report)
                 .service(team::download)
                 .service(team::report_page)

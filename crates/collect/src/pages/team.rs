@@ -61,6 +61,18 @@ pub fn word(lang: &str, key: &str) -> &'static str {
         ],
         "reports" => ["Rapports", "Berichte", "Rapporti", "Reports"],
         "no_reports" => ["Aucun rapport pour l'instant.", "Noch keine Berichte.", "Ancora nessun rapporto.", "No reports yet."],
+        "site_results" => [
+            "Résultats par établissement",
+            "Ergebnisse je Spital",
+            "Risultati per ospedale",
+            "Results by site",
+        ],
+        "no_site_results" => [
+            "Aucun résultat d'établissement n'a encore été publié.",
+            "Noch keine Spitalergebnisse veröffentlicht.",
+            "Nessun risultato per ospedale ancora pubblicato.",
+            "No site's results have been released yet.",
+        ],
         "signed_in_as" => ["Connecté·e :", "Angemeldet:", "Connesso/a:", "Signed in:"],
         "sign_out" => ["Se déconnecter", "Abmelden", "Esci", "Sign out"],
         "state" => ["État du rapport :", "Stand des Berichts:", "Stato del rapporto:", "Report state:"],
@@ -173,8 +185,12 @@ fn frame(lang: &str, title: &str, who: Option<(&str, Role)>, csrf: &str, body: M
                     header {
                         nav aria-label=(word(lang, "workspace")) {
                             ul class="languages" {
-                                li { a href="/team/reports" { (word(lang, "reports")) } }
-                                li { a href="/team/surveys" { (word(lang, "codesign")) } }
+                                @if role == Role::Hospital {
+                                    li { a href="/team/sites" { (word(lang, "site_results")) } }
+                                } @else {
+                                    li { a href="/team/reports" { (word(lang, "reports")) } }
+                                    li { a href="/team/surveys" { (word(lang, "codesign")) } }
+                                }
                             }
                         }
                         p {
@@ -285,6 +301,39 @@ pub fn report_list(
                             input type="number" id="required-partners" name="required_partners" min="1" value="1" inputmode="numeric" required;
                         }
                         button type="submit" { (word(lang, "start_report")) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// A wave's released sites that a key may read.
+pub struct WaveSites {
+    /// The wave's id.
+    pub wave: String,
+    /// Its name.
+    pub name: String,
+    /// Its sites: code and name.
+    pub sites: Vec<(String, String)>,
+}
+
+/// The sites' results a key may read, by wave, each site a link to its hospital report.
+pub fn site_list(lang: &str, who: (&str, Role), csrf: &str, waves: &[WaveSites]) -> Markup {
+    frame(
+        lang,
+        word(lang, "site_results"),
+        Some(who),
+        csrf,
+        html! {
+            @if waves.is_empty() { p { (word(lang, "no_site_results")) } }
+            @for WaveSites { wave, name, sites } in waves {
+                section aria-label=(name) {
+                    h2 { (name) }
+                    ul {
+                        @for (site, site_name) in sites {
+                            li { a href={ "/team/sites/" (wave) "/" (site) } { (site_name) } }
+                        }
                     }
                 }
             }

@@ -40,27 +40,48 @@ pub struct LangQuery {
 }
 
 /// The signed-in co-author and their session id (the subject of their CSRF tokens).
-struct Member {
+pub(crate) struct Member {
     key: ApiKey,
-    session: String,
+    pub(crate) session: String,
     /// Language of the pages that are not a report's (chosen at sign-in).
     lang: String,
 }
 
-/// Keys that open the team pages: every role but data entry and hospital keys (which read
-/// their sites' results through the API, scoped by the store; these pages read drafts).
+/// Keys that sign in to the team pages: every role but data entry. Hospital keys see their
+/// sites' results there (`/team/sites`), and nothing of the co-authors' pages.
+fn signs_in(key: &ApiKey) -> bool {
+    key.role != Role::DataEntry
+}
+
+/// Keys that open the co-authors' pages (reports, drafts, co-design): not hospital keys.
 fn opens_team_pages(key: &ApiKey) -> bool {
-    !matches!(key.role, Role::DataEntry | Role::Hospital)
+    signs_in(key) && key.role != Role::Hospital
+}
+
+/// Where a key lands once signed in.
+fn home(key: &ApiKey) -> &'static str {
+    if key.role == Role::Hospital {
+        "/team/sites"
+    } else {
+        "/team/reports"
+    }
+}
+
+/// The signed-in co-author: a member whose key opens the co-authors' pages.
+pub(crate) async fn member(request: &HttpRequest, state: &AppState) -> Option<Member> {
+    signed_in(request, state)
+        .await
+        .filter(|member| opens_team_pages(&member.key))
 }
 
 /// The signed-in member, with their key as the store has it now. A session whose key was
 /// revoked since (or that the store cannot vouch for) ends here.
-async fn member(request: &HttpRequest, state: &AppState) -> Option<Member> {
+async fn signed_in(request: &HttpRequest, state: &AppState) -> Option<Member> {
     let session = cookie_id(request, COOKIE)?;
     let store = state.store.clone();
     let id = session.clone();
     let found = blocking(move || match store.team_session(&id)? {
-        Some(TeamSession { key, lang }) if opens_team_pages(&key) => Ok(Some((key, lang))),
+        Some(TeamSession { key, lang }) if signs_in(&key) => Ok(Some((key, lang))),
         Some(_) => Ok(store.end_session(&id).map(|()| None)?),
         None => Ok(None),
     })
@@ -75,7 +96,7 @@ async fn member(request: &HttpRequest, state: &AppState) -> Option<Member> {
 }
 
 /// Back to the sign-in page, the session cookie removed.
-fn to_sign_in() -> HttpResponse {
+pub(crate) fn to_sign_in() -> HttpResponse {
     let mut response = see_other("/team");
     let _ = response.add_removal_cookie(&Cookie::build(COOKIE, "").path("/team").finish());
     response
@@ -109,8 +130,8 @@ pub async fn sign_in_page(
     state: web::Data<AppState>,
     query: web::Query<LangQuery>,
 ) -> HttpResponse {
-    if member(&request, &state).await.is_some() {
-        return see_other("/team/reports");
+    if let Some(member) = signed_in(&request, &state).await {
+        return see_other(home(&member.key));
     }
     sign_in_form(
         &request,
@@ -171,11 +192,15 @@ pub async fn sign_in(
         if !store.lookup_allowed(asker, FAILURES_PER_WINDOW)? {
             return Ok(Err(StatusCode::TOO_MANY_REQUESTS));
         }
-        match store.authenticate(&key)?.filter(opens_team_pages) {
-            Some(key) => Ok(Ok(store.start_session(&Session::Team(TeamSession {
-                key,
-                lang: lang.to_owned(),
-            }))?)),
+        match store.authenticate(&key)?.filter(signs_in) {
+            Some(key) => {
+                let home = home(&key);
+                let session = store.start_session(&Session::Team(TeamSession {
+                    key,
+                    lang: lang.to_owned(),
+                }))?;
+                Ok(Ok((session, home)))
+            }
             None => {
                 store.lookup_failed(asker)?;
                 Ok(Err(StatusCode::UNAUTHORIZED))
@@ -183,7 +208,7 @@ pub async fn sign_in(
         }
     })
     .await;
-    let session = match signed_in {
+    let (session, home) = match signed_in {
         Ok(Ok(session)) => session,
         Ok(Err(status)) => return refused(status, "bad_key"),
         Err(error) => {
@@ -199,8 +224,78 @@ pub async fn sign_in(
         .finish();
     HttpResponse::SeeOther()
         .cookie(cookie)
-        .insert_header((header::LOCATION, "/team/reports"))
+        .insert_header((header::LOCATION, home))
         .finish()
+}
+
+/// The sites' results the signed-in key may read, by wave (a hospital key: its own sites,
+/// as the store scopes them).
+#[get("/team/sites")]
+pub async fn sites(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let Some(member) = signed_in(&request, &state).await else {
+        return to_sign_in();
+    };
+    let store = state.store.acting_as(&member.key);
+    let lang = member.lang.clone();
+    let listed = blocking(move || {
+        let mut out = Vec::new();
+        for wave in store.waves()? {
+            let sites = store.released_sites(&wave.id)?;
+            if sites.is_empty() {
+                continue;
+            }
+            let survey = store.survey(&wave.survey_hash)?;
+            let named = sites
+                .into_iter()
+                .map(|site| {
+                    let name = vecu_report::site_name(&survey, &site, &lang);
+                    (site, name)
+                })
+                .collect();
+            out.push(team::WaveSites {
+                wave: wave.id,
+                name: wave.name,
+                sites: named,
+            });
+        }
+        Ok(out)
+    })
+    .await;
+    let csrf = state.csrf.token(&member.session);
+    match listed {
+        Ok(listed) => html(
+            StatusCode::OK,
+            team::site_list(
+                &member.lang,
+                (&member.key.name, member.key.role),
+                &csrf,
+                &listed,
+            ),
+        ),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/sites"),
+    }
+}
+
+/// One site's hospital report in the member's language; the store refuses a hospital key every
+/// site but its own.
+#[get("/team/sites/{wave}/{site}")]
+pub async fn site_report(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let Some(member) = signed_in(&request, &state).await else {
+        return to_sign_in();
+    };
+    let (wave, site) = path.into_inner();
+    let store = state.store.acting_as(&member.key);
+    let lang = member.lang.clone();
+    match blocking(move || reporting::site_report(&store, &wave, &site, Some(&lang))).await {
+        Ok(page) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(page),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/sites"),
+    }
 }
 
 #[derive(Deserialize)]

@@ -1,6 +1,6 @@
-//! Hospital keys over HTTP: a key bound to H1 reads H1's report and the all-sites benchmark,
-//! and is refused another site, microdata, contact data, drafts, the team pages and, once
-//! revoked, everything.
+//! Hospital keys over HTTP: a key bound to H1 reads H1's report and the all-sites benchmark
+//! through the API and on the team pages, and is refused another site, microdata, contact
+//! data, drafts, the co-authors' pages and, once revoked, everything.
 
 use awc::http::Method;
 use serde_json::{json, Value};
@@ -202,10 +202,39 @@ async fn a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else(backend
         .collect();
     assert_eq!(listed, ["H1"], "{body}");
 
-    // The team pages read drafts: a hospital key does not sign in there.
+    // The team pages: its own sites' results, in the language chosen at sign-in; nothing of
+    // the co-authors' pages (drafts), no other site.
     let mut browser = Browser::new(&app);
-    let refused = team_sign_in(&mut browser, &h1).await;
-    assert_eq!(refused.status, 401, "{}", refused.body);
+    let signed_in = team_sign_in(&mut browser, &h1).await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    assert_eq!(signed_in.location.as_deref(), Some("/team/sites"));
+    let list = browser.get("/team/sites").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert!(
+        list.body.contains(&format!("/team/sites/{wave}/H1")),
+        "{}",
+        list.body
+    );
+    assert!(
+        !list.body.contains("/H2") && !list.body.contains("/H3"),
+        "{}",
+        list.body
+    );
+    let own = browser.get(&format!("/team/sites/{wave}/H1")).await;
+    assert_eq!(own.status, 200);
+    assert!(own.body.contains("<html lang=\"fr\">") && own.body.contains("Plage attendue"));
+    let other = browser.get(&format!("/team/sites/{wave}/H2")).await;
+    assert_eq!(other.status, 403, "{}", other.body);
+    assert!(!other.body.contains("Plage attendue"));
+    for page in [
+        "/team/reports".to_owned(),
+        format!("/team/reports/{draft}"),
+        "/team/surveys".to_owned(),
+    ] {
+        let refused = browser.get(&page).await;
+        assert_eq!(refused.status, 303, "{page}");
+        assert_eq!(refused.location.as_deref(), Some("/team"), "{page}");
+    }
 
     // The API document describes the sites' endpoints.
     let (status, document) = call(&app, Method::GET, "/api/v1/openapi.json", &h1, None).await;
