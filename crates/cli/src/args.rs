@@ -378,6 +378,12 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ImportSource {
+    /// A REDCap data dictionary (Project Setup > Data Dictionary, CSV).
+    Redcap,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
     /// The wide table as CSV, with an R script (`<name>.R`) that labels it with base R.
     Csv,
@@ -397,6 +403,25 @@ pub enum SurveyCommand {
         /// Survey definition files (JSON).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Make a definition from a REDCap data dictionary (CSV): forms become sections, fields
+    /// questions, branching logic conditions where they map; what does not map is listed with
+    /// its line and what to do. Exits 1 when the result does not pass `survey check` yet.
+    Import {
+        /// The tool the file comes from.
+        #[arg(long, value_enum)]
+        from: ImportSource,
+        /// The data dictionary (CSV).
+        file: PathBuf,
+        /// The definition to write (JSON).
+        #[arg(long)]
+        out: PathBuf,
+        /// The survey's id [default: the file's name].
+        #[arg(long)]
+        id: Option<String>,
+        /// The language of the dictionary's texts.
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
     /// Print a readable outline: sections, items, answers and skip logic.
     Show {

@@ -20,6 +20,8 @@ mod ddi;
 mod diff;
 mod error;
 mod fhir;
+#[cfg(feature = "import")]
+mod import;
 #[cfg(feature = "labelled")]
 mod labelled;
 mod load;
@@ -42,6 +44,8 @@ pub use ddi::{ddi_codebook, DdiFile};
 pub use diff::{diff, Change, Part, Place, Subject, SurveyDiff, Version, What};
 pub use error::{DefinitionError, LoadError, ResponseError, ResponseErrorKind, ResponseErrors};
 pub use fhir::questionnaire as fhir_questionnaire;
+#[cfg(feature = "import")]
+pub use import::{redcap_dictionary, ImportError, Imported, Unmapped};
 #[cfg(feature = "labelled")]
 pub use labelled::{
     labelled_variables, r_script, spss_sav, stata_dta, LabelledError, LabelledValue,

@@ -242,6 +242,7 @@ impl Codebook {
 
 /// How 0 and 1 of a multiple-choice option's column read in `lang` (English for other
 /// languages), for labelled exports and DDI.
+#[cfg(any(feature = "labelled", feature = "ddi"))]
 pub(crate) fn tick_words(lang: &crate::text::Lang) -> [&'static str; 2] {
     match lang.as_str() {
         "fr" => ["non coché", "coché"],

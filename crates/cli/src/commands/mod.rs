@@ -4,6 +4,7 @@ mod admin;
 mod analyse;
 mod demo;
 mod export;
+mod import;
 mod key;
 mod report;
 mod serve;

@@ -11,6 +11,13 @@ use crate::args::SurveyCommand;
 pub fn run(command: SurveyCommand) -> anyhow::Result<ExitCode> {
     match command {
         SurveyCommand::Check { files } => Ok(check(&files)),
+        SurveyCommand::Import {
+            from,
+            file,
+            out,
+            id,
+            lang,
+        } => super::import::run(from, &file, &out, id.as_deref(), &lang),
         SurveyCommand::Show { file, lang } => {
             let survey = load(&file)?;
             let lang = language(&survey, &file, lang)?;

@@ -210,3 +210,50 @@ fn export_writes_labelled_files_and_refuses_a_language_the_survey_lacks() {
         stderr(&refused)
     );
 }
+
+#[test]
+fn a_redcap_dictionary_is_imported_and_passes_check_with_what_did_not_map_listed() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("imported.json");
+    let output = vecu(&[
+        "survey",
+        "import",
+        "--from",
+        "redcap",
+        "crates/survey/tests/fixtures/redcap/patient_experience.csv",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        printed.contains(
+            "patient_experience.csv: line 15, field bmi: field type \"calc\" has no vecu equivalent"
+        ),
+        "{printed}"
+    );
+    assert!(printed.contains("passes `vecu survey check`"), "{printed}");
+    let checked = vecu(&["survey", "check", &out.display().to_string()]);
+    assert!(checked.status.success(), "{}", stderr(&checked));
+    let definition = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        definition.contains("\"id\": \"patient_experience\""),
+        "{definition}"
+    );
+
+    let refused = vecu(&[
+        "survey",
+        "import",
+        "--from",
+        "redcap",
+        "crates/analysis/tests/fixtures/invited.csv",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("not a REDCap data dictionary"),
+        "{}",
+        stderr(&refused)
+    );
+}
