@@ -286,6 +286,21 @@ pub enum WaveCommand {
         #[arg(value_enum)]
         setting: Switch,
     },
+    /// Set the reminder schedule `vecu serve` follows for a wave that is not closed (reminders
+    /// go out without anyone asking), or remove it with --off.
+    Schedule {
+        #[arg(long)]
+        wave: String,
+        /// Days after the last contact (the invitation or the previous reminder); 7 at least.
+        #[arg(long, default_value_t = 14, conflicts_with = "off")]
+        after_days: u32,
+        /// Contacts in all, the invitation included: 2 or 3.
+        #[arg(long, default_value_t = 3, conflicts_with = "off")]
+        contacts: u32,
+        /// Remove the schedule: reminders go out only when asked for.
+        #[arg(long)]
+        off: bool,
+    },
     /// Import the sample frame (CSV: email, language, one column per frame variable).
     /// Seals the contacts with the encryption key (created on first use, see --key-file).
     ImportFrame {
@@ -316,21 +331,6 @@ pub enum WaveCommand {
     Codes {
         #[arg(long)]
         wave: String,
-    /// Set the reminder schedule `vecu serve` follows for a wave that is not closed (reminders
-    /// go out without anyone asking), or remove it with --off.
-    Schedule {
-        #[arg(long)]
-        wave: String,
-        /// Days after the last contact (the invitation or the previous reminder); 7 at least.
-        #[arg(long, default_value_t = 14, conflicts_with = "off")]
-        after_days: u32,
-        /// Contacts in all, the invitation included: 2 or 3.
-        #[arg(long, default_value_t = 3, conflicts_with = "off")]
-        contacts: u32,
-        /// Remove the schedule: reminders go out only when asked for.
-        #[arg(long)]
-        off: bool,
-    },
         /// The frame (CSV).
         frame: PathBuf,
         /// The letters (CSV); the QR codes go into a folder beside it (`NAME.qr/`).
