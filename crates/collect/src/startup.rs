@@ -12,7 +12,7 @@ use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{get, web, App, HttpResponse, HttpServer};
 
 use crate::metrics::{may_scrape, RouteClass};
-use crate::routes::{api, code, entry, keys, letters, patient, reports, sites, team};
+use crate::routes::{api, code, entry, keys, letters, patient, preview, reports, sites, team};
 use crate::state::AppState;
 
 /// Settings of the web service.
@@ -161,6 +161,9 @@ impl Application {
                 .service(team::survey_page)
                 .service(team::comment_item)
                 .service(team::answer_item_comment)
+                .service(preview::welcome)
+                .service(preview::show)
+                .service(preview::answer)
                 .service(patient::invitation_link)
                 .service(patient::start)
                 .service(patient::opt_out)

@@ -19,8 +19,18 @@ pub struct PageView<'a> {
     pub errors: &'a [FieldError],
     /// Questions appeared because of answers just given.
     pub added: bool,
-    pub csrf: &'a str,
+    /// Where the page posts, with what.
+    pub form: &'a FormTarget,
     pub has_previous: bool,
+}
+
+/// Where a question page posts: the patient's `/q/{section}`, or the team's preview, which
+/// carries the earlier answers in hidden fields because it keeps nothing anywhere else.
+pub struct FormTarget {
+    pub action: String,
+    pub csrf: String,
+    /// Extra hidden fields (name, value).
+    pub hidden: Vec<(&'static str, String)>,
 }
 
 /// The page body.
@@ -56,8 +66,11 @@ pub fn body(view: &PageView<'_>) -> Markup {
         @if let Some(intro) = &section.intro {
             p class="intro" { (intro.get(texts.lang())) }
         }
-        form method="post" action={ "/q/" (view.section_idx) } novalidate {
-            input type="hidden" name="csrf" value=(view.csrf);
+        form method="post" action=(view.form.action) novalidate {
+            input type="hidden" name="csrf" value=(view.form.csrf);
+            @for (name, value) in &view.form.hidden {
+                input type="hidden" name=(name) value=(value);
+            }
             @for item in &view.items {
                 input type="hidden" name="shown" value=(item.id.as_str());
                 (question(view, item))

@@ -121,6 +121,12 @@ pub fn word(lang: &str, key: &str) -> &'static str {
             "Commenti le domande prima dell'indagine: la formulazione, le risposte proposte, ciò che manca. Il gruppo di ricerca risponde a ogni commento.",
             "Comment on the questions before the survey: wording, answer options, what is missing. The research team answers every comment.",
         ],
+        "preview" => [
+            "Voir le questionnaire comme un patient (aperçu, rien n'est enregistré)",
+            "Den Fragebogen wie eine Patientin oder ein Patient sehen (Vorschau, nichts wird gespeichert)",
+            "Vedere il questionario come un paziente (anteprima, nulla viene salvato)",
+            "See the questionnaire as a patient does (preview, nothing is saved)",
+        ],
         "domain" => ["Domaine :", "Bereich:", "Dominio:", "Domain:"],
         "comment_item" => ["Commenter cette question", "Diese Frage kommentieren", "Commenta questa domanda", "Comment on this question"],
         "answer" => ["Réponse de l'équipe", "Antwort des Teams", "Risposta del gruppo", "The team's answer"],
@@ -580,6 +586,7 @@ pub fn codesign_page(
         csrf,
         html! {
             p { (word(lang, "codesign_intro")) }
+            p { a href={ "/team/surveys/" (hash) "/preview?lang=" (text_lang.as_str()) } { (word(lang, "preview")) } }
             @for section in &survey.sections {
                 h2 { (section.title.get(&text_lang)) }
                 @for item in section.items.iter().filter(|item| item.kind != vecu_survey::ItemKind::Display) {

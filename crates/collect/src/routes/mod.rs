@@ -6,6 +6,7 @@ pub mod entry;
 pub mod keys;
 pub mod letters;
 pub mod patient;
+pub mod preview;
 pub mod reports;
 pub mod sites;
 pub mod team;

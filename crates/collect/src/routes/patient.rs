@@ -520,7 +520,6 @@ pub(crate) fn thanks(texts: &Texts, survey: &Survey) -> HttpResponse {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 fn render_page(
     state: &AppState,
     visit: &Visit,
@@ -530,7 +529,40 @@ fn render_page(
     errors: &[FieldError],
     added: bool,
 ) -> HttpResponse {
-    let survey = &visit.survey;
+    let form = question::FormTarget {
+        action: format!("/q/{section_idx}"),
+        csrf: state.csrf.token(&format!("session:{}", visit.session_id)),
+        hidden: Vec::new(),
+    };
+    let (status, heading, body) = question_page(
+        &visit.survey,
+        texts,
+        (section_idx, answers),
+        (errors, added),
+        &form,
+    );
+    html(
+        status,
+        layout::page(
+            texts,
+            &visit.survey,
+            &heading,
+            Some(&format!("/q/{section_idx}")),
+            body,
+        ),
+    )
+}
+
+/// A section as a question page (status, heading, body) with the answers given so far, and
+/// the page's problems and whether questions were just added, posted to `form`: the patient's
+/// pages and the team's preview alike.
+pub(crate) fn question_page(
+    survey: &Survey,
+    texts: &Texts,
+    (section_idx, answers): (usize, &Answers),
+    (errors, added): (&[FieldError], bool),
+    form: &question::FormTarget,
+) -> (StatusCode, String, Markup) {
     let visibility = survey.visibility(answers);
     let pages = pages(survey, &visibility);
     let position = pages
@@ -552,7 +584,7 @@ fn render_page(
         answers: visibility.shown_answers(),
         errors,
         added,
-        csrf: &state.csrf.token(&format!("session:{}", visit.session_id)),
+        form,
         has_previous: position > 0,
     };
     let status = if errors.is_empty() {
@@ -561,16 +593,73 @@ fn render_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let heading = section.title.get(texts.lang()).to_owned();
-    html(
-        status,
-        layout::page(
-            texts,
-            survey,
-            &heading,
-            Some(&format!("/q/{section_idx}")),
-            question::body(&view),
-        ),
-    )
+    (status, heading, question::body(&view))
+}
+
+/// What a posted page makes of the answers.
+pub(crate) struct PostedPage {
+    /// Every answer after this page's, those that skip logic now hides dropped.
+    pub answers: Answers,
+    /// Problems with this page's answers, in the page's order.
+    pub errors: Vec<FieldError>,
+    /// The answers revealed questions on this page that were not on it.
+    pub added: bool,
+}
+
+/// Reads a posted page of `section_idx` into the earlier `answers`: the shown items' answers
+/// replace theirs, answers on branches now skipped go, required questions left empty and
+/// unreadable answers become errors.
+pub(crate) fn read_page(
+    survey: &Survey,
+    section_idx: usize,
+    form: &crate::form::Fields,
+    texts: &Texts,
+    mut answers: Answers,
+) -> PostedPage {
+    let section = &survey.sections[section_idx];
+    let shown: Vec<&str> = form
+        .iter()
+        .filter(|(key, _)| key == "shown")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    let mut errors = Vec::new();
+    for item in section
+        .items
+        .iter()
+        .filter(|item| shown.contains(&item.id.as_str()))
+    {
+        answers.remove(&item.id);
+        match read_item(survey, item, form, texts) {
+            Ok(Some(answer)) => answers.insert(item.id.clone(), answer),
+            Ok(None) => {}
+            Err(error) => errors.push(error),
+        }
+    }
+    // Answers left on a branch that is now skipped are dropped, here and on later pages.
+    let visibility = survey.visibility(&answers);
+    let added = section.items.iter().any(|item| {
+        item.kind != ItemKind::Display
+            && visibility.item_shown(&item.id)
+            && !shown.contains(&item.id.as_str())
+    });
+    for problem in survey.missing_required(&visibility, Some(section_idx)) {
+        let item = problem.pointer.trim_start_matches('/').to_owned();
+        if shown.contains(&item.as_str())
+            && !errors.iter().any(|error: &FieldError| error.item == item)
+        {
+            errors.push(FieldError {
+                item,
+                message: texts.get("error_required"),
+            });
+        }
+    }
+    let order = |id: &str| section.items.iter().position(|item| item.id.as_str() == id);
+    errors.sort_by_key(|error| order(&error.item));
+    PostedPage {
+        answers: visibility.shown_answers().clone(),
+        errors,
+        added,
+    }
 }
 
 #[get("/q/{section}")]
@@ -644,28 +733,12 @@ pub async fn save_page(
         return Err(PageError::Forbidden);
     }
     let texts = Texts::choose(survey, None, Some(&visit.session.lang));
-    let mut answers = visit.answers.clone();
-    let shown: Vec<&str> = form
-        .iter()
-        .filter(|(key, _)| key == "shown")
-        .map(|(_, value)| value.as_str())
-        .collect();
-    let mut errors = Vec::new();
-    for item in section
-        .items
-        .iter()
-        .filter(|item| shown.contains(&item.id.as_str()))
-    {
-        answers.remove(&item.id);
-        match read_item(survey, item, &form, &texts) {
-            Ok(Some(answer)) => answers.insert(item.id.clone(), answer),
-            Ok(None) => {}
-            Err(error) => errors.push(error),
-        }
-    }
-    // Answers left on a branch that is now skipped are dropped, here and on later pages.
+    let PostedPage {
+        answers,
+        errors,
+        added,
+    } = read_page(survey, section_idx, &form, &texts, visit.answers.clone());
     let visibility = survey.visibility(&answers);
-    let answers = visibility.shown_answers().clone();
     // The draft remembers the page to come back to: where the patient goes next.
     let save = |page: usize| {
         let invitation = visit.invitation.id.clone();
@@ -687,25 +760,7 @@ pub async fn save_page(
         }
         return Ok(redirect(&format!("/q/{previous}")));
     }
-    let added = section.items.iter().any(|item| {
-        item.kind != ItemKind::Display
-            && visibility.item_shown(&item.id)
-            && !shown.contains(&item.id.as_str())
-    });
-    for problem in survey.missing_required(&visibility, Some(section_idx)) {
-        let item = problem.pointer.trim_start_matches('/').to_owned();
-        if shown.contains(&item.as_str())
-            && !errors.iter().any(|error: &FieldError| error.item == item)
-        {
-            errors.push(FieldError {
-                item,
-                message: texts.get("error_required"),
-            });
-        }
-    }
     if !errors.is_empty() || added {
-        let order = |id: &str| section.items.iter().position(|item| item.id.as_str() == id);
-        errors.sort_by_key(|error| order(&error.item));
         if let Some(ended) = saved(save(section_idx).await)? {
             return Ok(ended);
         }

@@ -12,6 +12,7 @@ mod letters;
 mod logs;
 mod mail;
 mod patient;
+mod preview;
 mod reports;
 mod researcher;
 mod roles;
