@@ -394,6 +394,8 @@ pub enum Format {
     Dta,
     /// DDI Codebook 2.5 XML for a data archive, with the data as CSV beside it (`<name>.csv`).
     Ddi,
+    /// FHIR R4 Bundle of QuestionnaireResponses matching `vecu survey fhir`'s Questionnaire.
+    Fhir,
 }
 
 #[derive(Debug, Subcommand)]

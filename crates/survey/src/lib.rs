@@ -20,6 +20,7 @@ mod ddi;
 mod diff;
 mod error;
 mod fhir;
+mod fhir_response;
 #[cfg(feature = "import")]
 mod import;
 #[cfg(feature = "labelled")]
@@ -44,6 +45,7 @@ pub use ddi::{ddi_codebook, DdiFile};
 pub use diff::{diff, Change, Part, Place, Subject, SurveyDiff, Version, What};
 pub use error::{DefinitionError, LoadError, ResponseError, ResponseErrorKind, ResponseErrors};
 pub use fhir::questionnaire as fhir_questionnaire;
+pub use fhir_response::questionnaire_responses as fhir_questionnaire_responses;
 #[cfg(feature = "import")]
 pub use import::{redcap_dictionary, ImportError, Imported, Unmapped};
 #[cfg(feature = "labelled")]

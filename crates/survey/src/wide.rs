@@ -244,7 +244,8 @@ impl Codebook {
 /// languages), for labelled exports and DDI.
 #[cfg(any(feature = "labelled", feature = "ddi"))]
 pub(crate) fn tick_words(lang: &crate::text::Lang) -> [&'static str; 2] {
-    match lang.as_str() {
+    // An easy-read variant (fr-falc) speaks its base language.
+    match lang.as_str().split('-').next().unwrap_or_default() {
         "fr" => ["non coché", "coché"],
         "de" => ["nicht angekreuzt", "angekreuzt"],
         "it" => ["non selezionato", "selezionato"],

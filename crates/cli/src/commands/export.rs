@@ -43,7 +43,7 @@ pub fn run(database: &super::Database, args: ExportArgs) -> anyhow::Result<ExitC
         Format::Parquet => export
             .write(&args.out, TableFormat::Parquet)
             .with_context(writing)?,
-        Format::Sav => write_labelled(
+        Format::Sav => write_with_codebook(
             &export,
             &args.out,
             vecu_survey::spss_sav(&export.codebook, &export.rows, &lang()?)?,
@@ -64,7 +64,17 @@ pub fn run(database: &super::Database, args: ExportArgs) -> anyhow::Result<ExitC
             let xml = vecu_survey::ddi_codebook(&survey, &export.codebook, file, &lang()?);
             std::fs::write(&args.out, xml).with_context(writing)?;
         }
-        Format::Dta => write_labelled(
+        Format::Fhir => {
+            let survey = store.survey(&export.codebook.survey_hash)?;
+            let bundle =
+                vecu_survey::fhir_questionnaire_responses(&survey, &export.codebook, &export.rows);
+            write_with_codebook(
+                &export,
+                &args.out,
+                serde_json::to_vec_pretty(&bundle).context("serialising the FHIR Bundle")?,
+            )?;
+        }
+        Format::Dta => write_with_codebook(
             &export,
             &args.out,
             vecu_survey::stata_dta(&export.codebook, &export.rows, &lang()?)?,
@@ -145,8 +155,8 @@ fn labels_language(store: &Store, export: &Export, asked: Option<&str>) -> anyho
     }
 }
 
-/// Writes a labelled file and the codebook and report beside it.
-fn write_labelled(export: &Export, path: &Path, bytes: Vec<u8>) -> anyhow::Result<()> {
+/// Writes a file of the export, and its codebook and report beside it.
+fn write_with_codebook(export: &Export, path: &Path, bytes: Vec<u8>) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
     export
         .write_beside(path)

@@ -180,6 +180,7 @@ fn export_writes_labelled_files_and_refuses_a_language_the_survey_lacks() {
         ("dta", "wave.dta"),
         ("csv", "wave.csv"),
         ("ddi", "deposit.xml"),
+        ("fhir", "wave.fhir.json"),
     ] {
         let output = export(format, out, "de");
         assert!(output.status.success(), "{format}: {}", stderr(&output));
@@ -201,6 +202,10 @@ fn export_writes_labelled_files_and_refuses_a_language_the_survey_lacks() {
     assert!(ddi.contains("<fileName>deposit.csv</fileName>"), "{ddi}");
     assert!(ddi.contains("<caseQnty>0</caseQnty>"), "{ddi}");
     assert!(dir.path().join("deposit.csv").exists());
+    let fhir = std::fs::read_to_string(dir.path().join("wave.fhir.json")).expect("FHIR");
+    let bundle: serde_json::Value = serde_json::from_str(&fhir).expect("JSON");
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["entry"], serde_json::json!([]));
 
     let refused = export("dta", "other.dta", "xx");
     assert_eq!(refused.status.code(), Some(2));
