@@ -86,6 +86,10 @@ pub struct SiteResults {
     pub threshold: u64,
     /// Respondents of the whole wave.
     pub respondents: usize,
+    /// The site's respondents, if shown (from its response rate's row: known when fieldwork
+    /// counted the contacted per site).
+    #[serde(default)]
+    pub site_respondents: Option<u64>,
     /// The site's response rate (%), if shown.
     pub response_rate: Option<f64>,
     /// The whole wave's response rate (%), if known.
@@ -153,6 +157,10 @@ impl SiteResults {
             shown,
             threshold: analysis.threshold,
             respondents: analysis.respondents,
+            site_respondents: rows
+                .site_row(RESPONSE, "response_rate")
+                .filter(|_| shown)
+                .and_then(|row| row.n),
             response_rate: rows.site(RESPONSE, "response_rate").filter(|_| shown),
             all_sites_response_rate: rows.all(RESPONSE, "response_rate"),
             funnel_method,

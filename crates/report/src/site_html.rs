@@ -56,6 +56,10 @@ pub fn site_html(survey: &Survey, results: &SiteResults, lang: &str, wave: &str)
                         dl {
                             dt { (phrase(lang, Phrase::Respondents)) " (" (say(lang, Word::AllSites)) ")" }
                             dd { (results.respondents) }
+                            @if let Some(respondents) = results.site_respondents {
+                                dt { (phrase(lang, Phrase::Respondents)) " (" (say(lang, Word::ThisSite)) ")" }
+                                dd { (respondents) }
+                            }
                             @if let Some(rate) = results.response_rate {
                                 dt { (phrase(lang, Phrase::ResponseRate)) " (" (say(lang, Word::ThisSite)) ")" }
                                 dd { (percent(lang, rate)) }

@@ -100,6 +100,16 @@ fn a_site_sees_its_adjusted_scores_and_where_they_stand_and_no_other_site() {
     }
     let results = SiteResults::of(&survey, &analysis, "H01").expect("results");
     assert!(results.shown);
+    let rate = analysis
+        .per_unit(vecu_analysis::RESPONSE, "response_rate")
+        .into_iter()
+        .find(|row| row.unit == "H01")
+        .cloned();
+    assert_eq!(
+        results.site_respondents,
+        rate.as_ref().and_then(|row| row.n)
+    );
+    assert_eq!(results.response_rate, rate.and_then(|row| row.estimate));
     let domains = results.measures.iter().filter(|m| m.domain).count();
     assert_eq!(domains, survey.domains.len());
     for measure in &results.measures {
@@ -200,7 +210,10 @@ fn a_site_below_the_threshold_gets_the_benchmark_only() {
     for site in &hidden {
         let results = check_no_other_site(&survey, &analysis, site);
         assert!(!results.shown);
-        assert_eq!(results.response_rate, None);
+        assert_eq!(
+            (results.response_rate, results.site_respondents),
+            (None, None)
+        );
         for measure in &results.measures {
             assert_eq!(
                 (

@@ -88,6 +88,7 @@ async fn a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else(backend
         "{body}"
     );
     assert!(body["response_rate"].is_number(), "{body}");
+    assert_eq!(body["site_respondents"], 12, "{body}");
     assert!(
         measures.iter().any(|m| m["expected_low"].is_number()),
         "{body}"
