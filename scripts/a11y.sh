@@ -37,5 +37,6 @@ shots="${A11Y_SCREENSHOTS:-$target/a11y-screenshots}"
 mkdir -p "$shots"
 # Keys for the co-authors' pages (a researcher starts a report, a patient partner reads it).
 key() { "$target/debug/vecu" --database "$work/a11y.db" admin create-key --role "$1" --name "a11y $1" 2>/dev/null; }
-node check.mjs "$link" "$shots" "$keyboard_link" "$(key researcher)" "$(key patient-partner)" "$(key data-entry)" "$letter_code"
+hospital_key="$("$target/debug/vecu" --database "$work/a11y.db" admin create-key --role hospital --site H01,H02,H03,H04,H05,H06,H07,H08 --name "a11y hospital" 2>/dev/null)"
+node check.mjs "$link" "$shots" "$keyboard_link" "$(key researcher)" "$(key patient-partner)" "$(key data-entry)" "$letter_code" "$hospital_key"
 echo "screenshots: $shots" >&2

@@ -5,12 +5,12 @@
 // questionnaire with the keyboard alone and sends it.
 // Then the access-code page and the data-entry pages.
 // Usage: node check.mjs http://127.0.0.1:PORT/s/TOKEN SCREENSHOT_DIR http://127.0.0.1:PORT/s/TOKEN2
-//        [RESEARCHER_KEY PARTNER_KEY DATA_ENTRY_KEY ACCESS_CODE]
+//        [RESEARCHER_KEY PARTNER_KEY DATA_ENTRY_KEY ACCESS_CODE HOSPITAL_KEY]
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { tocOverlaps } from './toc.mjs';
 
-const [link, out, keyboardLink, researcherKey, partnerKey, entryKey, letterCode] = process.argv.slice(2);
+const [link, out, keyboardLink, researcherKey, partnerKey, entryKey, letterCode, hospitalKey] = process.argv.slice(2);
 if (!keyboardLink) throw new Error('usage: node check.mjs LINK SCREENSHOT_DIR SECOND_LINK');
 const messages = JSON.parse(readFileSync(new URL('../../crates/collect/src/messages.json', import.meta.url), 'utf8'));
 const axeSource = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
@@ -196,6 +196,19 @@ if (researcherKey && partnerKey) {
   }
   console.log('report-html: table of contents without overlap at 1280, 1024, 800, 600 and 360 px and in print');
   await reader.emulateMedia({ media: 'screen' });
+  // A hospital's key (bound to every site of the survey) signs in to the team pages, lands on
+  // its sites' results and opens the first site's hospital report.
+  if (hospitalKey) {
+    const { sites } = await api(`/api/v1/waves/${demo.id}/sites`, researcherKey, {});
+    if (!sites.length) throw new Error('no site results released');
+    const hospital = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
+    await hospital.goto(`${base}/team`);
+    await hospital.fill('#key', hospitalKey);
+    await Promise.all([hospital.waitForURL('**/team/sites'), hospital.press('#key', 'Enter')]);
+    await check('team-sites', hospital);
+    await Promise.all([hospital.waitForURL(`**/team/sites/${demo.id}/${sites[0]}`), hospital.click('main li a')]);
+    await check('site-report', hospital);
+  }
 }
 // Code mode: the access-code page printed on letters (a typing error, then the code typed with
 // the keyboard alone), and the data-entry pages (log-in, code, the questionnaire, its errors).
