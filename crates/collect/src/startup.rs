@@ -162,6 +162,7 @@ impl Application {
                 .service(team::comment_item)
                 .service(team::answer_item_comment)
                 .service(preview::welcome)
+                .service(preview::paper)
                 .service(preview::show)
                 .service(preview::answer)
                 .service(patient::invitation_link)

@@ -23,6 +23,8 @@ type Page = Result<HttpResponse, PageError>;
 #[derive(Debug, Deserialize)]
 pub struct PreviewQuery {
     lang: Option<String>,
+    /// The paper version in large print.
+    large: Option<u8>,
 }
 
 /// The survey version with this hash; an unknown one is a page not found.
@@ -113,6 +115,7 @@ pub async fn welcome(
             p { (description.get(lang)) }
         }
         p { a href={ (base(&hash)) "/" (first) "?lang=" (lang.as_str()) } { (texts.get("preview_start")) } }
+        p { a href={ "/team/surveys/" (hash) "/paper?lang=" (lang.as_str()) } { (texts.get("preview_paper")) } }
     };
     Ok(framed(
         &texts,
@@ -121,6 +124,29 @@ pub async fn welcome(
         (survey.title.get(lang), &base(&hash)),
         body,
     ))
+}
+
+/// The paper questionnaire of the version, as it would be printed (`large=1`: large print).
+#[get("/team/surveys/{survey}/paper")]
+pub async fn paper(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    survey: web::Path<String>,
+    query: web::Query<PreviewQuery>,
+) -> Page {
+    if member(&request, &state).await.is_none() {
+        return Ok(to_sign_in());
+    }
+    let survey = stored(&state, &survey.into_inner()).await?;
+    let texts = Texts::choose(&survey, query.lang.as_deref(), None);
+    let printed = crate::paper_questionnaire(
+        &survey,
+        texts.lang().as_str(),
+        query.large.is_some_and(|large| large == 1),
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(printed))
 }
 
 /// A page of the questionnaire with no answers yet (the first, or any page opened directly).

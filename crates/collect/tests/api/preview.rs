@@ -208,6 +208,22 @@ async fn a_full_preview_walk_stores_nothing(backend: Backend) {
         end.body
     );
 
+    // The paper version, in Italian and in large print.
+    let paper = member
+        .get(&format!("/team/surveys/{hash}/paper?lang=it&large=1"))
+        .await;
+    assert_eq!(paper.status, 200);
+    assert!(paper.body.contains(r#"<html lang="it""#), "{}", paper.body);
+    assert!(paper.body.contains("Quando è stata posta la diagnosi?"));
+    assert_ne!(
+        paper.body,
+        member
+            .get(&format!("/team/surveys/{hash}/paper?lang=it"))
+            .await
+            .body,
+        "large print differs"
+    );
+
     // A form from elsewhere is refused.
     let forged = member
         .post(
