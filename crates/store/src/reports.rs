@@ -554,7 +554,9 @@ impl Store {
 
     /// Ids of the reports of a wave, oldest first (a hospital key's: the published ones).
     pub fn reports_of_wave(&self, wave: &str) -> Result<Vec<String>> {
-        let mut query = reports::table.filter(reports::wave_id.eq(wave)).into_boxed();
+        let mut query = reports::table
+            .filter(reports::wave_id.eq(wave))
+            .into_boxed();
         if self.role() == Role::Hospital {
             query = query.filter(reports::state.eq(ReportState::Published.as_str()));
         }

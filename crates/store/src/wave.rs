@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 use vecu_survey::Survey;
 
+use crate::access::Role;
 use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::hygiene;
@@ -18,7 +19,6 @@ use crate::secret::random_id;
 use crate::sessions;
 use crate::surveys::stored_survey;
 use crate::vault::{site_of, Frame};
-use crate::access::Role;
 use crate::{audit, calendar, Store, WaveId};
 
 /// A wave as stored.
