@@ -381,6 +381,8 @@ pub struct ExportArgs {
 pub enum ImportSource {
     /// A REDCap data dictionary (Project Setup > Data Dictionary, CSV).
     Redcap,
+    /// A LimeSurvey survey structure file (Export > Survey structure, .lss).
+    Limesurvey,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -406,14 +408,15 @@ pub enum SurveyCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Make a definition from a REDCap data dictionary (CSV): forms become sections, fields
+    /// Make a definition from a REDCap data dictionary (CSV) or a LimeSurvey structure file
+    /// (.lss): forms or groups become sections, fields
     /// questions, branching logic conditions where they map; what does not map is listed with
     /// its line and what to do. Exits 1 when the result does not pass `survey check` yet.
     Import {
         /// The tool the file comes from.
         #[arg(long, value_enum)]
         from: ImportSource,
-        /// The data dictionary (CSV).
+        /// The data dictionary (CSV) or structure file (.lss).
         file: PathBuf,
         /// The definition to write (JSON).
         #[arg(long)]
@@ -421,7 +424,7 @@ pub enum SurveyCommand {
         /// The survey's id [default: the file's name].
         #[arg(long)]
         id: Option<String>,
-        /// The language of the dictionary's texts.
+        /// The language of a REDCap dictionary's texts (a .lss names its own).
         #[arg(long, default_value = "en")]
         lang: String,
     },

@@ -47,7 +47,7 @@ pub use error::{DefinitionError, LoadError, ResponseError, ResponseErrorKind, Re
 pub use fhir::questionnaire as fhir_questionnaire;
 pub use fhir_response::questionnaire_responses as fhir_questionnaire_responses;
 #[cfg(feature = "import")]
-pub use import::{redcap_dictionary, ImportError, Imported, Unmapped};
+pub use import::{limesurvey_structure, redcap_dictionary, ImportError, Imported, Unmapped};
 #[cfg(feature = "labelled")]
 pub use labelled::{
     labelled_variables, r_script, spss_sav, stata_dta, LabelledError, LabelledValue,

@@ -149,3 +149,113 @@ fn a_file_that_is_not_a_dictionary_is_refused_with_the_way_to_get_one() {
         "{error}"
     );
 }
+
+fn limesurvey() -> Imported {
+    let text = include_str!("fixtures/limesurvey/patient_stay.lss");
+    vecu_survey::limesurvey_structure(text, "patient_stay").expect("a LimeSurvey structure file")
+}
+
+#[test]
+fn a_limesurvey_structure_becomes_a_bilingual_definition_that_loads() {
+    let imported = limesurvey();
+    let survey = vecu_survey::load_value(&imported.definition)
+        .unwrap_or_else(|error| panic!("{error}\n{:#}", imported.definition));
+    let ids: Vec<&str> = survey.items().map(|(_, item)| item.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["q1", "q2", "q3_sq001", "q3_sq002", "q4", "q5", "q6", "q8", "q9"]
+    );
+    let languages: Vec<&str> = survey.languages.iter().map(|lang| lang.as_str()).collect();
+    assert_eq!(languages, ["de", "fr"]);
+    let definition = &imported.definition;
+    assert_eq!(
+        definition["title"],
+        json!({"de": "Patientenbefragung im Spital", "fr": "Enquête auprès des patients"})
+    );
+    assert_eq!(
+        definition["sections"][0]["title"],
+        json!({"de": "Ihr Spitalaufenthalt", "fr": "Votre séjour à l'hôpital"})
+    );
+    let q1 = item(definition, "q1");
+    assert_eq!(
+        q1["text"],
+        json!({"de": "War Ihr Eintritt geplant?", "fr": "Votre admission était-elle prévue ?"})
+    );
+    assert_eq!(q1["required"], true);
+    assert_eq!(
+        q1["options"][2],
+        json!({"code": "A3", "label": {"de": "Weiss nicht", "fr": "Je ne sais pas"}, "role": "neutral"})
+    );
+    assert_eq!(item(definition, "q2")["options"][1]["code"], "SQ002");
+    // An array is one single choice per row, each with the array's relevance.
+    let row = item(definition, "q3_sq001");
+    assert_eq!(row["kind"], "single_choice");
+    assert_eq!(
+        row["text"],
+        json!({"de": "Wie beurteilen Sie ...: die Ärzte", "fr": "Comment jugez-vous ...: les médecins"})
+    );
+    assert_eq!(
+        row["options"][0]["label"],
+        json!({"de": "gut", "fr": "bon"})
+    );
+    // Relevance equations that compare earlier questions.
+    assert_eq!(
+        item(definition, "q2")["show_if"],
+        json!({"equals": {"item": "q1", "value": "A1"}})
+    );
+    for row in ["q3_sq001", "q3_sq002"] {
+        assert_eq!(
+            item(definition, row)["show_if"],
+            json!({"equals": {"item": "q2", "value": "SQ001"}})
+        );
+    }
+    assert_eq!(
+        item(definition, "q4")["show_if"],
+        json!({"not": {"not": {"answered": "q1"}}})
+    );
+    assert_eq!(
+        item(definition, "q6")["show_if"],
+        json!({"any": [
+            {"greater_than": {"item": "q4", "value": 3.0}},
+            {"not": {"equals": {"item": "q1", "value": "A2"}}}
+        ]})
+    );
+    assert_eq!(item(definition, "q8")["show_if"], Value::Null);
+}
+
+#[test]
+fn what_a_limesurvey_structure_cannot_say_is_listed_with_its_line() {
+    let text = include_str!("fixtures/limesurvey/patient_stay.lss");
+    let listed: Vec<String> = limesurvey()
+        .unmapped
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|line| line.contains(needle))
+            .map(|at| at + 1)
+    };
+    // The row of Q7 starts two lines above its title.
+    let q7 = line_of("<title><![CDATA[Q7]]></title>").expect("Q7") - 6;
+    let expect = [
+        format!("line {q7}, field Q7: question type \"D\" has no vecu equivalent; the question is left out"),
+        "field Q4: no range read: 0 to 1000000 assumed; set min and max".to_owned(),
+        "field Q8: relevance \"sum(Q4, 2) > 3\" is left out".to_owned(),
+        "field Q1: every answer's scoring role is neutral".to_owned(),
+    ];
+    for expected in &expect {
+        assert!(
+            listed.iter().any(|line| line.contains(expected.as_str())),
+            "{expected}\n{listed:#?}"
+        );
+    }
+    let error =
+        vecu_survey::limesurvey_structure("<document><x/></document>", "x").expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("not a LimeSurvey structure file"),
+        "{error}"
+    );
+}

@@ -24,6 +24,9 @@ pub fn run(
     let imported = match from {
         ImportSource::Redcap => vecu_survey::redcap_dictionary(&text, &id, lang)
             .with_context(|| format!("{} is not a REDCap data dictionary", file.display()))?,
+        // A structure file names its own languages.
+        ImportSource::Limesurvey => vecu_survey::limesurvey_structure(&text, &id)
+            .with_context(|| format!("{} is not a LimeSurvey structure file", file.display()))?,
     };
     let json = serde_json::to_string_pretty(&imported.definition)?;
     std::fs::write(out, json + "\n").with_context(|| format!("writing {}", out.display()))?;

@@ -262,3 +262,31 @@ fn a_redcap_dictionary_is_imported_and_passes_check_with_what_did_not_map_listed
         stderr(&refused)
     );
 }
+
+#[test]
+fn a_limesurvey_structure_is_imported_in_its_languages_and_passes_check() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("stay.json");
+    let output = vecu(&[
+        "survey",
+        "import",
+        "--from",
+        "limesurvey",
+        "crates/survey/tests/fixtures/limesurvey/patient_stay.lss",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        printed.contains("field Q7: question type \"D\" has no vecu equivalent"),
+        "{printed}"
+    );
+    let shown = vecu(&["survey", "show", &out.display().to_string(), "--lang", "fr"]);
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    assert!(
+        String::from_utf8_lossy(&shown.stdout).contains("Votre admission était-elle prévue ?"),
+        "{}",
+        String::from_utf8_lossy(&shown.stdout)
+    );
+}

@@ -15,7 +15,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{ImportError, Imported, Unmapped};
+use super::{combine, plain, ImportError, Imported, Unmapped};
 
 /// The dictionary's columns that vecu reads, by the start of their header (lower case).
 const FIELD: &str = "variable / field name";
@@ -372,26 +372,6 @@ impl Importer {
     }
 }
 
-/// A label without REDCap's HTML tags.
-fn plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    if out.is_empty() {
-        text.to_owned()
-    } else {
-        out
-    }
-}
-
 /// REDCap branching logic as a vecu condition, or why not.
 fn condition(logic: &str, known: &[Known]) -> Result<Value, String> {
     let tokens = tokenize(logic)?;
@@ -604,14 +584,5 @@ impl Parser<'_> {
             }
             (false, None, other) => return Err(format!("{other} is not a comparison")),
         })
-    }
-}
-
-/// One part as itself, several under `all` or `any`.
-fn combine(key: &str, mut parts: Vec<Value>) -> Value {
-    if parts.len() == 1 {
-        parts.remove(0)
-    } else {
-        json!({ key: parts })
     }
 }
