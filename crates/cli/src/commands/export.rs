@@ -135,23 +135,18 @@ fn labels_language(store: &Store, export: &Export, asked: Option<&str>) -> anyho
     let survey = store.survey(&export.codebook.survey_hash)?;
     match asked {
         None => Ok(survey.default_language().clone()),
-        Some(asked) => survey
-            .languages
-            .iter()
-            .find(|lang| lang.as_str() == asked)
-            .cloned()
-            .with_context(|| {
-                format!(
-                    "--lang {asked}: survey {} has no such language; it has {}",
-                    survey.id,
-                    survey
-                        .languages
-                        .iter()
-                        .map(Lang::as_str)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }),
+        Some(asked) => survey.language(asked).cloned().with_context(|| {
+            format!(
+                "--lang {asked}: survey {} has no such language; it has {}",
+                survey.id,
+                survey
+                    .languages
+                    .iter()
+                    .map(Lang::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }),
     }
 }
 

@@ -466,11 +466,62 @@ pub async fn send_reminders(
     Ok(HttpResponse::Ok().json(summary))
 }
 
+/// The file of an export in `format` (one of the formats `export` accepts).
+fn export_bytes(
+    store: &vecu_store::Store,
+    data: &vecu_store::Export,
+    format: &str,
+    lang: Option<&str>,
+) -> Result<Vec<u8>, ApiError> {
+    let table = |format| -> Result<Vec<u8>, ApiError> {
+        let dir = tempfile::tempdir().map_err(|error| ApiError::BadRequest(error.to_string()))?;
+        let path = dir.path().join("export");
+        data.write(&path, format)?;
+        std::fs::read(&path).map_err(|error| ApiError::BadRequest(error.to_string()))
+    };
+    let survey = || store.survey(&data.codebook.survey_hash);
+    let language = |survey: &vecu_survey::Survey| match lang {
+        None => Ok(survey.default_language().clone()),
+        Some(asked) => survey.language(asked).cloned().ok_or_else(|| {
+            ApiError::BadRequest(format!("lang {asked}: the survey has no such language"))
+        }),
+    };
+    let labelled = |error: vecu_survey::LabelledError| ApiError::BadRequest(error.to_string());
+    match format {
+        "csv" => table(vecu_survey::TableFormat::Csv),
+        "parquet" => table(vecu_survey::TableFormat::Parquet),
+        "sav" => {
+            let lang = language(&survey()?)?;
+            vecu_survey::spss_sav(&data.codebook, &data.rows, &lang).map_err(labelled)
+        }
+        "dta" => {
+            let lang = language(&survey()?)?;
+            vecu_survey::stata_dta(&data.codebook, &data.rows, &lang).map_err(labelled)
+        }
+        "ddi" => {
+            let survey = survey()?;
+            let file = vecu_survey::DdiFile {
+                name: "responses.csv",
+                rows: data.rows.len(),
+            };
+            let lang = language(&survey)?;
+            Ok(vecu_survey::ddi_codebook(&survey, &data.codebook, file, &lang).into_bytes())
+        }
+        _ => {
+            let bundle =
+                vecu_survey::fhir_questionnaire_responses(&survey()?, &data.codebook, &data.rows);
+            Ok(serde_json::to_vec(&bundle).unwrap_or_default())
+        }
+    }
+}
+
 /// What an export asks for.
 #[derive(Debug, serde::Deserialize)]
 pub struct ExportQuery {
-    /// `csv` or `parquet`.
+    /// `csv`, `parquet`, `sav`, `dta`, `ddi` or `fhir`.
     format: String,
+    /// Language of the labels of sav, dta and ddi [default: the survey's first].
+    lang: Option<String>,
     /// Minimum size of every combination of quasi-identifiers (default 5).
     k: Option<usize>,
     /// `refuse` (default), `generalise` or `suppress`.
@@ -489,15 +540,16 @@ pub async fn export(
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
-    let (format, content_type) = match query.format.as_str() {
-        "csv" => (vecu_survey::TableFormat::Csv, "text/csv; charset=utf-8"),
-        "parquet" => (
-            vecu_survey::TableFormat::Parquet,
-            "application/vnd.apache.parquet",
-        ),
+    let content_type = match query.format.as_str() {
+        "csv" => "text/csv; charset=utf-8",
+        "parquet" => "application/vnd.apache.parquet",
+        "sav" => "application/x-spss-sav",
+        "dta" => "application/x-stata-dta",
+        "ddi" => "application/xml",
+        "fhir" => "application/fhir+json",
         other => {
             return Err(ApiError::BadRequest(format!(
-                "format {other}: use csv or parquet"
+                "format {other}: use csv, parquet, sav, dta, ddi or fhir"
             )))
         }
     };
@@ -518,13 +570,10 @@ pub async fn export(
     };
     let store = acting(&state, &caller);
     let extension = query.format.clone();
+    let lang = query.lang.clone();
     let (bytes, report) = blocking(move || -> Result<(Vec<u8>, String), ApiError> {
         let export = store.export(&wave, &options)?;
-        let dir = tempfile::tempdir().map_err(|error| ApiError::BadRequest(error.to_string()))?;
-        let path = dir.path().join(format!("export.{extension}"));
-        export.write(&path, format)?;
-        let bytes =
-            std::fs::read(&path).map_err(|error| ApiError::BadRequest(error.to_string()))?;
+        let bytes = export_bytes(&store, &export, &extension, lang.as_deref())?;
         Ok((
             bytes,
             serde_json::to_string(&export.report).unwrap_or_default(),

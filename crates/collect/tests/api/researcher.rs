@@ -311,10 +311,36 @@ async fn exports_come_through_the_api_k_anonymous(backend: Backend) {
                 "{}/api/v1/waves/{}/export?format=xlsx",
                 app.address, app.wave
             ),
-            key
+            key.clone()
         )
         .await
         .0,
         400
     );
+    // The labelled, DDI and FHIR formats of the same export (issue 17).
+    let export = |format: &str| {
+        format!(
+            "{}/api/v1/waves/{}/export?format={format}",
+            app.address, app.wave
+        )
+    };
+    for (format, start) in [
+        ("sav&lang=de", "$FL2"),
+        ("dta", "<stata_dta><header><release>118</release>"),
+        ("ddi", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+        ("fhir", "{\"resourceType\":\"Bundle\""),
+    ] {
+        let (status, _, body) = get(export(format), key.clone()).await;
+        assert_eq!(status, 200, "{format}: {body}");
+        assert!(body.starts_with(start), "{format}: {body}");
+    }
+    let (status, _, body) = get(export("ddi"), key.clone()).await;
+    assert!(body.contains("<caseQnty>6</caseQnty>"), "{status}: {body}");
+    let (status, _, body) = get(export("fhir"), key.clone()).await;
+    assert_eq!(
+        body.matches("\"QuestionnaireResponse\"").count(),
+        6,
+        "{status}: {body}"
+    );
+    assert_eq!(get(export("sav&lang=xx"), key).await.0, 400);
 }
