@@ -74,8 +74,15 @@ fn benches(c: &mut Criterion) {
     let tables = || {
         let read = read_summary(&survey, &responses, &ReadOptions::default(), &mut |_, _| {})
             .expect("reads");
-        analyse_waves(&survey, &read.summary, &options, "current", &[], &mut |_, _| {})
-            .expect("analyses")
+        analyse_waves(
+            &survey,
+            &read.summary,
+            &options,
+            "current",
+            &[],
+            &mut |_, _| {},
+        )
+        .expect("analyses")
     };
     group.bench_function("tables", |b| {
         b.iter(|| {

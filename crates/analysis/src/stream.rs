@@ -51,129 +51,250 @@ pub fn read_summary_in_chunks(
     progress: &mut dyn FnMut(usize, Option<usize>),
 ) -> Result<SummaryRead> {
     let shown = path.display().to_string();
-    let mut summed = Summed {
-        survey,
-        options,
-        path: &shown,
-        read: None,
-    };
     let chunk_rows = chunk_rows.max(1);
     match TableFormat::from_path(path) {
         Some(TableFormat::Parquet) => {
-            let table_error = |source| AnalysisError::Table {
-                path: shown.clone(),
-                source,
-            };
-            let open = || {
-                File::open(path).map_err(|source| AnalysisError::Io {
-                    path: shown.clone(),
-                    source,
-                })
-            };
-            let mut reader = ParquetReader::new(open()?);
-            let metadata = reader.get_metadata().map_err(table_error)?.clone();
-            let total = metadata.num_rows;
-            let mut offset = 0;
-            while offset < total || (total == 0 && summed.read.is_none()) {
-                let mut reader = ParquetReader::new(open()?);
-                reader.set_metadata(metadata.clone());
-                let frame = reader
-                    .with_slice(Some((offset, chunk_rows)))
-                    .finish()
-                    .map_err(table_error)?;
-                summed.add(&frame, offset, false)?;
-                offset += chunk_rows;
-                progress(offset.min(total), Some(total));
-            }
+            let mut chunks = ParquetChunks::open(path, chunk_rows)?;
+            let total = Some(chunks.total);
+            summarise(
+                survey,
+                options,
+                &shown,
+                &mut || chunks.next(),
+                total,
+                progress,
+            )
         }
         Some(TableFormat::Csv) => {
-            let mut records = csv::ReaderBuilder::new()
-                .has_headers(true)
-                .from_path(path)
-                .map_err(|error| csv_problem(&shown, None, &error))?;
-            let header: Vec<String> = records
-                .headers()
-                .map_err(|error| csv_problem(&shown, Some(1), &error))?
-                .iter()
-                .map(str::to_owned)
-                .collect();
-            let mut offset = 0;
-            let mut record = csv::StringRecord::new();
-            loop {
-                let mut cells: Vec<Vec<Option<String>>> = vec![Vec::new(); header.len()];
-                let mut rows = 0;
-                while rows < chunk_rows {
-                    let line = offset + rows + 2;
-                    match records.read_record(&mut record) {
-                        Ok(true) => {}
-                        Ok(false) => break,
-                        Err(error) => return Err(csv_problem(&shown, Some(line), &error)),
-                    }
-                    for (column, cell) in cells.iter_mut().zip(record.iter()) {
-                        column.push((!cell.is_empty()).then(|| cell.to_owned()));
-                    }
-                    rows += 1;
-                }
-                if rows == 0 && summed.read.is_some() {
-                    break;
-                }
-                let columns: Vec<Column> = header
-                    .iter()
-                    .zip(cells)
-                    .map(|(name, values)| Column::new(name.as_str().into(), values))
-                    .collect();
-                let frame = DataFrame::new(rows, columns)
-                    .and_then(|frame| vecu_survey::restore_csv_columns(&frame))
-                    .map_err(|source| AnalysisError::Table {
-                        path: shown.clone(),
-                        source,
-                    })?;
-                summed.add(&frame, offset, true)?;
-                offset += rows;
-                progress(offset, None);
-                if rows < chunk_rows {
-                    break;
-                }
-            }
+            let mut chunks = CsvChunks::open(path, chunk_rows)?;
+            summarise(
+                survey,
+                options,
+                &shown,
+                &mut || chunks.next(),
+                None,
+                progress,
+            )
         }
-        None => return Err(not_a_table(shown)),
+        None => Err(not_a_table(shown)),
     }
-    // A first chunk, even of no rows, is always summed.
-    summed.read.ok_or_else(|| not_a_table(shown))
 }
 
-/// The summary being gathered.
-struct Summed<'a> {
-    survey: &'a Survey,
-    options: &'a ReadOptions,
-    path: &'a str,
-    read: Option<SummaryRead>,
+/// One chunk as read: its rows, the file row of the first (0-based), and whether rows are
+/// counted as CSV lines (after a header) or Parquet rows.
+struct Chunk {
+    frame: DataFrame,
+    offset: usize,
+    lines: bool,
 }
 
-impl Summed<'_> {
-    /// Checks and sums one chunk whose first row is the file's row `offset` (0-based).
-    fn add(&mut self, frame: &DataFrame, offset: usize, lines: bool) -> Result<()> {
-        let locate = |row: usize| {
-            if lines {
-                format!("line {}", offset + row + 2)
-            } else {
-                format!("row {}", offset + row + 1)
+type NextChunk<'a> = dyn FnMut() -> Result<Option<Chunk>> + Send + 'a;
+
+/// Sums the chunks that `next` gives: one thread reads and checks the next chunk while this
+/// one sums the last (two cores both busy), at most one chunk waiting between them.
+fn summarise(
+    survey: &Survey,
+    options: &ReadOptions,
+    path: &str,
+    next: &mut NextChunk<'_>,
+    total: Option<usize>,
+    progress: &mut dyn FnMut(usize, Option<usize>),
+) -> Result<SummaryRead> {
+    std::thread::scope(|scope| {
+        let (sender, checked) = std::sync::mpsc::sync_channel::<Result<(Responses, usize)>>(1);
+        scope.spawn(move || loop {
+            let item = match next() {
+                Ok(Some(chunk)) => check(survey, options, path, &chunk)
+                    .map(|responses| (responses, chunk.offset + chunk.frame.height())),
+                Ok(None) => break,
+                Err(error) => Err(error),
+            };
+            let failed = item.is_err();
+            // A closed channel means the summing side stopped on an error: stop reading too.
+            if sender.send(item).is_err() || failed {
+                break;
             }
-        };
-        let Responses { data, notices } = from_frame(self.survey, frame, self.options, &locate)
-            .map_err(|problems| AnalysisError::Input {
-                path: self.path.to_owned(),
-                problems,
-            })?;
-        match &mut self.read {
-            Some(read) => read.summary.add(self.survey, &data),
-            None => {
-                let mut summary = Summary::empty(self.survey, &data);
-                summary.add(self.survey, &data);
-                self.read = Some(SummaryRead { summary, notices });
+        });
+        let mut read: Option<SummaryRead> = None;
+        for item in checked {
+            let (Responses { data, notices }, done) = item?;
+            match &mut read {
+                Some(read) => read.summary.add(survey, &data),
+                None => {
+                    let mut summary = Summary::empty(survey, &data);
+                    summary.add(survey, &data);
+                    read = Some(SummaryRead { summary, notices });
+                }
             }
+            progress(done, total);
         }
-        Ok(())
+        // The readers always give a first chunk, even of no rows.
+        read.ok_or_else(|| not_a_table(path.to_owned()))
+    })
+}
+
+/// Checks one chunk as a whole file would be, rows numbered from the file's start.
+fn check(survey: &Survey, options: &ReadOptions, path: &str, chunk: &Chunk) -> Result<Responses> {
+    let locate = |row: usize| {
+        if chunk.lines {
+            format!("line {}", chunk.offset + row + 2)
+        } else {
+            format!("row {}", chunk.offset + row + 1)
+        }
+    };
+    from_frame(survey, &chunk.frame, options, &locate).map_err(|problems| AnalysisError::Input {
+        path: path.to_owned(),
+        problems,
+    })
+}
+
+/// A Parquet file read by row slices.
+struct ParquetChunks<'a> {
+    path: &'a Path,
+    metadata: polars::io::parquet::metadata::FileMetadataRef,
+    total: usize,
+    chunk_rows: usize,
+    offset: usize,
+    started: bool,
+}
+
+impl<'a> ParquetChunks<'a> {
+    fn open(path: &'a Path, chunk_rows: usize) -> Result<ParquetChunks<'a>> {
+        let mut reader = ParquetReader::new(open(path)?);
+        let metadata = reader
+            .get_metadata()
+            .map_err(|source| table_error(path, source))?
+            .clone();
+        Ok(ParquetChunks {
+            path,
+            total: metadata.num_rows,
+            metadata,
+            chunk_rows,
+            offset: 0,
+            started: false,
+        })
+    }
+
+    fn next(&mut self) -> Result<Option<Chunk>> {
+        if self.started && self.offset >= self.total {
+            return Ok(None);
+        }
+        self.started = true;
+        let mut reader = ParquetReader::new(open(self.path)?);
+        reader.set_metadata(self.metadata.clone());
+        let frame = reader
+            .with_slice(Some((self.offset, self.chunk_rows)))
+            .finish()
+            .map_err(|source| table_error(self.path, source))?;
+        let offset = self.offset;
+        self.offset += self.chunk_rows;
+        Ok(Some(Chunk {
+            frame,
+            offset,
+            lines: false,
+        }))
+    }
+}
+
+/// A CSV file read by records, every cell as text.
+struct CsvChunks<'a> {
+    path: &'a Path,
+    records: csv::Reader<File>,
+    header: Vec<String>,
+    chunk_rows: usize,
+    offset: usize,
+    done: bool,
+}
+
+impl<'a> CsvChunks<'a> {
+    fn open(path: &'a Path, chunk_rows: usize) -> Result<CsvChunks<'a>> {
+        let shown = path.display().to_string();
+        let mut records = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_path(path)
+            .map_err(|error| csv_problem(&shown, None, &error))?;
+        let header = records
+            .headers()
+            .map_err(|error| csv_problem(&shown, Some(1), &error))?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        Ok(CsvChunks {
+            path,
+            records,
+            header,
+            chunk_rows,
+            offset: 0,
+            done: false,
+        })
+    }
+
+    fn next(&mut self) -> Result<Option<Chunk>> {
+        if self.done {
+            return Ok(None);
+        }
+        // Cells go straight into polars' string builders: a String per cell would make the
+        // allocator, not the parsing, the cost of reading.
+        let mut columns: Vec<StringChunkedBuilder> = self
+            .header
+            .iter()
+            .map(|name| StringChunkedBuilder::new(name.as_str().into(), self.chunk_rows))
+            .collect();
+        let mut record = csv::StringRecord::new();
+        let mut rows = 0;
+        while rows < self.chunk_rows {
+            let line = self.offset + rows + 2;
+            match self.records.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(error) => {
+                    let shown = self.path.display().to_string();
+                    return Err(csv_problem(&shown, Some(line), &error));
+                }
+            }
+            for (column, cell) in columns.iter_mut().zip(record.iter()) {
+                if cell.is_empty() {
+                    column.append_null();
+                } else {
+                    column.append_value(cell);
+                }
+            }
+            rows += 1;
+        }
+        // A short chunk is the last; the first is given even without rows (an empty file
+        // still has its columns).
+        self.done = rows < self.chunk_rows;
+        if rows == 0 && self.offset > 0 {
+            return Ok(None);
+        }
+        let columns: Vec<Column> = columns
+            .into_iter()
+            .map(|column| column.finish().into_column())
+            .collect();
+        let frame = DataFrame::new(rows, columns)
+            .and_then(|frame| vecu_survey::restore_csv_columns(&frame))
+            .map_err(|source| table_error(self.path, source))?;
+        let offset = self.offset;
+        self.offset += rows;
+        Ok(Some(Chunk {
+            frame,
+            offset,
+            lines: true,
+        }))
+    }
+}
+
+fn open(path: &Path) -> Result<File> {
+    File::open(path).map_err(|source| AnalysisError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn table_error(path: &Path, source: PolarsError) -> AnalysisError {
+    AnalysisError::Table {
+        path: path.display().to_string(),
+        source,
     }
 }
 

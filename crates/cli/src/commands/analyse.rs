@@ -7,8 +7,8 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use vecu_analysis::{
-    analyse_waves, read_summary, write_charts, write_results, Earlier, FrameCounts, Method, Options,
-    ReadOptions, Summary,
+    analyse_waves, read_summary, write_charts, write_results, Earlier, FrameCounts, Method,
+    Options, ReadOptions, Summary,
 };
 
 use super::survey::load;
