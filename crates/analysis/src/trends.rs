@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 
 use statrs::function::gamma::checked_gamma_ur;
-use vecu_survey::{Codebook, ColumnType, Survey};
+use vecu_survey::{Codebook, ColumnType, ItemKind, Survey};
 
 use crate::analyse::{analyse_waves, question_number, Options};
 use crate::error::Result;
@@ -143,7 +143,11 @@ pub(crate) fn trends(
         let before: Vec<Option<(&Sums, Figures<'_>)>> = waves
             .iter()
             .map(|wave| {
-                let kept = kept(&codebook, &wave.codebook, &measure.item);
+                let kept = kept(
+                    (survey, &codebook),
+                    (wave.earlier.survey, &wave.codebook),
+                    &measure.item,
+                );
                 let (_, earlier_sums) = wave
                     .earlier
                     .data
@@ -313,17 +317,33 @@ fn hide_for_earlier(row: &mut ResultRow, points: &[&Point], waves: &[Wave<'_>]) 
     };
 }
 
-/// True when the column `name` has the same type, and codes with their roles, in both versions.
-fn kept(now: &Codebook, before: &Codebook, name: &str) -> bool {
-    let now = now.columns.iter().find(|c| c.name == name);
-    let before = before.columns.iter().find(|c| c.name == name);
-    match (now, before) {
-        (Some(now), Some(before)) => {
-            now.column_type == before.column_type
-                && (now.column_type != ColumnType::Code || now.values == before.values)
-        }
-        _ => false,
+/// True when the column `name` measures the same in both versions: the same type, the same
+/// codes with their roles and values (their labels may be reworded, in any language), and for a
+/// rating the same thresholds of positive and negative, so that "% positive" counts the same
+/// answers.
+fn kept(now: (&Survey, &Codebook), before: (&Survey, &Codebook), name: &str) -> bool {
+    fn column<'c>(codebook: &'c Codebook, name: &str) -> Option<&'c vecu_survey::Column> {
+        codebook.columns.iter().find(|c| c.name == name)
     }
+    let (Some(now_column), Some(before_column)) = (column(now.1, name), column(before.1, name))
+    else {
+        return false;
+    };
+    let meaning = |column: &vecu_survey::Column| -> Vec<(String, Option<vecu_survey::ScoringRole>, Option<f64>)> {
+        column
+            .values
+            .iter()
+            .map(|value| (value.code.to_string(), value.role, value.value))
+            .collect()
+    };
+    let thresholds = |survey: &Survey| match &survey.item(name)?.kind {
+        ItemKind::Rating(rating) => Some((rating.positive_min, rating.negative_max)),
+        _ => None,
+    };
+    now_column.column_type == before_column.column_type
+        && (now_column.column_type != ColumnType::Code
+            || meaning(now_column) == meaning(before_column))
+        && thresholds(now.0) == thresholds(before.0)
 }
 
 /// A linear trend in proportions and its test.

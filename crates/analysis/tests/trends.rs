@@ -195,3 +195,63 @@ fn a_figure_hidden_in_its_own_wave_stays_hidden_in_every_change() {
         assert!(find(&analysis, site, "pct_positive").is_shown(), "{site}");
     }
 }
+
+/// The example survey with `change` made to its definition.
+fn example_changed(change: fn(&mut serde_json::Value)) -> Survey {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../surveys/example.json");
+    let text = std::fs::read_to_string(path).expect("the example survey is readable");
+    let mut definition: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    change(&mut definition);
+    vecu_survey::load_str(&definition.to_string()).expect("the changed survey is valid")
+}
+
+/// Changes since an earlier wave of another version of the survey: whether `item` has them.
+fn has_changes(earlier: &Survey, now: &Survey, item: &str) -> bool {
+    let before = Summary::of(earlier, &wave(earlier, [20, 20, 20], [10, 10, 10]));
+    let current = wave(now, [20, 20, 20], [15, 15, 15]);
+    let analysis = analyse_waves(
+        now,
+        &Summary::of(now, &current),
+        &Options::default(),
+        "now",
+        &[Earlier {
+            label: "before",
+            survey: earlier,
+            data: &before,
+        }],
+        &mut |_, _| {},
+    )
+    .expect("the analysis runs");
+    analysis
+        .rows
+        .iter()
+        .any(|row| row.item == item && row.statistic == "change_pct_positive")
+}
+
+#[test]
+fn a_reworded_answer_keeps_its_series_and_new_thresholds_break_it() {
+    let now = example();
+    // The earlier version said "Always" otherwise in German: the same answers, counted alike.
+    let reworded = example_changed(|definition| {
+        definition["scales"]["frequency"][0]["label"]["de"] = "Jedes Mal".into();
+    });
+    assert_ne!(
+        vecu_survey::Codebook::new(&reworded),
+        vecu_survey::Codebook::new(&now),
+        "the codebooks differ by the label"
+    );
+    assert!(has_changes(&reworded, &now, "staff.doctors"));
+    assert!(has_changes(&reworded, &now, "overall"));
+    // The earlier version counted 8 as positive: its % positive counted other answers.
+    let thresholds = example_changed(|definition| {
+        for section in definition["sections"].as_array_mut().into_iter().flatten() {
+            for item in section["items"].as_array_mut().into_iter().flatten() {
+                if item["id"] == "overall" {
+                    item["positive_min"] = 8.into();
+                }
+            }
+        }
+    });
+    assert!(!has_changes(&thresholds, &now, "overall"));
+    assert!(has_changes(&thresholds, &now, "staff.doctors"));
+}
