@@ -81,6 +81,39 @@ fn analyse_wave(
     let status = store.wave_status(wave)?;
     let survey = store.survey(&status.wave.survey_hash)?;
     let export = store.export_for_analysis(wave)?;
+    // The closed waves of the same survey before it: changes and trends since them.
+    let earlier_waves = store.earlier_waves(wave)?;
+    let earlier_data = earlier_waves
+        .iter()
+        .map(|earlier| {
+            Ok((
+                store.survey(&earlier.survey_hash)?,
+                store.export_for_analysis(&earlier.id)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, ReportingError>>()?;
+    // Waves are told apart by name, or by name and creation date where names repeat.
+    let all: Vec<&vecu_store::WaveInfo> = earlier_waves.iter().chain([&status.wave]).collect();
+    let labels: Vec<String> = all
+        .iter()
+        .map(|info| {
+            if all.iter().filter(|other| other.name == info.name).count() > 1 {
+                format!("{} ({})", info.name, info.created_on)
+            } else {
+                info.name.clone()
+            }
+        })
+        .collect();
+    let earlier: Vec<vecu_report::EarlierWave<'_>> = labels
+        .iter()
+        .zip(&earlier_data)
+        .map(|(label, (survey, export))| vecu_report::EarlierWave {
+            label,
+            survey,
+            codebook: &export.codebook,
+            rows: &export.rows,
+        })
+        .collect();
     let analysed = vecu_report::analyse_wave(
         &survey,
         &export.codebook,
@@ -88,6 +121,10 @@ fn analyse_wave(
         &fieldwork(&survey, &status),
         threshold,
         lang,
+        vecu_report::History {
+            label: labels.last().map_or("", String::as_str),
+            earlier: &earlier,
+        },
     )?;
     Ok((survey, analysed))
 }

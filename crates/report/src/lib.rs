@@ -27,7 +27,10 @@ pub use render::{accessible_svg, contributions_csv, to_html, to_markdown};
 pub use site::{SiteMeasure, SiteResults, Standing, HIGHLIGHTS};
 pub use site_html::{site_html, site_name};
 pub use threshold::{check_threshold, ReportError, THRESHOLD_FLOOR};
-pub use wave::{analyse_wave, engagement_summary, site_weighting, Draft, Fieldwork, WaveAnalysis};
+pub use wave::{
+    analyse_wave, engagement_summary, site_weighting, Draft, EarlierWave, Fieldwork, History,
+    WaveAnalysis,
+};
 
 /// How the report names post-stratification by site, in `lang`.
 pub fn post_stratified_by_site(lang: &str) -> &'static str {

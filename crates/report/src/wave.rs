@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use vecu_analysis::{analyse, Analysis, AnalysisError, Dataset, FrameCounts, Method, Options};
+use vecu_analysis::{
+    analyse_waves, Analysis, AnalysisError, Dataset, Earlier, FrameCounts, Method, Options, Summary,
+};
 use vecu_survey::{Cell, Codebook, Survey};
 
 use crate::document::{Document, Methods};
@@ -56,9 +58,33 @@ pub struct WaveAnalysis {
     pub methods: Methods,
 }
 
+/// An earlier wave of the same survey, as the store keeps it after closing: its responses in
+/// `codebook`'s columns.
+#[derive(Debug, Clone, Copy)]
+pub struct EarlierWave<'a> {
+    /// Its name, as charts and the `wave` column show it.
+    pub label: &'a str,
+    /// The survey version it fielded.
+    pub survey: &'a Survey,
+    /// Its columns.
+    pub codebook: &'a Codebook,
+    /// Its responses.
+    pub rows: &'a [Vec<Cell>],
+}
+
+/// A wave's name and the earlier waves it is compared with, oldest first.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct History<'a> {
+    /// This wave's name.
+    pub label: &'a str,
+    /// The earlier waves (none: no changes or trends).
+    pub earlier: &'a [EarlierWave<'a>],
+}
+
 /// Analyses a wave's responses (the rows of `codebook`'s columns, every response of the wave:
 /// only suppressed aggregates leave), weighted to the contacted per site when every site's
-/// count is known. Refuses a threshold below [`crate::THRESHOLD_FLOOR`] before any work.
+/// count is known, with changes and trends since its `history`'s earlier waves. Refuses a
+/// threshold below [`crate::THRESHOLD_FLOOR`] before any work.
 pub fn analyse_wave(
     survey: &Survey,
     codebook: &Codebook,
@@ -66,24 +92,50 @@ pub fn analyse_wave(
     fieldwork: &Fieldwork,
     threshold: u64,
     lang: &str,
+    history: History<'_>,
 ) -> Result<WaveAnalysis, ReportError> {
     check_threshold(threshold)?;
-    let data = Dataset::from_cells(survey, codebook, rows)?;
+    let summary = Summary::of(survey, &Dataset::from_cells(survey, codebook, rows)?);
+    let earlier_summaries = history
+        .earlier
+        .iter()
+        .map(|wave| {
+            Dataset::from_cells(wave.survey, wave.codebook, wave.rows)
+                .map(|data| Summary::of(wave.survey, &data))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let earlier: Vec<Earlier<'_>> = history
+        .earlier
+        .iter()
+        .zip(&earlier_summaries)
+        .map(|(wave, data)| Earlier {
+            label: wave.label,
+            survey: wave.survey,
+            data,
+        })
+        .collect();
+    let run = |options: &Options| {
+        analyse_waves(
+            survey,
+            &summary,
+            options,
+            history.label,
+            &earlier,
+            &mut |_, _| {},
+        )
+    };
     let options = Options {
         threshold,
         weighting: site_weighting(fieldwork),
         ..Options::default()
     };
-    let analysis = match analyse(survey, &data, &options, None, &mut |_, _| {}) {
+    let analysis = match run(&options) {
         Ok(analysis) => analysis,
         // Responses from a site without invitations (paper returns keyed later, say): unweighted.
-        Err(AnalysisError::Options(_)) => {
-            let unweighted = Options {
-                threshold,
-                ..Options::default()
-            };
-            analyse(survey, &data, &unweighted, None, &mut |_, _| {})?
-        }
+        Err(AnalysisError::Options(_)) => run(&Options {
+            threshold,
+            ..Options::default()
+        })?,
         Err(error) => return Err(error.into()),
     };
     let text_lang = survey

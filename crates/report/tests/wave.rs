@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use vecu_report::{analyse_wave, to_html, to_markdown, Draft, Fieldwork, FindingKind};
+use vecu_report::{
+    analyse_wave, to_html, to_markdown, Draft, EarlierWave, Fieldwork, FindingKind, History,
+};
 use vecu_survey::{Codebook, Survey};
 
 fn shipped(name: &str) -> serde_json::Value {
@@ -45,7 +47,16 @@ fn wave(survey: &Survey, n: usize) -> (Codebook, Vec<Vec<vecu_survey::Cell>>, Fi
 
 fn french_report(survey: &Survey) -> (Draft, String, String) {
     let (codebook, rows, fieldwork) = wave(survey, 600);
-    let analysed = analyse_wave(survey, &codebook, &rows, &fieldwork, 10, "fr").expect("analysis");
+    let analysed = analyse_wave(
+        survey,
+        &codebook,
+        &rows,
+        &fieldwork,
+        10,
+        "fr",
+        History::default(),
+    )
+    .expect("analysis");
     let draft = Draft::of(survey, &analysed, "fr").expect("draft");
     let document = draft.clone().into_document("Rapport", "fr", "draft");
     (draft, to_html(&document), to_markdown(&document))
@@ -137,7 +148,16 @@ fn a_definition_without_domain_labels_still_makes_its_report_with_the_ids_as_bef
 fn the_engagement_summary_names_domains_in_the_report_language() {
     let survey = vecu_survey::load_value(&shipped("engagement.json")).expect("valid");
     let (codebook, rows, fieldwork) = wave(&survey, 60);
-    let analysed = analyse_wave(&survey, &codebook, &rows, &fieldwork, 10, "de").expect("analysis");
+    let analysed = analyse_wave(
+        &survey,
+        &codebook,
+        &rows,
+        &fieldwork,
+        10,
+        "de",
+        History::default(),
+    )
+    .expect("analysis");
     let summary = vecu_report::engagement_summary(&survey, &analysed.analysis, "de");
     assert!(
         summary.starts_with("60 Patientenpartner beantworteten den Fragebogen zur Beteiligung"),
@@ -169,7 +189,16 @@ fn the_engagement_summary_names_domains_in_the_report_language() {
 fn a_report_stored_before_domains_had_descriptions_reads_back() {
     let survey = vecu_survey::load_value(&shipped("example.json")).expect("valid");
     let (codebook, rows, fieldwork) = wave(&survey, 200);
-    let analysed = analyse_wave(&survey, &codebook, &rows, &fieldwork, 10, "it").expect("analysis");
+    let analysed = analyse_wave(
+        &survey,
+        &codebook,
+        &rows,
+        &fieldwork,
+        10,
+        "it",
+        History::default(),
+    )
+    .expect("analysis");
     let draft = Draft::of(&survey, &analysed, "it").expect("draft");
     let (findings, methods) = draft.to_json().expect("json");
     assert_eq!(
@@ -209,4 +238,67 @@ fn sites_are_weighted_only_when_every_site_has_contacted_patients() {
     assert!(vecu_report::site_weighting(&fieldwork).is_none());
     fieldwork.site_variable = None;
     assert!(vecu_report::site_weighting(&fieldwork).is_none());
+}
+
+#[test]
+fn a_wave_with_earlier_waves_has_changes_and_their_series() {
+    let survey = vecu_survey::load_value(&shipped("scape-cancer.json")).expect("valid");
+    let (codebook, rows, fieldwork) = wave(&survey, 600);
+    let (before_codebook, before_rows, _) = wave(&survey, 500);
+    let earlier = [EarlierWave {
+        label: "SCAPE 2024",
+        survey: &survey,
+        codebook: &before_codebook,
+        rows: &before_rows,
+    }];
+    let history = History {
+        label: "SCAPE 2027",
+        earlier: &earlier,
+    };
+    let analysed =
+        analyse_wave(&survey, &codebook, &rows, &fieldwork, 10, "de", history).expect("analysis");
+    assert_eq!(analysed.analysis.waves, ["SCAPE 2024", "SCAPE 2027"]);
+    let site = survey.comparison_unit().expect("unit").id.to_string();
+    let changes = analysed
+        .analysis
+        .rows
+        .iter()
+        .filter(|row| row.statistic == "change_pct_positive" && row.unit_kind == site)
+        .filter(|row| row.is_shown())
+        .count();
+    assert!(changes > 100, "{changes} changes per site shown");
+    assert!(analysed.analysis.rows.iter().any(|row| {
+        row.statistic == "earlier_pct_positive" && row.wave.as_deref() == Some("SCAPE 2024")
+    }));
+    // The hospital report of a site shows its change since the earlier wave.
+    let results = vecu_report::SiteResults::of(&survey, &analysed.analysis, "H01").expect("H01");
+    let changes = results
+        .measures
+        .iter()
+        .filter(|measure| measure.change.is_some())
+        .count();
+    assert!(changes > 10, "{changes} changes at H01");
+    let html = vecu_report::site_html(&survey, &results, "de", "SCAPE 2027");
+    assert!(html.contains("Veränderung"), "the change column in German");
+    let without = analyse_wave(
+        &survey,
+        &codebook,
+        &rows,
+        &fieldwork,
+        10,
+        "de",
+        History::default(),
+    )
+    .expect("analysis");
+    assert!(without
+        .analysis
+        .rows
+        .iter()
+        .all(|row| !row.statistic.starts_with("change_")));
+    let alone = vecu_report::SiteResults::of(&survey, &without.analysis, "H01").expect("H01");
+    let html = vecu_report::site_html(&survey, &alone, "de", "SCAPE 2027");
+    assert!(
+        !html.contains("Veränderung"),
+        "no change column without earlier waves"
+    );
 }

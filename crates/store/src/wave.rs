@@ -13,7 +13,7 @@ use crate::letter::count_label;
 use crate::release::{self, Release};
 use crate::schema::{
     contact_events, contacts, drafts, invitations, paper_counts, paper_entries, releases,
-    responses, wave_counts, waves,
+    responses, surveys, wave_counts, waves,
 };
 use crate::secret::random_id;
 use crate::sessions;
@@ -162,6 +162,30 @@ impl Store {
             .order((waves::created_on.desc(), waves::id.asc()))
             .select(wave_columns())
             .load(&mut self.connection()?)?)
+    }
+
+    /// The closed waves of the same survey (any version) created on or before the day `wave`
+    /// was (waves keep days only), oldest first: the earlier waves its changes and trends
+    /// compare with.
+    pub fn earlier_waves(&self, wave: &str) -> Result<Vec<WaveInfo>> {
+        let mut connection = self.connection()?;
+        let this = load_wave(&mut connection, wave)?;
+        let survey_id: String = surveys::table
+            .find(&this.survey_hash)
+            .select(surveys::survey_id)
+            .first(&mut connection)?;
+        let versions: Vec<String> = surveys::table
+            .filter(surveys::survey_id.eq(survey_id))
+            .select(surveys::hash)
+            .load(&mut connection)?;
+        Ok(waves::table
+            .filter(waves::survey_hash.eq_any(versions))
+            .filter(waves::status.eq("closed"))
+            .filter(waves::id.ne(wave))
+            .filter(waves::created_on.le(&this.created_on))
+            .order((waves::created_on.asc(), waves::id.asc()))
+            .select(wave_columns())
+            .load(&mut connection)?)
     }
 
     /// One wave.

@@ -10,7 +10,10 @@ use crate::helpers::{on_both_backends, spawn_app, Browser, TestApp};
 use crate::reports::{answer_all, call};
 use crate::roles::team_sign_in;
 
-on_both_backends!(a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else);
+on_both_backends!(
+    a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else,
+    a_hospital_report_shows_the_change_since_the_last_closed_wave
+);
 
 /// Twelve responses at H1, four at H2 and six at H3 (both below the threshold of 10, and
 /// together at it, so that H1 can be shown: the overall minus H1 gives nobody's figure); the
@@ -255,4 +258,66 @@ async fn a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else(backend
     assert!(app.store.revoke_api_key(&h1_holder.id).expect("revoked"));
     let (status, _) = call(&app, Method::GET, &format!("{sites}/H1"), &h1, None).await;
     assert_eq!(status, 401);
+}
+
+/// A second wave of the same survey after the first closed: H1's report of it shows the change
+/// since the first, which H1's report of the first, released before, could not.
+async fn a_hospital_report_shows_the_change_since_the_last_closed_wave(backend: Backend) {
+    let app = spawn_app(backend).await;
+    answer_at_three_sites(&app);
+    let store = &app.store;
+    let researcher = store
+        .create_api_key("Rita", Role::Researcher)
+        .expect("key")
+        .1;
+    let h1 = store
+        .create_hospital_key("Quality H1", &["H1".to_owned()])
+        .expect("key")
+        .1;
+    let report = |wave: String| {
+        let (researcher, h1) = (researcher.clone(), h1.clone());
+        let app = &app;
+        async move {
+            let sites = format!("/api/v1/waves/{wave}/sites");
+            let (status, body) =
+                call(app, Method::POST, &sites, &researcher, Some(json!({}))).await;
+            assert_eq!(status, 200, "{body}");
+            let (status, html) = text(app, &format!("{sites}/H1/report?lang=fr"), &h1).await;
+            assert_eq!(status, 200, "{html}");
+            html
+        }
+    };
+    let change = "Évolution depuis la vague précédente";
+    let first = report(app.wave.clone()).await;
+    assert!(!first.contains(change), "the first wave has no earlier one");
+
+    let survey_hash = store.wave(&app.wave).expect("wave").survey_hash;
+    let survey = store.survey(&survey_hash).expect("survey");
+    let second = store.create_wave(&survey_hash, "2027").expect("wave");
+    let mut frame = String::from("email,language,site,age_band,sex\n");
+    for (site, count) in [("H1", 12), ("H2", 4), ("H3", 6)] {
+        for idx in 0..count {
+            frame.push_str(&format!("{site}-b{idx}@example.org,fr,{site},50-69,F\n"));
+        }
+    }
+    store
+        .import_frame(&second, frame.as_bytes())
+        .expect("frame");
+    store.open_wave(&second).expect("open");
+    for (index, token) in store
+        .issue_tokens(&second)
+        .expect("tokens")
+        .iter()
+        .enumerate()
+    {
+        // Everyone explains surgery well this time.
+        let answers = json!({ "surgery": "yes", "surgery_explained": "1", "overall": 4 + (index % 7) as i64 });
+        let response = survey.validate(&answers).expect("valid");
+        store
+            .submit(&token.invitation, &response, vecu_store::Mode::WebLink)
+            .expect("submitted");
+    }
+    store.close_wave(&second).expect("closed");
+    let later = report(second).await;
+    assert!(later.contains(change), "{later}");
 }

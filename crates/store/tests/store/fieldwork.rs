@@ -12,8 +12,46 @@ on_both_backends!(
     drafts_save_and_resume,
     reminders_skip_those_who_answered_or_left,
     closing_erases_contacts_and_keeps_counts,
-    sites_are_counted_by_the_unit_of_comparison
+    sites_are_counted_by_the_unit_of_comparison,
+    earlier_waves_are_the_closed_ones_of_the_same_survey
 );
+
+/// A wave's earlier waves, for changes and trends: closed, of the same survey in any version,
+/// oldest first; never itself, an open one, or another survey's.
+fn earlier_waves_are_the_closed_ones_of_the_same_survey(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (survey, text) = example();
+    let first = open_wave(&store, &survey, &text, 3);
+    store.close_wave(&first).expect("closed");
+    // A later version of the same survey.
+    let mut definition: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    definition["version"] = "2.0".into();
+    let text_2 = definition.to_string();
+    let version_2 = vecu_survey::load_str(&text_2).expect("valid");
+    let second = open_wave(&store, &version_2, &text_2, 3);
+    store.close_wave(&second).expect("closed");
+    let still_open = open_wave(&store, &survey, &text, 3);
+    let (cancer, cancer_text) = crate::helpers::cancer();
+    let other_survey = open_wave(&store, &cancer, &cancer_text, 3);
+    store.close_wave(&other_survey).expect("closed");
+    let current = open_wave(&store, &version_2, &text_2, 3);
+    let ids = |wave: &str| -> Vec<String> {
+        store
+            .earlier_waves(wave)
+            .expect("earlier waves")
+            .into_iter()
+            .map(|info| info.id.to_string())
+            .collect()
+    };
+    let mut expected = vec![first.to_string(), second.to_string()];
+    expected.sort();
+    let mut found = ids(&current);
+    found.sort();
+    assert_eq!(found, expected);
+    assert!(!found.contains(&still_open.to_string()));
+    assert_eq!(ids(&other_survey), Vec::<String>::new());
+}
 
 fn tokens_are_issued_once_and_looked_up_by_hash(backend: Backend) {
     let db = TestDb::new(backend);
