@@ -43,6 +43,12 @@ impl Role {
         matches!(self, Role::Researcher | Role::Admin)
     }
 
+    /// Researchers, admins and patient partners: the co-authors, who read the contributions
+    /// ledger (who took part, with their remuneration) and the co-design comments.
+    pub fn is_co_author(self) -> bool {
+        matches!(self, Role::Researcher | Role::Admin | Role::PatientPartner)
+    }
+
     /// Parses a role name (`patient-partner` accepted for `patient_partner`, and so on).
     pub fn parse(name: &str) -> Option<Role> {
         match name.replace('-', "_").as_str() {

@@ -820,6 +820,18 @@ impl Store {
     /// The contributions ledger of a wave, by date.
     pub fn contributions(&self, wave: &str) -> Result<Vec<Contribution>> {
         let mut connection = self.connection()?;
+        // Co-authors read it while they work; everyone who may read a published report of the
+        // wave reads it there, as the report credits its contributors.
+        if !self.role().is_co_author() {
+            let published: i64 = reports::table
+                .filter(reports::wave_id.eq(wave))
+                .filter(reports::state.eq(ReportState::Published.as_str()))
+                .count()
+                .get_result(&mut connection)?;
+            if published == 0 {
+                self.require(Role::is_co_author, "read the contributions ledger")?;
+            }
+        }
         let rows = contributions::table
             .filter(contributions::wave_id.eq(wave))
             .order((contributions::on_date, contributions::person))
@@ -899,6 +911,7 @@ impl Store {
 
     /// Co-design comments on a survey version, oldest first.
     pub fn item_comments(&self, survey: &str) -> Result<Vec<ItemComment>> {
+        self.require(Role::is_co_author, "read the co-design comments")?;
         let mut connection = self.connection()?;
         let rows = item_comments::table
             .filter(item_comments::survey_hash.eq(survey))

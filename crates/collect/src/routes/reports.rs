@@ -247,10 +247,11 @@ pub async fn add_contribution(
 #[get("/api/v1/waves/{wave}/contributions.csv")]
 pub async fn contributions_csv(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     wave: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let lines = blocking(move || Ok(reporting::contribution_lines(&state.store, &wave)?)).await?;
+    let store = state.store.acting_as(&caller.0);
+    let lines = blocking(move || Ok(reporting::contribution_lines(&store, &wave)?)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .body(vecu_report::contributions_csv(&lines)))
@@ -302,9 +303,10 @@ pub async fn answer_item_comment(
 #[get("/api/v1/surveys/{survey}/comments")]
 pub async fn item_comments(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     survey: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let comments = blocking(move || Ok(state.store.item_comments(&survey)?)).await?;
+    let store = state.store.acting_as(&caller.0);
+    let comments = blocking(move || Ok(store.item_comments(&survey)?)).await?;
     Ok(HttpResponse::Ok().json(comments))
 }

@@ -708,7 +708,7 @@ pub async fn survey_page(
     let Some(member) = member(&request, &state).await else {
         return to_sign_in();
     };
-    let store = state.store.clone();
+    let store = state.store.acting_as(&member.key);
     let hash = survey.into_inner();
     let wanted = hash.clone();
     let loaded =

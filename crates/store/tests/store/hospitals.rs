@@ -8,8 +8,54 @@ use crate::on_both_backends;
 on_both_backends!(
     a_hospital_key_is_bound_to_its_sites,
     a_hospital_key_reads_its_own_sites_results_only,
-    a_hospital_key_gets_no_microdata_no_contacts_no_drafts
+    a_hospital_key_gets_no_microdata_no_contacts_no_drafts,
+    the_ledger_and_co_design_comments_are_the_co_authors_until_published
 );
+
+/// Who took part, for how long, and what partners said of each question belong to the
+/// co-authors; a hospital or data-entry key reads the ledger only once a report of the wave is
+/// published (the report credits it), and the co-design comments never.
+fn the_ledger_and_co_design_comments_are_the_co_authors_until_published(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (survey, text) = example();
+    let wave = open_wave(&store, &survey, &text, 3);
+    let hash = store.wave(&wave).expect("wave").survey_hash;
+    let (researcher, _) = store.create_api_key("Rita", Role::Researcher).expect("key");
+    let (partner, _) = store
+        .create_api_key("Paul", Role::PatientPartner)
+        .expect("key");
+    let (hospital, _) = store
+        .create_hospital_key("Quality", &["H1".to_owned()])
+        .expect("key");
+    let (entry, _) = store.create_api_key("Desk", Role::DataEntry).expect("key");
+    let line = vecu_store::Contribution {
+        id: String::new(),
+        wave: wave.clone(),
+        person: "Paul".to_owned(),
+        role: "patient_partner".to_owned(),
+        activity: vecu_store::ACTIVITIES[0].to_owned(),
+        minutes: 90,
+        on_date: "2027-03-01".to_owned(),
+        recorded_by: String::new(),
+    };
+    store
+        .record_contribution(&partner, &line)
+        .expect("recorded");
+    store
+        .comment_item(&partner, &hash, "overall", "Say 'care' plainly")
+        .expect("commented");
+    for key in [&researcher, &partner] {
+        let co_author = store.acting_as(key);
+        assert_eq!(co_author.contributions(&wave).expect("ledger").len(), 1);
+        assert_eq!(co_author.item_comments(&hash).expect("comments").len(), 1);
+    }
+    for key in [&hospital, &entry] {
+        let outsider = store.acting_as(key);
+        refused(outsider.contributions(&wave));
+        refused(outsider.item_comments(&hash));
+    }
+}
 
 fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>) {
     assert!(
