@@ -59,7 +59,7 @@ fn summary(values: &mut [f64], lang: &str) -> Option<String> {
     values.sort_by(f64::total_cmp);
     let (first, last) = (values.first()?, values.last()?);
     let middle = values.len() / 2;
-    let median = if values.len() % 2 == 0 {
+    let median = if values.len().is_multiple_of(2) {
         (values[middle - 1] + values[middle]) / 2.0
     } else {
         values[middle]
