@@ -130,32 +130,39 @@ fn parquet_in_chunks_gives_the_analysis_of_the_whole_file() {
     assert_same(&analysis.rows, &expected.rows, "Parquet in chunks of 64");
 }
 
-#[test]
-fn a_level_first_met_in_a_later_chunk_joins_the_summary() {
-    // The last rows' sex generalised to `other` by a k-anonymous export.
-    let survey = survey();
+/// The fixture CSV with `value` in `column` on the lines (0 the header) that `changed` picks,
+/// written in `dir`.
+fn fixture_with(dir: &Path, column: &str, value: &str, changed: impl Fn(usize) -> bool) -> PathBuf {
     let text = std::fs::read_to_string(fixtures().join("responses.csv")).expect("the CSV");
     let header = text.lines().next().expect("a header");
-    let sex = header
+    let position = header
         .split(',')
-        .position(|name| name == "sex")
-        .expect("sex");
+        .position(|name| name == column)
+        .expect("the column");
     let lines: Vec<String> = text
         .lines()
         .enumerate()
         .map(|(index, line)| {
-            if index > 590 {
+            if index > 0 && changed(index) {
                 let mut cells: Vec<&str> = line.split(',').collect();
-                cells[sex] = "other";
+                cells[position] = value;
                 cells.join(",")
             } else {
                 line.to_owned()
             }
         })
         .collect();
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("responses.csv");
+    let path = dir.join("responses.csv");
     std::fs::write(&path, lines.join("\n") + "\n").expect("written");
+    path
+}
+
+#[test]
+fn a_level_first_met_in_a_later_chunk_joins_the_summary() {
+    // The last rows' sex generalised to `other` by a k-anonymous export.
+    let survey = survey();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = fixture_with(dir.path(), "sex", "other", |line| line > 590);
     let expected = whole(&survey, &path);
     assert!(expected
         .rows
@@ -168,28 +175,8 @@ fn a_level_first_met_in_a_later_chunk_joins_the_summary() {
 #[test]
 fn a_wrong_cell_is_refused_at_its_line_as_in_a_whole_read() {
     let survey = survey();
-    let text = std::fs::read_to_string(fixtures().join("responses.csv")).expect("the CSV");
-    let header = text.lines().next().expect("a header");
-    let site = header
-        .split(',')
-        .position(|name| name == "site")
-        .expect("site");
-    let lines: Vec<String> = text
-        .lines()
-        .enumerate()
-        .map(|(index, line)| {
-            if index == 450 {
-                let mut cells: Vec<&str> = line.split(',').collect();
-                cells[site] = "H99";
-                cells.join(",")
-            } else {
-                line.to_owned()
-            }
-        })
-        .collect();
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("responses.csv");
-    std::fs::write(&path, lines.join("\n") + "\n").expect("written");
+    let path = fixture_with(dir.path(), "site", "H99", |line| line == 450);
     let whole = read_responses(&survey, &path)
         .expect_err("H99 is refused")
         .to_string();
