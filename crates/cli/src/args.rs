@@ -194,6 +194,14 @@ pub enum AdminCommand {
         /// The key's id (not the key).
         id: String,
     },
+    /// Write a consistent copy of the whole database to a new file (SQLite: VACUUM INTO, no
+    /// erased row left in free pages; PostgreSQL: pg_dump's custom format, restore with
+    /// pg_restore). The encryption key is not in it: keep the key apart from every backup.
+    Backup {
+        /// The backup file (must not exist).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]

@@ -1268,3 +1268,33 @@ fn a_wave_gets_its_reminder_schedule_from_the_command_line() {
         stdout(&off)
     );
 }
+
+#[test]
+fn the_database_is_backed_up_to_a_new_file_only() {
+    let dir = Sandbox::new();
+    let wave = create_wave(&dir, &[]);
+    let backup = dir.path().join("backup.db");
+    let backup = backup.to_string_lossy();
+    let made = vecu_in(&dir, None, &["admin", "backup", "--out", &backup]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(
+        stdout(&made).contains("keep the key apart"),
+        "{}",
+        stdout(&made)
+    );
+    assert_eq!(mode(Path::new(&*backup)), 0o600);
+    // The copy is a database with the wave in it.
+    let copy = vecu_in(
+        &dir,
+        None,
+        &["--database", &backup, "wave", "status", "--wave", &wave],
+    );
+    assert!(copy.status.success(), "{}", stderr(&copy));
+    let again = vecu_in(&dir, None, &["admin", "backup", "--out", &backup]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("never overwrites"),
+        "{}",
+        stderr(&again)
+    );
+}

@@ -18,6 +18,7 @@
 mod access;
 mod anonymity;
 mod audit;
+mod backup;
 mod calendar;
 mod code;
 mod connection;
@@ -122,6 +123,8 @@ pub struct Store {
     hygiene: hygiene::Checkpointer,
     /// The sites a hospital key acts for (empty for every other role).
     sites: std::sync::Arc<Vec<String>>,
+    /// Where the database is (a SQLite path or a PostgreSQL URL), for backups.
+    url: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for Store {
@@ -148,6 +151,7 @@ impl Store {
             pending_mix: Default::default(),
             hygiene,
             sites: Default::default(),
+            url: url.into(),
         };
         if let Some(key) = &store.config.key {
             let sealed = vault::seal_legacy_frames(&mut *store.connection()?, key)?;

@@ -73,6 +73,14 @@ pub fn run(database: &Database, command: AdminCommand) -> anyhow::Result<ExitCod
             }
             println!("key {id} is revoked: the API refuses it from its next request on");
         }
+        AdminCommand::Backup { out } => {
+            open_store(database, Need::Existing)?.backup(&out)?;
+            println!(
+                "wrote the backup {} (readable by you only); the encryption key is not in it: \
+                 keep the key apart from every backup",
+                out.display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
