@@ -1,9 +1,11 @@
-//! Analysis of vecu survey results: the wide response table read with polars and typed by the
-//! survey definition; % positive, problem scores, means and domain scores per unit with their
-//! intervals; non-response weights with design-based intervals (as R's `survey` package);
-//! case-mix adjusted site scores with funnel limits (plain, or allowing for over-dispersion);
-//! key drivers and improvement priorities; changes and trends across waves; small-cell
-//! suppression; the tidy results table; charts with plotters.
+//! Analysis of vecu survey results: the wide response table read with polars, typed by the
+//! survey definition and summed chunk by chunk into per-pattern sufficient statistics (memory
+//! flat however many rows); % positive, problem scores, means and domain scores per unit with
+//! their intervals; non-response weights with design-based intervals (as R's `survey`
+//! package); case-mix adjusted site scores (frame variables and case-mix questions) with funnel
+//! limits (plain, or allowing for over-dispersion); key drivers and improvement priorities;
+//! changes and trends across waves; small-cell suppression that closes over domains and
+//! weighted totals; the tidy results table; charts with plotters.
 //!
 //! It depends on the survey crate only: it can analyse any export or simulation.
 #![deny(missing_docs)]
