@@ -299,7 +299,8 @@ pub fn site_results_now(
             known: codes.join(", "),
         });
     }
-    Ok(SiteResults::of(&survey, &analysed.analysis, site)?)
+    Ok(SiteResults::of(&survey, &analysed.analysis, site)?
+        .with_partner_priorities(&partner_priorities(store, wave)?))
 }
 
 /// Analyses a wave and releases every site's results to the store, where each hospital key
@@ -310,9 +311,32 @@ pub fn release_site_results(
     threshold: u64,
 ) -> Result<Vec<String>, ReportingError> {
     let (survey, analysed) = analyse_wave(store, wave, threshold, "en")?;
-    let results = SiteResults::every_site(&survey, &analysed.analysis)?;
+    let ranks = partner_priorities(store, wave)?;
+    let results = SiteResults::every_site(&survey, &analysed.analysis, &ranks)?;
     store.release_site_results(wave, &results)?;
     Ok(results.into_iter().map(|(site, _)| site).collect())
+}
+
+/// The findings patient partners ranked among their priorities in the wave's published
+/// reports, each with the highest rank it was given.
+fn partner_priorities(
+    store: &Store,
+    wave: &str,
+) -> Result<std::collections::BTreeMap<String, u32>, ReportingError> {
+    let mut ranks = std::collections::BTreeMap::new();
+    for id in store.reports_of_wave(wave)? {
+        let report = store.report(&id)?;
+        if report.state != vecu_store::ReportState::Published {
+            continue;
+        }
+        for mark in &report.marks {
+            if let Some(rank) = mark.priority.and_then(|rank| u32::try_from(rank).ok()) {
+                let best = ranks.entry(mark.finding.clone()).or_insert(rank);
+                *best = (*best).min(rank);
+            }
+        }
+    }
+    Ok(ranks)
 }
 
 /// A site's hospital report in `lang`, from the results a researcher released: the store

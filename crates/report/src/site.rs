@@ -6,7 +6,7 @@
 //! ([`crate::site_html`]). It never holds another site's figure: a site is compared with the
 //! all-sites score and its own expected range (the funnel limits), never with a named site.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use vecu_analysis::{Analysis, ResultRow, OVERALL, PRIORITY, RESPONSE};
@@ -66,6 +66,10 @@ pub struct SiteMeasure {
     /// The quadrant of the priority matrix (`priority`, `below`, `strength`, `above`, or
     /// empty: not clearly different from all sites).
     pub priority: String,
+    /// The highest rank patient partners gave it among their priorities in the wave's
+    /// published report (1 first), if any of them marked it.
+    #[serde(default)]
+    pub partner_priority: Option<u32>,
 }
 
 impl SiteMeasure {
@@ -170,10 +174,12 @@ impl SiteResults {
     }
 
     /// The results of every site of the unit of comparison in `analysis`, in site order, as
-    /// the store keeps them (site code, JSON).
+    /// the store keeps them (site code, JSON), with the patient partners' priorities
+    /// ([`SiteResults::with_partner_priorities`]).
     pub fn every_site(
         survey: &Survey,
         analysis: &Analysis,
+        partner_ranks: &BTreeMap<String, u32>,
     ) -> Result<Vec<(String, String)>, ReportError> {
         let Some(kind) = analysis.comparison_unit.as_deref() else {
             return Ok(Vec::new());
@@ -191,7 +197,9 @@ impl SiteResults {
             .map(|site| {
                 Ok((
                     site.to_owned(),
-                    SiteResults::of(survey, analysis, site)?.to_json()?,
+                    SiteResults::of(survey, analysis, site)?
+                        .with_partner_priorities(partner_ranks)
+                        .to_json()?,
                 ))
             })
             .collect()
@@ -231,6 +239,27 @@ impl SiteResults {
             .map(|(measure, _)| *measure)
             .collect();
         (best, worst)
+    }
+
+    /// Marks the measures patient partners put among their priorities: `ranks` maps a
+    /// report finding (`item:COLUMN` or `domain:ID`) to the highest rank it was given.
+    pub fn with_partner_priorities(mut self, ranks: &BTreeMap<String, u32>) -> SiteResults {
+        for measure in &mut self.measures {
+            let kind = if measure.domain { "domain" } else { "item" };
+            measure.partner_priority = ranks.get(&format!("{kind}:{}", measure.item)).copied();
+        }
+        self
+    }
+
+    /// The measures patient partners put among their priorities, their first first.
+    pub fn partner_priorities(&self) -> Vec<&SiteMeasure> {
+        let mut found: Vec<&SiteMeasure> = self
+            .measures
+            .iter()
+            .filter(|measure| measure.partner_priority.is_some())
+            .collect();
+        found.sort_by_key(|measure| measure.partner_priority);
+        found
     }
 
     /// The improvement priorities (strong drivers where the site is clearly below), strongest
@@ -328,6 +357,7 @@ impl<'a> Rows<'a> {
             priority: mine(&format!("{PRIORITY}{base}"))
                 .map(|row| row.flag.clone())
                 .unwrap_or_default(),
+            partner_priority: None,
         }
     }
 }

@@ -34,6 +34,7 @@ pub fn site_html(survey: &Survey, results: &SiteResults, lang: &str, wave: &str)
         results.measures.iter().partition(|measure| measure.domain);
     let (best, worst) = results.best_and_worst();
     let priorities = results.priorities();
+    let partners = results.partner_priorities();
     let label = |measure: &SiteMeasure| measure_label(survey, measure, lang);
     let markup = html! {
         (DOCTYPE)
@@ -92,6 +93,13 @@ pub fn site_html(survey: &Survey, results: &SiteResults, lang: &str, wave: &str)
                                 p { (say(lang, Word::NoPriorities)) }
                             } @else {
                                 ol { @for measure in &priorities { li { (label(measure)) } } }
+                            }
+                        }
+                        @if !partners.is_empty() {
+                            section id="partner-priorities" {
+                                h2 { (say(lang, Word::PartnerPriorities)) }
+                                p { (say(lang, Word::PartnerPrioritiesIntro)) }
+                                ol { @for measure in &partners { li { (label(measure)) } } }
                             }
                         }
                     }

@@ -20,6 +20,8 @@ pub(crate) enum Word {
     Priorities,
     PrioritiesIntro,
     NoPriorities,
+    PartnerPriorities,
+    PartnerPrioritiesIntro,
     Domains,
     Questions,
     Measure,
@@ -119,6 +121,18 @@ pub(crate) fn say(lang: &str, word: Word) -> &'static str {
             "Fragen, die eng mit der Gesamtbewertung der Behandlung durch die Patientinnen und Patienten zusammenhängen und bei denen das Spital deutlich unter allen Spitälern liegt.",
             "Domande strettamente legate al giudizio complessivo che i pazienti danno alle cure, in cui l'ospedale è nettamente al di sotto di tutti gli ospedali.",
             "Questions closely linked to the overall rating patients give their care, where the site is clearly below all sites.",
+        ],
+        PartnerPriorities => [
+            "Ce que les patients partenaires placent en premier",
+            "Was die Patientenpartnerinnen und -partner an erste Stelle setzen",
+            "Ciò che i pazienti partner mettono al primo posto",
+            "What patient partners put first",
+        ],
+        PartnerPrioritiesIntro => [
+            "Les patients partenaires qui ont co-écrit le rapport de l'enquête ont désigné ces résultats comme prioritaires, dans cet ordre, à partir de leur propre expérience des soins.",
+            "Die Patientenpartnerinnen und -partner, die den Bericht der Befragung mitverfasst haben, haben diese Ergebnisse aus ihrer eigenen Erfahrung mit der Behandlung als vorrangig bezeichnet, in dieser Reihenfolge.",
+            "I pazienti partner che hanno co-redatto il rapporto dell'indagine hanno indicato questi risultati come prioritari, in quest'ordine, a partire dalla propria esperienza delle cure.",
+            "The patient partners who co-wrote the survey's report named these results as priorities, in this order, from their own experience of care.",
         ],
         NoPriorities => [
             "Aucune question de ce type.",

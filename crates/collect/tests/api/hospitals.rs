@@ -12,7 +12,8 @@ use crate::roles::team_sign_in;
 
 on_both_backends!(
     a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else,
-    a_hospital_report_shows_the_change_since_the_last_closed_wave
+    a_hospital_report_shows_the_change_since_the_last_closed_wave,
+    a_hospital_report_shows_what_patient_partners_put_first
 );
 
 /// Twelve responses at H1, four at H2 and six at H3 (both below the threshold of 10, and
@@ -320,4 +321,66 @@ async fn a_hospital_report_shows_the_change_since_the_last_closed_wave(backend: 
     store.close_wave(&second).expect("closed");
     let later = report(second).await;
     assert!(later.contains(change), "{later}");
+}
+
+/// The patient partners rank the overall rating first in the wave's report: once that report is
+/// published, each site's hospital report lists it under what they put first; before, not.
+async fn a_hospital_report_shows_what_patient_partners_put_first(backend: Backend) {
+    let app = spawn_app(backend).await;
+    answer_at_three_sites(&app);
+    let store = &app.store;
+    let wave = app.wave.clone();
+    let (researcher_key, researcher) = store.create_api_key("Rita", Role::Researcher).expect("key");
+    let (partner_key, _) = store
+        .create_api_key("Paul", Role::PatientPartner)
+        .expect("key");
+    let h1 = store
+        .create_hospital_key("Quality H1", &["H1".to_owned()])
+        .expect("key")
+        .1;
+    let settings = vecu_collect::ReportSettings {
+        title: "SCAPE".to_owned(),
+        lang: "fr".to_owned(),
+        threshold: 10,
+        required_researchers: 1,
+        required_partners: 1,
+        engagement_wave: None,
+    };
+    let report =
+        vecu_collect::create_report(store, &researcher_key, &wave, &settings).expect("report");
+    store
+        .mark_finding(&partner_key, &report, "item:overall", true, Some(1))
+        .expect("marked");
+    let heading = "Ce que les patients partenaires placent en premier";
+    let released = || async {
+        let sites = format!("/api/v1/waves/{wave}/sites");
+        let (status, body) = call(&app, Method::POST, &sites, &researcher, Some(json!({}))).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, html) = text(&app, &format!("{sites}/H1/report?lang=fr"), &h1).await;
+        assert_eq!(status, 200, "{html}");
+        html
+    };
+    let draft = released().await;
+    assert!(
+        !draft.contains(heading),
+        "a draft's marks stay with the co-authors"
+    );
+    store
+        .submit_report(&researcher_key, &report)
+        .expect("in review");
+    store
+        .approve_report(&researcher_key, &report)
+        .expect("approved");
+    store
+        .approve_report(&partner_key, &report)
+        .expect("approved");
+    store
+        .publish_report(&researcher_key, &report)
+        .expect("published");
+    let published = released().await;
+    let section = published
+        .split(heading)
+        .nth(1)
+        .expect("the partners' priorities after publication");
+    assert!(section.contains("<ol>"), "{section}");
 }
