@@ -45,18 +45,23 @@ fn wave(survey: &Survey, n: usize) -> (Codebook, Vec<Vec<vecu_survey::Cell>>, Fi
     (codebook, rows, fieldwork)
 }
 
-fn french_report(survey: &Survey) -> (Draft, String, String) {
-    let (codebook, rows, fieldwork) = wave(survey, 600);
-    let analysed = analyse_wave(
+/// The analysis of `n` simulated responses at threshold 10, with no earlier wave.
+fn analysed_alone(survey: &Survey, n: usize, lang: &str) -> vecu_report::WaveAnalysis {
+    let (codebook, rows, fieldwork) = wave(survey, n);
+    analyse_wave(
         survey,
         &codebook,
         &rows,
         &fieldwork,
         10,
-        "fr",
+        lang,
         History::default(),
     )
-    .expect("analysis");
+    .expect("analysis")
+}
+
+fn french_report(survey: &Survey) -> (Draft, String, String) {
+    let analysed = analysed_alone(survey, 600, "fr");
     let draft = Draft::of(survey, &analysed, "fr").expect("draft");
     let document = draft.clone().into_document("Rapport", "fr", "draft");
     (draft, to_html(&document), to_markdown(&document))
@@ -147,17 +152,7 @@ fn a_definition_without_domain_labels_still_makes_its_report_with_the_ids_as_bef
 #[test]
 fn the_engagement_summary_names_domains_in_the_report_language() {
     let survey = vecu_survey::load_value(&shipped("engagement.json")).expect("valid");
-    let (codebook, rows, fieldwork) = wave(&survey, 60);
-    let analysed = analyse_wave(
-        &survey,
-        &codebook,
-        &rows,
-        &fieldwork,
-        10,
-        "de",
-        History::default(),
-    )
-    .expect("analysis");
+    let analysed = analysed_alone(&survey, 60, "de");
     let summary = vecu_report::engagement_summary(&survey, &analysed.analysis, "de");
     assert!(
         summary.starts_with("60 Patientenpartner beantworteten den Fragebogen zur Beteiligung"),
@@ -188,17 +183,7 @@ fn the_engagement_summary_names_domains_in_the_report_language() {
 #[test]
 fn a_report_stored_before_domains_had_descriptions_reads_back() {
     let survey = vecu_survey::load_value(&shipped("example.json")).expect("valid");
-    let (codebook, rows, fieldwork) = wave(&survey, 200);
-    let analysed = analyse_wave(
-        &survey,
-        &codebook,
-        &rows,
-        &fieldwork,
-        10,
-        "it",
-        History::default(),
-    )
-    .expect("analysis");
+    let analysed = analysed_alone(&survey, 200, "it");
     let draft = Draft::of(&survey, &analysed, "it").expect("draft");
     let (findings, methods) = draft.to_json().expect("json");
     assert_eq!(
