@@ -135,6 +135,10 @@ pub enum StoreError {
         /// The site.
         site: String,
     },
+    /// A proposed change does not apply to its survey version, or its result would not pass
+    /// the survey check.
+    #[error("the proposed change cannot be made: {0}")]
+    Proposal(#[from] vecu_survey::ProposalError),
     /// The finding, item or comment named is not there.
     #[error("{0} is not part of this report or survey")]
     FindingNotFound(String),

@@ -28,6 +28,7 @@ mod labelled;
 mod load;
 mod model;
 mod outline;
+mod propose;
 mod raw;
 mod response;
 mod schema;
@@ -59,6 +60,7 @@ pub use model::{
     MonthYearSpec, NumberSpec, Options, Rating, ScoringRole, Section, Survey, TextSpec,
 };
 pub use outline::outline;
+pub use propose::{apply_change, next_version, ItemChange, ProposalError};
 pub use response::{ValidatedResponse, Visibility};
 pub use schema::SCHEMA;
 pub use simulate::{simulate, SimulatedResponse, Simulator};

@@ -9,5 +9,6 @@ mod helpers;
 mod hospitals;
 mod letters;
 mod privacy;
+mod proposals;
 mod sessions;
 mod submissions;
