@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 
 use diesel::prelude::*;
-use vecu_survey::{apply_change, next_version, ItemChange};
+use vecu_survey::{apply_change, next_version, preview_change, ItemChange, Survey, SurveyDiff};
 
 use crate::access::{ApiKey, Role};
 use crate::connection::AnyConnection;
@@ -138,7 +138,7 @@ fn not_found(id: &str) -> StoreError {
 
 fn require_reason(reason: &str, what: &str) -> Result<()> {
     if reason.trim().is_empty() {
-        return Err(refuse(&format!(
+        return Err(StoreError::Incomplete(format!(
             "{what} needs a reason: say in a sentence why, for the co-design history"
         )));
     }
@@ -161,7 +161,14 @@ impl Store {
         require_reason(reason, "a proposal")?;
         let mut connection = self.connection()?;
         let base = stored_definition(&mut connection, survey)?;
-        apply_change(&base, item, change, None)?;
+        let (_, changed) = apply_change(&base, item, change, None)?;
+        if changed.hash == stored_survey(&mut connection, survey)?.hash {
+            return Err(StoreError::Incomplete(
+                "the proposal changes nothing: the question already reads so; change a text, \
+                 an answer or the place of the question"
+                    .to_owned(),
+            ));
+        }
         let change_json = serde_json::to_string(change)
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
         let id = random_id();
@@ -188,15 +195,15 @@ impl Store {
     pub fn comment_proposal(&self, by: &ApiKey, proposal: &str, text: &str) -> Result<String> {
         co_author(by)?;
         if text.trim().is_empty() {
-            return Err(refuse("a comment needs some text"));
+            return Err(StoreError::Incomplete(
+                "a comment needs some text: write it and send again".to_owned(),
+            ));
         }
         let mut connection = self.connection()?;
         let id = random_id();
         connection.transaction(|connection| {
             if proposal_state(connection, proposal)? != ProposalState::Open {
-                return Err(refuse(
-                    "this proposal was decided; propose again, with the new reason, to reopen it",
-                ));
+                return Err(StoreError::ProposalDecided(proposal.to_owned()));
             }
             diesel::insert_into(proposal_comments::table)
                 .values((
@@ -243,7 +250,7 @@ impl Store {
                     .optional()?
                     .ok_or_else(|| not_found(proposal))?;
             if ProposalState::parse(&state)? != ProposalState::Open {
-                return Err(refuse("this proposal was decided already"));
+                return Err(StoreError::ProposalDecided(proposal.to_owned()));
             }
             let new_hash = match decision {
                 Decision::Decline => None,
@@ -308,6 +315,50 @@ impl Store {
             .into_iter()
             .find(|proposal| proposal.id == id)
             .ok_or_else(|| not_found(id))
+    }
+}
+
+/// A proposal as its page shows it: the proposal, the version it was made on, and what it
+/// changes (for an accepted one, the differences from the version it made; otherwise what it
+/// would make, or why it no longer applies).
+pub struct ProposalView {
+    /// The proposal.
+    pub proposal: Proposal,
+    /// The version it was proposed on.
+    pub base: Survey,
+    /// What it changes, or why it cannot be applied.
+    pub changes: std::result::Result<SurveyDiff, vecu_survey::ProposalError>,
+}
+
+impl Store {
+    /// One proposal with what it changes. Co-authors only.
+    pub fn proposal_view(&self, id: &str) -> Result<ProposalView> {
+        let proposal = self.proposal(id)?;
+        let mut connection = self.connection()?;
+        let base = stored_survey(&mut connection, &proposal.survey)?;
+        let changes = match &proposal.new_survey {
+            Some(new) => Ok(vecu_survey::diff(
+                &base,
+                &stored_survey(&mut connection, new)?,
+            )),
+            None => {
+                let definition = stored_definition(&mut connection, &proposal.survey)?;
+                preview_change(&base, &definition, &proposal.item, &proposal.change)
+            }
+        };
+        Ok(ProposalView {
+            proposal,
+            base,
+            changes,
+        })
+    }
+
+    /// The differences between two stored versions. Any signed-in key.
+    pub fn survey_diff(&self, old: &str, new: &str) -> Result<(SurveyDiff, Survey)> {
+        let mut connection = self.connection()?;
+        let old = stored_survey(&mut connection, old)?;
+        let new = stored_survey(&mut connection, new)?;
+        Ok((vecu_survey::diff(&old, &new), new))
     }
 }
 

@@ -60,7 +60,7 @@ pub use model::{
     MonthYearSpec, NumberSpec, Options, Rating, ScoringRole, Section, Survey, TextSpec,
 };
 pub use outline::outline;
-pub use propose::{apply_change, next_version, ItemChange, ProposalError};
+pub use propose::{apply_change, next_version, preview_change, ItemChange, ProposalError};
 pub use response::{ValidatedResponse, Visibility};
 pub use schema::SCHEMA;
 pub use simulate::{simulate, SimulatedResponse, Simulator};

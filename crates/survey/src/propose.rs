@@ -146,6 +146,18 @@ pub fn apply_change(
     Ok((text + "\n", survey))
 }
 
+/// What a change would do to `base` (whose definition is `definition`), item by item, as
+/// `vecu survey diff` shows it.
+pub fn preview_change(
+    base: &Survey,
+    definition: &str,
+    item: &str,
+    change: &ItemChange,
+) -> Result<crate::SurveyDiff, ProposalError> {
+    let (_, changed) = apply_change(definition, item, change, None)?;
+    Ok(crate::diff(base, &changed))
+}
+
 /// The version after `version` that is not in `taken`: the last number raised by one
 /// (`1.0` -> `1.1`, `2` -> `3`), or `.1` appended when it does not end in a number.
 pub fn next_version(version: &str, taken: &[String]) -> String {

@@ -73,8 +73,14 @@ fn an_accepted_proposal_makes_a_new_version_and_credits_its_authors(backend: Bac
     assert_eq!(decided.new_survey.as_deref(), Some(new_hash.as_str()));
     assert_eq!(decided.comments.len(), 1);
     // Decided once.
-    refused(store.decide_proposal(&researcher, &proposal, Decision::Decline, "no"));
-    refused(store.comment_proposal(&partner, &proposal, "late"));
+    assert!(matches!(
+        store.decide_proposal(&researcher, &proposal, Decision::Decline, "no"),
+        Err(StoreError::ProposalDecided(_))
+    ));
+    assert!(matches!(
+        store.comment_proposal(&partner, &proposal, "late"),
+        Err(StoreError::ProposalDecided(_))
+    ));
 
     // A wave fielding the new version credits the proposer and the commenter.
     let wave = open_wave(&store, &new, &store_definition(&store, &new_hash), 3);
@@ -138,12 +144,27 @@ fn a_declined_or_broken_proposal_stores_no_version(backend: Backend) {
         }
         other => panic!("expected the check's refusal, got {other:?}"),
     }
+    // A change to what the question already says.
+    let fr = vecu_survey::Lang::parse("fr").expect("tag");
+    let same = survey
+        .item("overall")
+        .expect("item")
+        .text
+        .get(&fr)
+        .to_owned();
+    assert!(matches!(
+        store.propose(&researcher, &hash, "overall", &reword("fr", &same), "why"),
+        Err(StoreError::Incomplete(_))
+    ));
     // Unknown item, missing reason, a language the survey lacks.
     assert!(matches!(
         store.propose(&researcher, &hash, "nope", &reword("fr", "x"), "why"),
         Err(StoreError::Proposal(_))
     ));
-    refused(store.propose(&researcher, &hash, "overall", &reword("fr", "x"), "  "));
+    assert!(matches!(
+        store.propose(&researcher, &hash, "overall", &reword("fr", "x"), "  "),
+        Err(StoreError::Incomplete(_))
+    ));
     assert!(matches!(
         store.propose(&researcher, &hash, "overall", &reword("es", "x"), "why"),
         Err(StoreError::Proposal(_))
