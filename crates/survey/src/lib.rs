@@ -36,6 +36,7 @@ mod simulate;
 #[cfg(feature = "table-io")]
 mod table_io;
 mod text;
+mod translations;
 mod wide;
 
 pub use answer::{Answer, Answers};
@@ -70,4 +71,9 @@ pub use table_io::{
     write_table_in_chunks, TableError, TableFormat,
 };
 pub use text::{Lang, Text};
+pub use translations::{
+    fingerprint, read_log, record_translations, translated_texts, translation_status, CheckMethod,
+    TextStatus, TranslationError, TranslationLog, TranslationRecord, TranslationStatus,
+    TranslationWork,
+};
 pub use wide::{Cell, Codebook, CodebookValue, Column, ColumnSource, ColumnType};
