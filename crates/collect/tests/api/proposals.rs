@@ -287,4 +287,13 @@ async fn the_api_proposes_declines_and_shows_the_differences(backend: Backend) {
     .await;
     assert_eq!(status, 200);
     assert_eq!(diff["changes"], json!([]));
+
+    let (_, document) = api(Method::GET, url("/api/v1/openapi.json"), None, None).await;
+    for path in [
+        "/api/v1/surveys/{survey}/proposals",
+        "/api/v1/proposals/{proposal}/decision",
+        "/api/v1/surveys/{old}/diff/{new}",
+    ] {
+        assert!(document["paths"].get(path).is_some(), "{path} is documented");
+    }
 }
