@@ -39,6 +39,7 @@ fn shipped_surveys() -> Vec<String> {
             path.extension().is_some_and(|ext| ext == "json")
                 && !name.ends_with("schema.json")
                 && !name.ends_with(".translations.json")
+                && !name.contains("coding-frame")
         })
         .map(|path| {
             format!(

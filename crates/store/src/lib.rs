@@ -21,6 +21,7 @@ mod audit;
 mod backup;
 mod calendar;
 mod code;
+mod comments;
 mod connection;
 mod draft;
 mod error;
@@ -51,6 +52,7 @@ use connection::{ConnectionPool, PooledAny};
 pub use access::{ApiKey, Role};
 pub use audit::AuditEntry;
 pub use code::{AccessCode, CodeError};
+pub use comments::{CodedComment, CommentCode, DoubleCoded, ThemeVersion};
 pub use connection::Backend;
 pub use error::{FrameProblem, Result, StoreError};
 pub use export::{

@@ -347,3 +347,41 @@ diesel::table! {
         at -> Text,
     }
 }
+
+// Patients' comments of a closed wave, scrubbed, with their site and question only.
+diesel::table! {
+    comments (id) {
+        id -> Text,
+        wave_id -> Text,
+        site -> Text,
+        item_id -> Text,
+        text -> Text,
+        flagged_by_key -> Nullable<Text>,
+        flag_reason -> Nullable<Text>,
+        review -> Nullable<Text>,
+        reviewed_by_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    comment_codes (comment_id, coder_key) {
+        comment_id -> Text,
+        coder_key -> Text,
+        role -> Text,
+        themes -> Text,
+        tone -> Text,
+        at -> Text,
+    }
+}
+
+diesel::table! {
+    coding_themes (wave_id, theme_id, version) {
+        wave_id -> Text,
+        theme_id -> Text,
+        version -> Integer,
+        theme_json -> Text,
+        retired -> Integer,
+        changed_by_key -> Nullable<Text>,
+        at -> Text,
+    }
+}

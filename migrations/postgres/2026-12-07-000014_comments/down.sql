@@ -1,0 +1,3 @@
+DROP TABLE coding_themes;
+DROP TABLE comment_codes;
+DROP TABLE comments;

@@ -1,0 +1,40 @@
+-- Patients' comments analysed with patient partners (issue 15). A wave's free-text answers are
+-- copied here once the wave is closed: scrubbed, with their site and question only, under ids
+-- drawn afresh (no response id, no other answer, no frame variable), inserted in random order.
+CREATE TABLE comments (
+    id TEXT PRIMARY KEY NOT NULL,
+    wave_id TEXT NOT NULL REFERENCES waves (id),
+    site TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    -- A co-author's flag that the comment still identifies someone; it leaves every output until
+    -- a researcher reviews it ('cleared' brings it back, 'withdrawn' keeps it out).
+    flagged_by_key TEXT REFERENCES api_keys (id),
+    flag_reason TEXT,
+    review TEXT CHECK (review IN ('cleared', 'withdrawn')),
+    reviewed_by_key TEXT REFERENCES api_keys (id)
+);
+CREATE INDEX comments_by_wave ON comments (wave_id);
+
+-- Each coder's themes and tone for a comment; one row per comment and coder.
+CREATE TABLE comment_codes (
+    comment_id TEXT NOT NULL REFERENCES comments (id),
+    coder_key TEXT NOT NULL REFERENCES api_keys (id),
+    role TEXT NOT NULL,
+    themes TEXT NOT NULL,
+    tone TEXT NOT NULL CHECK (tone IN ('positive', 'negative', 'mixed')),
+    at TEXT NOT NULL,
+    PRIMARY KEY (comment_id, coder_key)
+);
+
+-- The wave's coding frame with its history: every edit of a theme is a new version.
+CREATE TABLE coding_themes (
+    wave_id TEXT NOT NULL REFERENCES waves (id),
+    theme_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    theme_json TEXT NOT NULL,
+    retired INTEGER NOT NULL,
+    changed_by_key TEXT REFERENCES api_keys (id),
+    at TEXT NOT NULL,
+    PRIMARY KEY (wave_id, theme_id, version)
+);
