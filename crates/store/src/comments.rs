@@ -295,18 +295,7 @@ impl Store {
             ))
             .load(&mut connection)?;
         let ids: Vec<&String> = rows.iter().map(|row| &row.0).collect();
-        let codes: Vec<CodeRow> = comment_codes::table
-            .filter(comment_codes::comment_id.eq_any(&ids))
-            .order((comment_codes::at, comment_codes::coder_key))
-            .select((
-                comment_codes::comment_id,
-                comment_codes::coder_key,
-                comment_codes::role,
-                comment_codes::themes,
-                comment_codes::tone,
-            ))
-            .load(&mut connection)?;
-        let names = Names::of(&mut connection, codes.iter().map(|code| &code.1))?;
+        let (codes, names) = codes_of(&mut connection, &ids)?;
         let mut out = Vec::new();
         for (id, site, item, text, flagged_by, review) in rows {
             if review.as_deref() == Some("withdrawn") {
@@ -455,18 +444,7 @@ impl Store {
             .order(comments::id)
             .select(comments::id)
             .load(&mut connection)?;
-        let codes: Vec<CodeRow> = comment_codes::table
-            .filter(comment_codes::comment_id.eq_any(&usable))
-            .order((comment_codes::at, comment_codes::coder_key))
-            .select((
-                comment_codes::comment_id,
-                comment_codes::coder_key,
-                comment_codes::role,
-                comment_codes::themes,
-                comment_codes::tone,
-            ))
-            .load(&mut connection)?;
-        let names = Names::of(&mut connection, codes.iter().map(|code| &code.1))?;
+        let (codes, names) = codes_of(&mut connection, &usable)?;
         let mut pairs = Vec::new();
         for id in usable {
             let first_of = |researcher: bool| {
@@ -484,6 +462,27 @@ impl Store {
         }
         Ok(pairs)
     }
+}
+
+/// Every code of these comments, oldest first, with their coders' names.
+fn codes_of<T: AsRef<str>>(
+    connection: &mut AnyConnection,
+    ids: &[T],
+) -> Result<(Vec<CodeRow>, Names)> {
+    let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+    let codes: Vec<CodeRow> = comment_codes::table
+        .filter(comment_codes::comment_id.eq_any(&ids))
+        .order((comment_codes::at, comment_codes::coder_key))
+        .select((
+            comment_codes::comment_id,
+            comment_codes::coder_key,
+            comment_codes::role,
+            comment_codes::themes,
+            comment_codes::tone,
+        ))
+        .load(connection)?;
+    let names = Names::of(connection, codes.iter().map(|code| &code.1))?;
+    Ok((codes, names))
 }
 
 fn to_code(row: &CodeRow, names: &Names) -> Result<CommentCode> {
