@@ -32,6 +32,7 @@ mod hygiene;
 mod invitation;
 mod letter;
 mod proposals;
+mod quotes;
 mod release;
 mod reports;
 mod schedule;
@@ -65,6 +66,7 @@ pub use invitation::{
 };
 pub use letter::{Outcome, PAPER_COUNT_KINDS};
 pub use proposals::{Decision, Proposal, ProposalComment, ProposalState, ProposalView};
+pub use quotes::Quote;
 pub use reports::{
     Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,
     ReportState, ACTIVITIES, BLOCK_KINDS, SUMMARY,

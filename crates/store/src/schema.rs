@@ -385,3 +385,17 @@ diesel::table! {
         at -> Text,
     }
 }
+
+// Excerpts of comments proposed for reports, with the approvals they need.
+diesel::table! {
+    quotes (id) {
+        id -> Text,
+        comment_id -> Text,
+        text -> Text,
+        proposed_by_key -> Text,
+        researcher_key -> Nullable<Text>,
+        partner_key -> Nullable<Text>,
+    }
+}
+diesel::joinable!(quotes -> comments (comment_id));
+diesel::allow_tables_to_appear_in_same_query!(quotes, comments);

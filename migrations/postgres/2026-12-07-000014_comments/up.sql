@@ -38,3 +38,15 @@ CREATE TABLE coding_themes (
     at TEXT NOT NULL,
     PRIMARY KEY (wave_id, theme_id, version)
 );
+
+-- The quote bank: an excerpt of a comment proposed for reports by a researcher or a partner;
+-- a report may show it only once a researcher and a partner approved it (the scrubber re-reads
+-- it at each approval) and while its comment is not flagged or withdrawn.
+CREATE TABLE quotes (
+    id TEXT PRIMARY KEY NOT NULL,
+    comment_id TEXT NOT NULL REFERENCES comments (id),
+    text TEXT NOT NULL,
+    proposed_by_key TEXT NOT NULL REFERENCES api_keys (id),
+    researcher_key TEXT REFERENCES api_keys (id),
+    partner_key TEXT REFERENCES api_keys (id)
+);

@@ -1,3 +1,4 @@
+DROP TABLE quotes;
 DROP TABLE coding_themes;
 DROP TABLE comment_codes;
 DROP TABLE comments;

@@ -8,6 +8,7 @@ use crate::helpers::{example, frame_csv, TestDb};
 use crate::on_both_backends;
 
 on_both_backends!(
+    a_quote_reaches_reports_only_with_both_approvals,
     comments_open_after_close_scrubbed_in_random_order_and_unlinked,
     coders_are_blind_until_both_roles_coded,
     a_flagged_comment_leaves_the_outputs_until_cleared
@@ -278,4 +279,82 @@ fn a_flagged_comment_leaves_the_outputs_until_cleared(backend: Backend) {
             .len(),
         2
     );
+}
+
+fn a_quote_reaches_reports_only_with_both_approvals(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (wave, researcher, _) = coded_wave(&store, 3);
+    let (partner, _) = store
+        .create_api_key("Paul", Role::PatientPartner)
+        .expect("key");
+    let comments = store.comments_to_code(&partner, &wave).expect("comments");
+    let phone = comments
+        .iter()
+        .find(|c| c.text.contains("[phone]"))
+        .expect("the scrubbed comment");
+    // Words not in the comment are no quote.
+    assert!(matches!(
+        store.propose_quote(&partner, &phone.id, "Tout était parfait"),
+        Err(StoreError::Incomplete(_))
+    ));
+    let quote = store
+        .propose_quote(&partner, &phone.id, "Commentaire 0")
+        .expect("proposed");
+    let report_view = |store: &vecu_store::Store| {
+        store
+            .acting_as(&researcher)
+            .quotes(&wave, true)
+            .expect("quotes")
+            .len()
+    };
+    assert_eq!(report_view(&store), 0, "no approval yet");
+    store
+        .approve_quote(&partner, &quote)
+        .expect("partner approves");
+    assert_eq!(report_view(&store), 0, "a partner alone is not enough");
+    store
+        .approve_quote(&researcher, &quote)
+        .expect("researcher approves");
+    assert_eq!(report_view(&store), 1);
+    let shown = &store
+        .acting_as(&partner)
+        .quotes(&wave, true)
+        .expect("quotes")[0];
+    assert_eq!(
+        (shown.partner.as_deref(), shown.researcher.as_deref()),
+        (Some("Paul"), Some("Rita"))
+    );
+    // Flagged, the quote leaves the reports; withdrawn, it leaves the bank too.
+    store
+        .flag_comment(&researcher, &phone.id, "the shift is identifying")
+        .expect("flagged");
+    assert_eq!(report_view(&store), 0);
+    assert_eq!(
+        store
+            .acting_as(&partner)
+            .quotes(&wave, false)
+            .expect("bank")
+            .len(),
+        1
+    );
+    assert!(store
+        .propose_quote(&partner, &phone.id, "Commentaire")
+        .is_err());
+    store
+        .review_flag(&researcher, &phone.id, false)
+        .expect("withdrawn");
+    assert!(store
+        .acting_as(&partner)
+        .quotes(&wave, false)
+        .expect("bank")
+        .is_empty());
+    // Hospitals read no quote bank.
+    let (hospital, _) = store
+        .create_hospital_key("Quality", &["H1".to_owned()])
+        .expect("key");
+    assert!(matches!(
+        store.acting_as(&hospital).quotes(&wave, true),
+        Err(StoreError::NotAllowed(_))
+    ));
 }
