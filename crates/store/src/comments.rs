@@ -22,7 +22,7 @@ use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::holders::Names;
 use crate::reports::{actor, co_author, refuse};
-use crate::schema::{coding_themes, comment_codes, comments, responses};
+use crate::schema::{coding_themes, comment_codes, comment_settlements, comments, responses};
 use crate::scrub::scrub;
 use crate::secret::random_id;
 use crate::surveys::stored_survey;
@@ -63,14 +63,42 @@ pub struct CodedComment {
 }
 
 /// A comment coded by a researcher and by a partner, for agreement.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DoubleCoded {
     /// The comment's id.
     pub comment: String,
+    /// Its site.
+    pub site: String,
+    /// Its question.
+    pub item: String,
     /// The researcher's reading (the first researcher's, if several coded it).
     pub researcher: CommentCode,
     /// The partner's reading.
     pub partner: CommentCode,
+}
+
+impl DoubleCoded {
+    /// Both gave the same themes and the same tone.
+    pub fn agree(&self) -> bool {
+        self.researcher.themes == self.partner.themes && self.researcher.tone == self.partner.tone
+    }
+}
+
+/// The code a comment keeps: settled after discussion, or the one both its coders gave.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FinalCode {
+    /// The comment's id.
+    pub comment: String,
+    /// Its site.
+    pub site: String,
+    /// Its question.
+    pub item: String,
+    /// Theme ids, sorted.
+    pub themes: Vec<String>,
+    /// Its tone.
+    pub tone: String,
+    /// Who settled it, when the coders disagreed.
+    pub settled_by: Option<String>,
 }
 
 /// A version of a theme of the wave's coding frame.
@@ -339,32 +367,7 @@ impl Store {
         if side(by.role.as_str()).is_none() {
             return Err(refuse("researchers and patient partners code comments"));
         }
-        if !TONES.contains(&tone) {
-            return Err(StoreError::Incomplete(format!(
-                "tone {tone:?} is not one of {}",
-                TONES.join(", ")
-            )));
-        }
-        let wave: String = comments::table
-            .find(comment)
-            .select(comments::wave_id)
-            .first(&mut self.connection()?)
-            .optional()?
-            .ok_or_else(|| not_found(comment))?;
-        let frame = self.acting_as(by).coding_frame(&wave)?;
-        if let Some(unknown) = themes
-            .iter()
-            .find(|theme| !frame.iter().any(|known| &known.id == *theme))
-        {
-            return Err(StoreError::Incomplete(format!(
-                "theme {unknown:?} is not in this wave's coding frame; add it to the frame first"
-            )));
-        }
-        let mut sorted = themes.to_vec();
-        sorted.sort();
-        sorted.dedup();
-        let themes_json = serde_json::to_string(&sorted)
-            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let themes_json = checked_code(self, by, comment, themes, tone)?;
         let mut connection = self.connection()?;
         connection.transaction(|connection| {
             diesel::delete(
@@ -434,34 +437,172 @@ impl Store {
     pub fn double_coded(&self, wave: &str) -> Result<Vec<DoubleCoded>> {
         self.require(Role::is_co_author, "read the coding")?;
         let mut connection = self.connection()?;
-        let usable: Vec<String> = comments::table
-            .filter(comments::wave_id.eq(wave))
-            .filter(
-                comments::flagged_by_key
-                    .is_null()
-                    .or(comments::review.eq("cleared")),
-            )
-            .order(comments::id)
-            .select(comments::id)
-            .load(&mut connection)?;
-        let (codes, names) = codes_of(&mut connection, &usable)?;
-        let mut pairs = Vec::new();
-        for id in usable {
-            let first_of = |researcher: bool| {
-                codes
-                    .iter()
-                    .find(|code| code.0 == id && side(&code.2) == Some(researcher))
-            };
-            if let (Some(researcher), Some(partner)) = (first_of(true), first_of(false)) {
-                pairs.push(DoubleCoded {
-                    researcher: to_code(researcher, &names)?,
-                    partner: to_code(partner, &names)?,
-                    comment: id,
-                });
-            }
-        }
-        Ok(pairs)
+        double_coded_in(&mut connection, wave)
     }
+
+    /// Settles a comment after its coders discussed it: the themes and tone it keeps, why, and
+    /// who decided (a researcher or a partner; the store records which).
+    pub fn settle_comment(
+        &self,
+        by: &ApiKey,
+        comment: &str,
+        (themes, tone): (&[String], &str),
+        note: &str,
+    ) -> Result<()> {
+        co_author(by)?;
+        if note.trim().is_empty() {
+            return Err(StoreError::Incomplete(
+                "say in a sentence what the discussion concluded".to_owned(),
+            ));
+        }
+        let themes_json = checked_code(self, by, comment, themes, tone)?;
+        let mut connection = self.connection()?;
+        connection.transaction(|connection| {
+            diesel::delete(comment_settlements::table.find(comment)).execute(connection)?;
+            diesel::insert_into(comment_settlements::table)
+                .values((
+                    comment_settlements::comment_id.eq(comment),
+                    comment_settlements::themes.eq(&themes_json),
+                    comment_settlements::tone.eq(tone),
+                    comment_settlements::note.eq(note.trim()),
+                    comment_settlements::settled_by_key.eq(&by.id),
+                    comment_settlements::at.eq(calendar::now()),
+                ))
+                .execute(connection)?;
+            audit::record(connection, &actor(by), "comment_settled", None, comment)
+        })
+    }
+
+    /// Double-coded comments whose coders disagree and that nobody settled yet: the page
+    /// where they are discussed. Co-authors only.
+    pub fn disagreements(&self, wave: &str) -> Result<Vec<DoubleCoded>> {
+        self.require(Role::is_co_author, "read the coding")?;
+        let mut connection = self.connection()?;
+        let settled: Vec<String> = comment_settlements::table
+            .select(comment_settlements::comment_id)
+            .load(&mut connection)?;
+        Ok(double_coded_in(&mut connection, wave)?
+            .into_iter()
+            .filter(|pair| !pair.agree() && !settled.contains(&pair.comment))
+            .collect())
+    }
+
+    /// What each usable comment is coded as in the end: its settlement, or the code both its
+    /// coders gave alike; comments still in disagreement, coded once, flagged or withdrawn are
+    /// left out. Co-authors only.
+    pub fn final_codes(&self, wave: &str) -> Result<Vec<FinalCode>> {
+        self.require(Role::is_co_author, "read the coding")?;
+        let mut connection = self.connection()?;
+        let pairs = double_coded_in(&mut connection, wave)?;
+        let settlements: Vec<(String, String, String, String)> = comment_settlements::table
+            .inner_join(comments::table)
+            .filter(comments::wave_id.eq(wave))
+            .select((
+                comment_settlements::comment_id,
+                comment_settlements::themes,
+                comment_settlements::tone,
+                comment_settlements::settled_by_key,
+            ))
+            .load(&mut connection)?;
+        let names = Names::of(&mut connection, settlements.iter().map(|row| &row.3))?;
+        let mut out = Vec::new();
+        for pair in pairs {
+            let settled = settlements.iter().find(|row| row.0 == pair.comment);
+            let (themes, tone, settled_by) = match settled {
+                Some((_, themes, tone, by)) => (
+                    serde_json::from_str(themes)
+                        .map_err(|error| StoreError::Corrupt(format!("settlement: {error}")))?,
+                    tone.clone(),
+                    Some(names.name(by)),
+                ),
+                None if pair.agree() => (
+                    pair.researcher.themes.clone(),
+                    pair.researcher.tone.clone(),
+                    None,
+                ),
+                None => continue,
+            };
+            out.push(FinalCode {
+                comment: pair.comment,
+                site: pair.site,
+                item: pair.item,
+                themes,
+                tone,
+                settled_by,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The double-coded usable comments of a wave, in their random order.
+fn double_coded_in(connection: &mut AnyConnection, wave: &str) -> Result<Vec<DoubleCoded>> {
+    let usable: Vec<(String, String, String)> = comments::table
+        .filter(comments::wave_id.eq(wave))
+        .filter(
+            comments::flagged_by_key
+                .is_null()
+                .or(comments::review.eq("cleared")),
+        )
+        .order(comments::id)
+        .select((comments::id, comments::site, comments::item_id))
+        .load(connection)?;
+    let ids: Vec<&String> = usable.iter().map(|row| &row.0).collect();
+    let (codes, names) = codes_of(connection, &ids)?;
+    let mut pairs = Vec::new();
+    for (id, site, item) in usable {
+        let first_of = |researcher: bool| {
+            codes
+                .iter()
+                .find(|code| code.0 == id && side(&code.2) == Some(researcher))
+        };
+        if let (Some(researcher), Some(partner)) = (first_of(true), first_of(false)) {
+            pairs.push(DoubleCoded {
+                researcher: to_code(researcher, &names)?,
+                partner: to_code(partner, &names)?,
+                comment: id,
+                site,
+                item,
+            });
+        }
+    }
+    Ok(pairs)
+}
+
+/// The themes of a code as stored (sorted, once each, JSON), after checking them against the
+/// comment's frame and the tone against [`TONES`].
+fn checked_code(
+    store: &Store,
+    by: &ApiKey,
+    comment: &str,
+    themes: &[String],
+    tone: &str,
+) -> Result<String> {
+    if !TONES.contains(&tone) {
+        return Err(StoreError::Incomplete(format!(
+            "tone {tone:?} is not one of {}",
+            TONES.join(", ")
+        )));
+    }
+    let wave: String = comments::table
+        .find(comment)
+        .select(comments::wave_id)
+        .first(&mut store.connection()?)
+        .optional()?
+        .ok_or_else(|| not_found(comment))?;
+    let frame = store.acting_as(by).coding_frame(&wave)?;
+    if let Some(unknown) = themes
+        .iter()
+        .find(|theme| !frame.iter().any(|known| &known.id == *theme))
+    {
+        return Err(StoreError::Incomplete(format!(
+            "theme {unknown:?} is not in this wave's coding frame; add it to the frame first"
+        )));
+    }
+    let mut sorted = themes.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    serde_json::to_string(&sorted).map_err(|error| StoreError::Corrupt(error.to_string()))
 }
 
 /// Every code of these comments, oldest first, with their coders' names.

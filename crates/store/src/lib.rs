@@ -53,7 +53,7 @@ use connection::{ConnectionPool, PooledAny};
 pub use access::{ApiKey, Role};
 pub use audit::AuditEntry;
 pub use code::{AccessCode, CodeError};
-pub use comments::{CodedComment, CommentCode, DoubleCoded, ThemeVersion};
+pub use comments::{CodedComment, CommentCode, DoubleCoded, FinalCode, ThemeVersion};
 pub use connection::Backend;
 pub use error::{FrameProblem, Result, StoreError};
 pub use export::{

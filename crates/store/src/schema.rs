@@ -399,3 +399,17 @@ diesel::table! {
 }
 diesel::joinable!(quotes -> comments (comment_id));
 diesel::allow_tables_to_appear_in_same_query!(quotes, comments);
+
+// The code a comment keeps after its coders' disagreement was discussed, and who decided.
+diesel::table! {
+    comment_settlements (comment_id) {
+        comment_id -> Text,
+        themes -> Text,
+        tone -> Text,
+        note -> Text,
+        settled_by_key -> Text,
+        at -> Text,
+    }
+}
+diesel::joinable!(comment_settlements -> comments (comment_id));
+diesel::allow_tables_to_appear_in_same_query!(comment_settlements, comments);

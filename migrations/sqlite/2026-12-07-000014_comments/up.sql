@@ -50,3 +50,13 @@ CREATE TABLE quotes (
     researcher_key TEXT REFERENCES api_keys (id),
     partner_key TEXT REFERENCES api_keys (id)
 );
+
+-- Disagreements settled: after discussion, the code a comment keeps, and who decided.
+CREATE TABLE comment_settlements (
+    comment_id TEXT PRIMARY KEY NOT NULL REFERENCES comments (id),
+    themes TEXT NOT NULL,
+    tone TEXT NOT NULL CHECK (tone IN ('positive', 'negative', 'mixed')),
+    note TEXT NOT NULL,
+    settled_by_key TEXT NOT NULL REFERENCES api_keys (id),
+    at TEXT NOT NULL
+);

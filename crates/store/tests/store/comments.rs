@@ -8,6 +8,7 @@ use crate::helpers::{example, frame_csv, TestDb};
 use crate::on_both_backends;
 
 on_both_backends!(
+    disagreements_are_settled_with_who_decided,
     a_quote_reaches_reports_only_with_both_approvals,
     comments_open_after_close_scrubbed_in_random_order_and_unlinked,
     coders_are_blind_until_both_roles_coded,
@@ -357,4 +358,65 @@ fn a_quote_reaches_reports_only_with_both_approvals(backend: Backend) {
         store.acting_as(&hospital).quotes(&wave, true),
         Err(StoreError::NotAllowed(_))
     ));
+}
+
+fn disagreements_are_settled_with_who_decided(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.store();
+    let (wave, researcher, _) = coded_wave(&store, 3);
+    let (partner, _) = store
+        .create_api_key("Paul", Role::PatientPartner)
+        .expect("key");
+    let ids: Vec<String> = store
+        .comments_to_code(&partner, &wave)
+        .expect("comments")
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let code = |key, id: &String, themes: &[&str], tone| {
+        let themes: Vec<String> = themes.iter().map(|t| (*t).to_owned()).collect();
+        store.code_comment(key, id, &themes, tone).expect("coded");
+    };
+    // Alike on the first, different on the second, the third coded once.
+    code(&researcher, &ids[0], &["waiting"], "negative");
+    code(&partner, &ids[0], &["waiting"], "negative");
+    code(&researcher, &ids[1], &["waiting"], "negative");
+    code(&partner, &ids[1], &["waiting", "communication"], "negative");
+    code(&partner, &ids[2], &["information"], "positive");
+    let reader = store.acting_as(&researcher);
+    let open = reader.disagreements(&wave).expect("disagreements");
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].comment, ids[1]);
+    let finals = reader.final_codes(&wave).expect("final");
+    assert_eq!(finals.len(), 1, "only the comment both coded alike");
+    assert_eq!(finals[0].comment, ids[0]);
+
+    assert!(matches!(
+        store.settle_comment(
+            &partner,
+            &ids[1],
+            (&["waiting".to_owned()], "negative"),
+            " "
+        ),
+        Err(StoreError::Incomplete(_))
+    ));
+    store
+        .settle_comment(
+            &partner,
+            &ids[1],
+            (
+                &["communication".to_owned(), "waiting".to_owned()],
+                "negative",
+            ),
+            "The waiting was about not being told why.",
+        )
+        .expect("settled");
+    assert!(reader.disagreements(&wave).expect("none left").is_empty());
+    let finals = reader.final_codes(&wave).expect("final");
+    let settled = finals
+        .iter()
+        .find(|f| f.comment == ids[1])
+        .expect("settled");
+    assert_eq!(settled.themes, ["communication", "waiting"]);
+    assert_eq!(settled.settled_by.as_deref(), Some("Paul"));
 }
