@@ -63,6 +63,23 @@ fn coded_wave(store: &vecu_store::Store, n: usize) -> (String, vecu_store::ApiKe
     (wave, researcher, opened)
 }
 
+/// A partner's key and the wave's comment ids, in their order.
+fn partner_and_comments(
+    store: &vecu_store::Store,
+    wave: &str,
+) -> (vecu_store::ApiKey, Vec<String>) {
+    let (partner, _) = store
+        .create_api_key("Paul", Role::PatientPartner)
+        .expect("key");
+    let ids = store
+        .comments_to_code(&partner, wave)
+        .expect("comments")
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    (partner, ids)
+}
+
 fn comments_open_after_close_scrubbed_in_random_order_and_unlinked(backend: Backend) {
     let db = TestDb::new(backend);
     let store = db.store();
@@ -230,15 +247,7 @@ fn a_flagged_comment_leaves_the_outputs_until_cleared(backend: Backend) {
     let db = TestDb::new(backend);
     let store = db.store();
     let (wave, researcher, _) = coded_wave(&store, 3);
-    let (partner, _) = store
-        .create_api_key("Paul", Role::PatientPartner)
-        .expect("key");
-    let ids: Vec<String> = store
-        .comments_to_code(&partner, &wave)
-        .expect("comments")
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
+    let (partner, ids) = partner_and_comments(&store, &wave);
     for id in &ids {
         for key in [&researcher, &partner] {
             store
@@ -364,15 +373,7 @@ fn disagreements_are_settled_with_who_decided(backend: Backend) {
     let db = TestDb::new(backend);
     let store = db.store();
     let (wave, researcher, _) = coded_wave(&store, 3);
-    let (partner, _) = store
-        .create_api_key("Paul", Role::PatientPartner)
-        .expect("key");
-    let ids: Vec<String> = store
-        .comments_to_code(&partner, &wave)
-        .expect("comments")
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
+    let (partner, ids) = partner_and_comments(&store, &wave);
     let code = |key, id: &String, themes: &[&str], tone| {
         let themes: Vec<String> = themes.iter().map(|t| (*t).to_owned()).collect();
         store.code_comment(key, id, &themes, tone).expect("coded");
