@@ -27,6 +27,7 @@ mod stats;
 mod stream;
 mod summary;
 mod suppress;
+mod themes;
 mod trends;
 mod weights;
 
@@ -46,5 +47,6 @@ pub use stats::{logit_interval, newcombe_difference, t_mean, t_quantile, wilson,
 pub use stream::{read_summary, read_summary_in_chunks, SummaryRead};
 pub use summary::Summary;
 pub use suppress::{suppress, DEFAULT_THRESHOLD};
+pub use themes::{coding_agreement, theme_frequencies, theme_item, Agreement, ThemeCode};
 pub use trends::{trend_test, Earlier, TrendTest};
 pub use weights::{FrameCounts, Method, WeightedEstimate};
