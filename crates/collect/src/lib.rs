@@ -15,6 +15,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod comment_figures;
 mod error;
 mod form;
 mod guard;

@@ -13,7 +13,8 @@ use actix_web::{get, web, App, HttpResponse, HttpServer};
 
 use crate::metrics::{may_scrape, RouteClass};
 use crate::routes::{
-    api, code, codesign, entry, keys, letters, patient, preview, proposals, reports, sites, team,
+    api, code, codesign, comments, entry, keys, letters, patient, preview, proposals, reports,
+    sites, team,
 };
 use crate::state::AppState;
 
@@ -151,6 +152,20 @@ impl Application {
                 .service(proposals::comment)
                 .service(proposals::decide)
                 .service(proposals::diff)
+                .service(comments::open)
+                .service(comments::list)
+                .service(comments::disagreements)
+                .service(comments::coding_agreement)
+                .service(comments::theme_frequencies)
+                .service(comments::code_comment)
+                .service(comments::flag)
+                .service(comments::review)
+                .service(comments::settle)
+                .service(comments::coding_frame)
+                .service(comments::edit_theme)
+                .service(comments::propose_quote)
+                .service(comments::approve_quote)
+                .service(comments::quote_bank)
                 .service(team::sign_in_page)
                 .service(team::sign_in)
                 .service(team::sign_out)

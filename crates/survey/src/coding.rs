@@ -7,6 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+/// The starting frame shipped for cancer care.
+pub const CANCER_CODING_FRAME: &str = include_str!("../../../surveys/coding-frame-cancer.json");
+
 /// The tones of a comment.
 pub const TONES: [&str; 3] = ["positive", "negative", "mixed"];
 
@@ -136,8 +139,7 @@ mod tests {
 
     #[test]
     fn the_shipped_frame_is_valid_and_covers_cancer_care() {
-        let frame = CodingFrame::parse(include_str!("../../../surveys/coding-frame-cancer.json"))
-            .expect("valid");
+        let frame = CodingFrame::parse(CANCER_CODING_FRAME).expect("valid");
         let ids: Vec<&str> = frame.themes.iter().map(|t| t.id.as_str()).collect();
         for wanted in [
             "information",

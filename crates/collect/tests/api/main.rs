@@ -1,6 +1,7 @@
 //! The web service over real HTTP, on SQLite and on PostgreSQL.
 
 mod code;
+mod comments;
 mod easy_read;
 mod entry;
 mod hardening;
