@@ -13,8 +13,8 @@ use actix_web::{get, web, App, HttpResponse, HttpServer};
 
 use crate::metrics::{may_scrape, RouteClass};
 use crate::routes::{
-    api, code, codesign, comments, entry, keys, letters, patient, preview, proposals, reports,
-    sites, team,
+    api, code, codesign, coding, comments, entry, keys, letters, patient, preview, proposals,
+    reports, sites, team,
 };
 use crate::state::AppState;
 
@@ -190,6 +190,12 @@ impl Application {
                 .service(codesign::comment)
                 .service(codesign::decide)
                 .service(codesign::diff_page)
+                .service(coding::open)
+                .service(coding::comments_page)
+                .service(coding::disagreements_page)
+                .service(coding::code)
+                .service(coding::flag)
+                .service(coding::settle)
                 .service(preview::welcome)
                 .service(preview::paper)
                 .service(preview::show)

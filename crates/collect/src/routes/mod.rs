@@ -3,6 +3,7 @@
 pub mod api;
 pub mod code;
 pub mod codesign;
+pub mod coding;
 pub mod comments;
 pub mod entry;
 pub mod keys;

@@ -6,9 +6,12 @@ use awc::http::Method;
 use serde_json::{json, Value};
 use vecu_store::{Backend, Mode, Role};
 
-use crate::helpers::{api, on_both_backends, spawn_app, TestApp};
+use crate::helpers::{api, on_both_backends, spawn_app, Browser, TestApp};
 
-on_both_backends!(comments_are_coded_blind_and_quoted_with_both_approvals);
+on_both_backends!(
+    comments_are_coded_blind_and_quoted_with_both_approvals,
+    comments_are_coded_and_settled_on_the_team_pages
+);
 
 /// Every patient of the app's wave answers with a comment, and the wave closes.
 fn answered_and_closed(app: &TestApp) {
@@ -262,4 +265,134 @@ async fn comments_are_coded_blind_and_quoted_with_both_approvals(backend: Backen
     )
     .await;
     assert_eq!(status, 403);
+}
+
+async fn signed_in(app: &TestApp, key: &str) -> Browser {
+    let mut browser = Browser::new(app);
+    let form = browser.get("/team").await;
+    let done = browser
+        .post("/team/login", &[("csrf", &form.csrf()), ("key", key)])
+        .await;
+    assert_eq!(done.status, 303);
+    browser
+}
+
+async fn comments_are_coded_and_settled_on_the_team_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    answered_and_closed(&app);
+    let (rita, researcher) = app
+        .store
+        .create_api_key("Rita", Role::Researcher)
+        .expect("key");
+    let partner = app
+        .store
+        .create_api_key("Paul", Role::PatientPartner)
+        .expect("key")
+        .1;
+    let wave = app.wave.clone();
+    let page = format!("/team/waves/{wave}/comments");
+
+    // The researcher opens the comments from the page.
+    let mut lead = signed_in(&app, &researcher).await;
+    let list = lead.get("/team/reports").await;
+    assert!(list.body.contains(&format!(r#"href="{page}""#)));
+    let closed = lead.get(&page).await;
+    assert!(closed.body.contains(&format!(r#"action="{page}/open""#)));
+    let opened = lead
+        .post(&format!("{page}/open"), &[("csrf", &closed.csrf())])
+        .await;
+    assert_eq!(opened.status, 303, "{}", opened.body);
+
+    // The partner codes the first comment: two themes and a tone, then on to the next.
+    let mut paul = signed_in(&app, &partner).await;
+    let coding = paul.get(&page).await;
+    assert_eq!(coding.status, 200);
+    let action = coding
+        .body
+        .split("action=\"")
+        .map(|rest| rest.split('"').next().unwrap_or_default())
+        .find(|action| action.ends_with("/code"))
+        .expect("a coding form")
+        .to_owned();
+    let back = format!("{page}?page=0#comment-2");
+    let saved = paul
+        .post(
+            &action,
+            &[
+                ("csrf", &coding.csrf()),
+                ("back", &back),
+                ("theme", "waiting"),
+                ("theme", "communication"),
+                ("tone", "negative"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(saved.location.as_deref(), Some(back.as_str()));
+    let again = paul.get(&page).await;
+    assert!(
+        again.body.contains("Votre codage")
+            || again.body.contains("Your coding")
+            || again.body.contains("Ihre Codierung")
+            || again.body.contains("La sua codifica")
+    );
+
+    // The researcher codes it otherwise: a disagreement, settled on its page.
+    let coding = lead.get(&page).await;
+    let saved = lead
+        .post(
+            &action,
+            &[
+                ("csrf", &coding.csrf()),
+                ("back", &back),
+                ("theme", "waiting"),
+                ("tone", "mixed"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let disagreements = paul.get(&format!("{page}/disagreements")).await;
+    assert_eq!(disagreements.status, 200);
+    let comment = action
+        .trim_start_matches("/team/comments/")
+        .trim_end_matches("/code");
+    let settle = format!("/team/comments/{comment}/settlement");
+    assert!(disagreements
+        .body
+        .contains(&format!(r#"action="{settle}""#)));
+    let settled = paul
+        .post(
+            &settle,
+            &[
+                ("csrf", &disagreements.csrf()),
+                ("back", &format!("{page}/disagreements")),
+                ("theme", "waiting"),
+                ("tone", "negative"),
+                ("note", "The wait, told without anger."),
+            ],
+        )
+        .await;
+    assert_eq!(settled.status, 303);
+    let finals = app
+        .store
+        .acting_as(&rita)
+        .final_codes(&wave)
+        .expect("final");
+    assert_eq!(finals.len(), 1);
+    assert_eq!(finals[0].settled_by.as_deref(), Some("Paul"));
+
+    // A back address elsewhere is not followed.
+    let coding = paul.get(&page).await;
+    let elsewhere = paul
+        .post(
+            &action,
+            &[
+                ("csrf", &coding.csrf()),
+                ("back", "https://evil.example/"),
+                ("theme", "waiting"),
+                ("tone", "negative"),
+            ],
+        )
+        .await;
+    assert_eq!(elsewhere.location.as_deref(), Some("/team/reports#"));
 }
