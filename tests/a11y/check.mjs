@@ -213,6 +213,41 @@ if (researcherKey && partnerKey) {
   await check('team-proposal', team);
   console.log('keyboard: a patient partner proposed a rewording with Tab, typing and Enter alone');
   const proposalPage = team.url();
+  // Patients' comments, coded with the keyboard alone: from the comment's anchor, Tab to its
+  // first theme, Space, Tab to the tone, an arrow key to choose, Tab to Save, Enter. Every key
+  // pressed is counted: the coding throughput of the closing note.
+  await api(`/api/v1/waves/${demo.id}/comments`, researcherKey, {});
+  const comments = await api(`/api/v1/waves/${demo.id}/comments`, partnerKey);
+  if (!comments.length) throw new Error('the demo wave has no comment to code');
+  const codingPage = `${base}/team/waves/${demo.id}/comments`;
+  await team.goto(`${codingPage}#comment-1`);
+  await check('team-comments', team);
+  let keys = 0;
+  const key = async (name) => { keys += 1; await team.keyboard.press(name); };
+  const focusedId = () => team.evaluate(() => document.activeElement && document.activeElement.id);
+  await key('Tab');
+  if (!(await focusedId()).startsWith('comment-1-theme-')) throw new Error(`Tab from the comment reached ${await focusedId()}, not its first theme`);
+  await key('Space');
+  while (!(await focusedId()).startsWith('comment-1-tone-')) {
+    if (keys > 40) throw new Error('Tab never reached the tone');
+    await key('Tab');
+  }
+  await key('ArrowDown');
+  while (!(await team.evaluate(() => document.activeElement.tagName === 'BUTTON'))) {
+    if (keys > 60) throw new Error('Tab never reached Save');
+    await key('Tab');
+  }
+  keys += 1;
+  await Promise.all([team.waitForEvent('framenavigated'), team.keyboard.press('Enter')]);
+  await team.waitForLoadState();
+  const mine = (await api(`/api/v1/waves/${demo.id}/comments`, partnerKey)).find((c) => c.mine);
+  if (!mine || mine.mine.themes.length !== 1 || mine.mine.tone !== 'negative') throw new Error(`the keyboard coding was not saved: ${JSON.stringify(mine)}`);
+  console.log(`keyboard: a comment coded (one theme, its tone) with ${keys} keystrokes and no click`);
+  // The researcher codes it otherwise: the disagreement page.
+  await fetch(`${base}/api/v1/comments/${mine.id}/code`, { method: 'PUT', headers: { Authorization: `Bearer ${researcherKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ themes: [], tone: 'mixed' }) });
+  await team.goto(`${codingPage}/disagreements`);
+  if (!(await team.$('form[action$="/settlement"]'))) throw new Error('no disagreement to settle');
+  await check('team-disagreements', team);
   // A researcher's list has the form that starts a report.
   const lead = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
   await lead.goto(`${base}/team?lang=de`);
