@@ -108,6 +108,8 @@ pub struct ThemeVersion {
     pub theme: Theme,
     /// 1 for the starting frame.
     pub version: i32,
+    /// Its place in the frame.
+    pub position: i32,
     /// Taken out of the frame in this version.
     pub retired: bool,
     /// Who changed it (their key's name; empty for the starting frame).
@@ -117,6 +119,8 @@ pub struct ThemeVersion {
 }
 
 type CodeRow = (String, String, String, String, String);
+/// theme id, (version, position), theme JSON, retired, changed by, at.
+type ThemeRow = (String, (i32, i32), String, i32, Option<String>, String);
 /// id, site, item, text, flagged by, review.
 type CommentRow = (
     String,
@@ -209,8 +213,8 @@ impl Store {
                     .execute(connection)?;
             }
             let now = calendar::now();
-            for theme in &frame.themes {
-                insert_theme(connection, wave, theme, (1, false), (None, &now))?;
+            for (position, theme) in (0..).zip(&frame.themes) {
+                insert_theme(connection, wave, theme, (position, 1, false), (None, &now))?;
             }
             audit::record(connection, &actor(by), "comments_opened", Some(wave), "")?;
             Ok(found.len())
@@ -219,7 +223,7 @@ impl Store {
 
     /// The wave's coding frame as it is now (retired themes left out). Co-authors only.
     pub fn coding_frame(&self, wave: &str) -> Result<Vec<Theme>> {
-        Ok(self
+        let mut latest: Vec<ThemeVersion> = self
             .theme_history(wave)?
             .into_iter()
             .fold(BTreeMap::new(), |mut latest, version| {
@@ -228,24 +232,25 @@ impl Store {
             })
             .into_values()
             .filter(|version| !version.retired)
-            .map(|version| version.theme)
-            .collect())
+            .collect();
+        latest.sort_by_key(|version| version.position);
+        Ok(latest.into_iter().map(|version| version.theme).collect())
     }
 
     /// Every version of every theme of the wave's frame, oldest first. Co-authors only.
     pub fn theme_history(&self, wave: &str) -> Result<Vec<ThemeVersion>> {
         self.require(Role::is_co_author, "read the coding frame")?;
         let mut connection = self.connection()?;
-        let rows: Vec<(String, i32, String, i32, Option<String>, String)> = coding_themes::table
+        let rows: Vec<ThemeRow> = coding_themes::table
             .filter(coding_themes::wave_id.eq(wave))
             .order((
                 coding_themes::at,
-                coding_themes::theme_id,
+                coding_themes::position,
                 coding_themes::version,
             ))
             .select((
                 coding_themes::theme_id,
-                coding_themes::version,
+                (coding_themes::version, coding_themes::position),
                 coding_themes::theme_json,
                 coding_themes::retired,
                 coding_themes::changed_by_key,
@@ -257,8 +262,9 @@ impl Store {
             rows.iter().filter_map(|row| row.4.as_ref()),
         )?;
         rows.into_iter()
-            .map(|(id, version, json, retired, by, at)| {
+            .map(|(id, (version, position), json, retired, by, at)| {
                 Ok(ThemeVersion {
+                    position,
                     theme: serde_json::from_str(&json)
                         .map_err(|error| StoreError::Corrupt(format!("theme {id}: {error}")))?,
                     version,
@@ -288,17 +294,28 @@ impl Store {
                     "this wave's comments are not open for coding yet".to_owned(),
                 ));
             }
-            let last: Option<i32> = coding_themes::table
+            let last: Option<(i32, i32)> = coding_themes::table
                 .filter(coding_themes::wave_id.eq(wave))
                 .filter(coding_themes::theme_id.eq(&theme.id))
-                .select(diesel::dsl::max(coding_themes::version))
-                .first(connection)?;
-            let version = last.unwrap_or(0) + 1;
+                .order(coding_themes::version.desc())
+                .select((coding_themes::version, coding_themes::position))
+                .first(connection)
+                .optional()?;
+            let (version, position) = match last {
+                Some((version, position)) => (version + 1, position),
+                None => {
+                    let end: Option<i32> = coding_themes::table
+                        .filter(coding_themes::wave_id.eq(wave))
+                        .select(diesel::dsl::max(coding_themes::position))
+                        .first(connection)?;
+                    (1, end.map_or(0, |end| end + 1))
+                }
+            };
             insert_theme(
                 connection,
                 wave,
                 theme,
-                (version, retire),
+                (position, version, retire),
                 (Some(&by.id), &calendar::now()),
             )?;
             Ok(version)
@@ -640,7 +657,7 @@ fn insert_theme(
     connection: &mut AnyConnection,
     wave: &str,
     theme: &Theme,
-    (version, retired): (i32, bool),
+    (position, version, retired): (i32, i32, bool),
     (by, at): (Option<&String>, &str),
 ) -> Result<()> {
     let json =
@@ -651,6 +668,7 @@ fn insert_theme(
             coding_themes::theme_id.eq(&theme.id),
             coding_themes::version.eq(version),
             coding_themes::theme_json.eq(&json),
+            coding_themes::position.eq(position),
             coding_themes::retired.eq(i32::from(retired)),
             coding_themes::changed_by_key.eq(by),
             coding_themes::at.eq(at),

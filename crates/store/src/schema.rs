@@ -380,6 +380,7 @@ diesel::table! {
         theme_id -> Text,
         version -> Integer,
         theme_json -> Text,
+        position -> Integer,
         retired -> Integer,
         changed_by_key -> Nullable<Text>,
         at -> Text,

@@ -33,6 +33,8 @@ CREATE TABLE coding_themes (
     theme_id TEXT NOT NULL,
     version INTEGER NOT NULL,
     theme_json TEXT NOT NULL,
+    -- Where the theme stands in the frame (the starting frame's order; new themes last).
+    position INTEGER NOT NULL,
     retired INTEGER NOT NULL,
     changed_by_key TEXT REFERENCES api_keys (id),
     at TEXT NOT NULL,

@@ -3,6 +3,8 @@
 //! disagreements are settled. Forms work without JavaScript and with the keyboard alone: after
 //! saving, the page comes back at the next comment, where Tab reaches its first theme.
 
+use std::collections::BTreeMap;
+
 use maud::{html, Markup};
 use vecu_store::{CodedComment, CommentCode, DoubleCoded, Role};
 use vecu_survey::{Theme, TONES};
@@ -128,7 +130,7 @@ pub fn coding_page(
     who: (&str, Role),
     csrf: &str,
     (wave, page): (&str, usize),
-    frame_themes: &[Theme],
+    (frame_themes, questions): (&[Theme], &BTreeMap<String, String>),
     comments: &[CodedComment],
 ) -> Markup {
     let pages = comments.len().div_ceil(PER_PAGE).max(1);
@@ -156,7 +158,7 @@ pub fn coding_page(
                 @let anchor = format!("comment-{number}");
                 article id=(anchor) aria-labelledby={ (anchor) "-title" } {
                     h2 id={ (anchor) "-title" } { (say(lang, "comment")) " " (number) }
-                    p class="hint" { (say(lang, "site")) " " (comment.site) " · " (comment.item) }
+                    p class="hint" { (say(lang, "site")) " " (comment.site) " · " (questions.get(&comment.item).map_or(comment.item.as_str(), String::as_str)) }
                     blockquote { p { (comment.text) } }
                     @if comment.flagged { p class="notice" role="status" { (say(lang, "flagged")) } }
                     @if let Some(mine) = &comment.mine {

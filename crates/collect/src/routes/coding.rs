@@ -2,6 +2,8 @@
 //! disagreements to settle. The store decides who may do what; these handlers read the form,
 //! call it, and render.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -30,23 +32,35 @@ pub async fn comments_page(
     let store = state.store.acting_as(&member.key);
     let key = member.key.clone();
     let wanted = wave.clone();
+    let lang = member.lang.clone();
     let loaded = blocking(move || {
+        let survey = store.survey(&store.wave(&wanted)?.survey_hash)?;
+        let text_lang = vecu_survey::Lang::parse(&lang)
+            .filter(|l| survey.languages.contains(l))
+            .unwrap_or_else(|| survey.default_language().clone());
+        let questions: BTreeMap<String, String> = survey
+            .sections
+            .iter()
+            .flat_map(|section| &section.items)
+            .map(|item| (item.id.to_string(), item.text.get(&text_lang).to_owned()))
+            .collect();
         Ok((
             store.coding_frame(&wanted)?,
             store.comments_to_code(&key, &wanted)?,
+            questions,
         ))
     })
     .await;
     let csrf = state.csrf.token(&member.session);
     match loaded {
-        Ok((frame, comments)) => html(
+        Ok((frame, comments, questions)) => html(
             StatusCode::OK,
             coding::coding_page(
                 &member.lang,
                 (&member.key.name, member.key.role),
                 &csrf,
                 (&wave, query.page.unwrap_or(0)),
-                &frame,
+                (&frame, &questions),
                 &comments,
             ),
         ),
