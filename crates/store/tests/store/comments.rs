@@ -222,6 +222,20 @@ fn coders_are_blind_until_both_roles_coded(backend: Backend) {
     store
         .code_comment(&partner, &first, &["parking".to_owned()], "negative")
         .expect("coded");
+    let order: Vec<String> = store
+        .acting_as(&partner)
+        .coding_frame(&wave)
+        .expect("frame")
+        .into_iter()
+        .map(|theme| theme.id)
+        .collect();
+    let shipped: Vec<String> = frame().themes.into_iter().map(|theme| theme.id).collect();
+    assert_eq!(
+        order[..shipped.len()],
+        shipped[..],
+        "the shipped order, the new theme last"
+    );
+    assert_eq!(order.last().map(String::as_str), Some("parking"));
     let history = store
         .acting_as(&partner)
         .theme_history(&wave)
