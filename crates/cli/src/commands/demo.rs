@@ -19,6 +19,8 @@ use vecu_store::{
 };
 use vecu_survey::{ItemChange, Simulator, Survey, TableFormat};
 
+use super::demo_comments::{DemoComment, COMMENTS};
+
 const CANCER_SURVEY: &str = include_str!("../../../../surveys/scape-cancer.json");
 const ENGAGEMENT_SURVEY: &str = include_str!("../../../../surveys/engagement.json");
 
@@ -286,8 +288,10 @@ fn answer(
                 .unwrap_or_default();
             waiting.entry(next_site).or_default().push(next);
         };
+        let mut answers = response.answers;
+        demo_comment(&mut answers, rng);
         let validated = survey
-            .validate_answers(response.answers)
+            .validate_answers(answers)
             .map_err(|errors| anyhow::anyhow!("a simulated response is invalid: {errors}"))?;
         store.submit(&token.invitation, &validated, Mode::WebLink)?;
         answered += 1;
@@ -351,6 +355,10 @@ fn co_write(store: &Store, wave: &str, engagement: &str) -> anyhow::Result<Strin
     )?;
 
     co_design(store, &hash, (&lea, &jonas), (&marie, &paolo))?;
+    let (comments, quotes) = code_comments(store, wave, &lea, &marie)?;
+    println!(
+        "   {comments} patients' comments coded by a researcher and a partner, {quotes} quotes approved by both"
+    );
 
     let settings = ReportSettings {
         title: "Expériences des patients atteints de cancer — rapport de démonstration".to_owned(),
@@ -503,4 +511,65 @@ fn co_design(
         store.survey(&new_version)?.version
     );
     Ok(())
+}
+
+/// Puts one of the demo's invented comments in place of the simulator's placeholder texts:
+/// each free-text answer the simulator gave becomes a comment of the same question.
+fn demo_comment(answers: &mut vecu_survey::Answers, rng: &mut ChaCha8Rng) {
+    for question in ["comments_good", "comments_improve"] {
+        let Some(id) = vecu_survey::Id::parse(question) else {
+            continue;
+        };
+        if answers.get(&id).is_none() {
+            continue;
+        }
+        let bank: Vec<&DemoComment> = COMMENTS.iter().filter(|c| c.1 == question).collect();
+        if let Some(comment) = bank.get(rng.random_range(0..bank.len().max(1))) {
+            answers.insert(id, vecu_survey::Answer::Text(comment.2.to_owned()));
+        }
+    }
+}
+
+/// The closed wave's comments coded as a researcher and a partner would: both code every
+/// comment from the demo bank's themes, the partner sometimes seeing one more theme (a
+/// disagreement, settled after discussion for the first few); three quotes approved by both.
+fn code_comments(
+    store: &Store,
+    wave: &str,
+    lea: &ApiKey,
+    marie: &ApiKey,
+) -> anyhow::Result<(usize, usize)> {
+    let frame = vecu_survey::CodingFrame::parse(vecu_survey::CANCER_CODING_FRAME)?;
+    let opened = store.open_comments(lea, wave, &frame)?;
+    let comments = store.comments_to_code(lea, wave)?;
+    let mut settled = 0;
+    let mut quoted = Vec::new();
+    for (n, comment) in comments.iter().enumerate() {
+        let Some(known) = COMMENTS.iter().find(|c| c.2 == comment.text) else {
+            continue;
+        };
+        let themes: Vec<String> = known.3.iter().map(|t| (*t).to_owned()).collect();
+        store.code_comment(lea, &comment.id, &themes, known.4)?;
+        let mut partner = themes.clone();
+        if n % 9 == 4 && !partner.iter().any(|t| t == "emotional_support") {
+            partner.push("emotional_support".to_owned());
+        }
+        store.code_comment(marie, &comment.id, &partner, known.4)?;
+        if partner != themes && settled < 3 {
+            store.settle_comment(
+                marie,
+                &comment.id,
+                (&themes, known.4),
+                "Discuté en réunion : la peur est présente, mais le commentaire parle d'abord de ce qui est nommé.",
+            )?;
+            settled += 1;
+        }
+        if quoted.len() < 3 && !quoted.contains(&known.2) {
+            let quote = store.propose_quote(marie, &comment.id, known.2)?;
+            store.approve_quote(marie, &quote)?;
+            store.approve_quote(lea, &quote)?;
+            quoted.push(known.2);
+        }
+    }
+    Ok((opened, quoted.len()))
 }
