@@ -434,7 +434,10 @@ fn demo_tells_the_whole_story_under_one_folder() {
     assert!(html.contains("par Marie Dubois (patient partenaire)"));
     assert!(html.contains("patients partenaires ont répondu au questionnaire d'engagement"));
     let ledger = std::fs::read_to_string(out.join("contributions.csv")).expect("ledger");
-    assert_eq!(ledger.lines().count(), 7, "{ledger}");
+    // Six lines recorded by hand, three from the co-design history (two proposals, a comment).
+    assert_eq!(ledger.lines().count(), 10, "{ledger}");
+    assert!(ledger.contains("Paolo Rossi,patient_partner,questionnaire_co_design,0,"));
+    assert!(ledger.contains("Dr Léa Martin,researcher,questionnaire_co_design,0,"));
     assert!(ledger.contains("Marie Dubois,patient_partner,questionnaire_co_design,360,2026-03-12"));
     every_site_gets_its_report_and_a_key_bound_to_it(dir.path(), &out, &printed);
 }
