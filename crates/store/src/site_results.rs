@@ -6,6 +6,7 @@
 use diesel::prelude::*;
 
 use crate::access::Role;
+use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::schema::site_results;
 use crate::wave::load_wave;
@@ -17,27 +18,8 @@ impl Store {
     pub fn release_site_results(&self, wave: &str, results: &[(String, String)]) -> Result<()> {
         self.require(Role::is_researcher, "release site results")?;
         let mut connection = self.connection()?;
-        connection.transaction(|connection| {
-            load_wave(connection, wave)?;
-            diesel::delete(site_results::table.filter(site_results::wave_id.eq(wave)))
-                .execute(connection)?;
-            for (site, json) in results {
-                diesel::insert_into(site_results::table)
-                    .values((
-                        site_results::wave_id.eq(wave),
-                        site_results::site.eq(site),
-                        site_results::results_json.eq(json),
-                    ))
-                    .execute(connection)?;
-            }
-            audit::record(
-                connection,
-                &self.config.actor,
-                "site_results_released",
-                Some(wave),
-                &format!("{} sites", results.len()),
-            )
-        })
+        connection
+            .transaction(|connection| release_in(connection, &self.config.actor, wave, results))
     }
 
     /// The sites whose results of `wave` the acting key may read and a researcher released, in
@@ -85,4 +67,33 @@ impl Store {
     pub fn acting_sites(&self) -> &[String] {
         &self.sites
     }
+}
+
+/// Replaces a wave's released site results inside the caller's transaction (a release of its
+/// own, or a report's publication), recorded in the audit log under `actor`.
+pub(crate) fn release_in(
+    connection: &mut AnyConnection,
+    actor: &str,
+    wave: &str,
+    results: &[(String, String)],
+) -> Result<()> {
+    load_wave(connection, wave)?;
+    diesel::delete(site_results::table.filter(site_results::wave_id.eq(wave)))
+        .execute(connection)?;
+    for (site, json) in results {
+        diesel::insert_into(site_results::table)
+            .values((
+                site_results::wave_id.eq(wave),
+                site_results::site.eq(site),
+                site_results::results_json.eq(json),
+            ))
+            .execute(connection)?;
+    }
+    audit::record(
+        connection,
+        actor,
+        "site_results_released",
+        Some(wave),
+        &format!("{} sites", results.len()),
+    )
 }

@@ -180,11 +180,11 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Releases every site's results of the wave and writes each site's hospital report (French,
-/// the demo's language) as `<site>.html` in `dir`; returns the sites.
+/// Writes each site's hospital report (French, the demo's language), from the results released
+/// when the report was published, as `<site>.html` in `dir`; returns the sites.
 fn write_hospital_reports(store: &Store, wave: &str, dir: &Path) -> anyhow::Result<Vec<String>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let sites = vecu_collect::release_site_results(store, wave, vecu_report::THRESHOLD_FLOOR)?;
+    let sites = store.released_sites(wave)?;
     for site in &sites {
         let html = vecu_collect::site_report(store, wave, site, Some("fr"))?;
         let path = dir.join(format!("{site}.html"));
@@ -432,6 +432,7 @@ fn co_write(store: &Store, wave: &str, engagement: &str) -> anyhow::Result<Strin
     store.submit_report(&lea, &report)?;
     store.approve_report(&lea, &report)?;
     store.approve_report(&marie, &report)?;
-    store.publish_report(&lea, &report)?;
+    // Publishing releases each site's results too, for its hospital report.
+    vecu_collect::publish_report(store, &lea, &report)?;
     Ok(report)
 }

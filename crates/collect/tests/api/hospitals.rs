@@ -4,7 +4,7 @@
 
 use awc::http::Method;
 use serde_json::{json, Value};
-use vecu_store::{Backend, Role};
+use vecu_store::{ApiKey, Backend, Role};
 
 use crate::helpers::{on_both_backends, spawn_app, Browser, TestApp};
 use crate::reports::{answer_all, call};
@@ -13,7 +13,8 @@ use crate::roles::team_sign_in;
 on_both_backends!(
     a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else,
     a_hospital_report_shows_the_change_since_the_last_closed_wave,
-    a_hospital_report_shows_what_patient_partners_put_first
+    a_hospital_report_shows_what_patient_partners_put_first,
+    publishing_the_report_releases_each_sites_results
 );
 
 /// Twelve responses at H1, four at H2 and six at H3 (both below the threshold of 10, and
@@ -323,64 +324,129 @@ async fn a_hospital_report_shows_the_change_since_the_last_closed_wave(backend: 
     assert!(later.contains(change), "{later}");
 }
 
+/// The keys and the report of the partners' priorities: a researcher starts a French report of
+/// the wave, a partner ranks the overall rating first in it, and H1 has its hospital key.
+struct MarkedReport {
+    researcher_key: ApiKey,
+    researcher: String,
+    partner_key: ApiKey,
+    h1: String,
+    report: String,
+}
+
+impl MarkedReport {
+    fn new(app: &TestApp) -> MarkedReport {
+        let store = &app.store;
+        let (researcher_key, researcher) =
+            store.create_api_key("Rita", Role::Researcher).expect("key");
+        let (partner_key, _) = store
+            .create_api_key("Paul", Role::PatientPartner)
+            .expect("key");
+        let h1 = store
+            .create_hospital_key("Quality H1", &["H1".to_owned()])
+            .expect("key")
+            .1;
+        let settings = vecu_collect::ReportSettings {
+            title: "SCAPE".to_owned(),
+            lang: "fr".to_owned(),
+            threshold: 10,
+            required_researchers: 1,
+            required_partners: 1,
+            engagement_wave: None,
+        };
+        let report = vecu_collect::create_report(store, &researcher_key, &app.wave, &settings)
+            .expect("report");
+        store
+            .mark_finding(&partner_key, &report, "item:overall", true, Some(1))
+            .expect("marked");
+        MarkedReport {
+            researcher_key,
+            researcher,
+            partner_key,
+            h1,
+            report,
+        }
+    }
+
+    /// Sent for review and approved by both roles: ready to publish.
+    fn approve(&self, app: &TestApp) {
+        let store = &app.store;
+        store
+            .submit_report(&self.researcher_key, &self.report)
+            .expect("in review");
+        for key in [&self.researcher_key, &self.partner_key] {
+            store.approve_report(key, &self.report).expect("approved");
+        }
+    }
+}
+
+/// The heading of the partners' priorities in a French hospital report.
+const PARTNERS_FIRST: &str = "Ce que les patients partenaires placent en premier";
+
 /// The patient partners rank the overall rating first in the wave's report: once that report is
 /// published, each site's hospital report lists it under what they put first; before, not.
 async fn a_hospital_report_shows_what_patient_partners_put_first(backend: Backend) {
     let app = spawn_app(backend).await;
     answer_at_three_sites(&app);
-    let store = &app.store;
     let wave = app.wave.clone();
-    let (researcher_key, researcher) = store.create_api_key("Rita", Role::Researcher).expect("key");
-    let (partner_key, _) = store
-        .create_api_key("Paul", Role::PatientPartner)
-        .expect("key");
-    let h1 = store
-        .create_hospital_key("Quality H1", &["H1".to_owned()])
-        .expect("key")
-        .1;
-    let settings = vecu_collect::ReportSettings {
-        title: "SCAPE".to_owned(),
-        lang: "fr".to_owned(),
-        threshold: 10,
-        required_researchers: 1,
-        required_partners: 1,
-        engagement_wave: None,
-    };
-    let report =
-        vecu_collect::create_report(store, &researcher_key, &wave, &settings).expect("report");
-    store
-        .mark_finding(&partner_key, &report, "item:overall", true, Some(1))
-        .expect("marked");
-    let heading = "Ce que les patients partenaires placent en premier";
+    let marked = MarkedReport::new(&app);
     let released = || async {
         let sites = format!("/api/v1/waves/{wave}/sites");
-        let (status, body) = call(&app, Method::POST, &sites, &researcher, Some(json!({}))).await;
+        let (status, body) = call(
+            &app,
+            Method::POST,
+            &sites,
+            &marked.researcher,
+            Some(json!({})),
+        )
+        .await;
         assert_eq!(status, 200, "{body}");
-        let (status, html) = text(&app, &format!("{sites}/H1/report?lang=fr"), &h1).await;
+        let (status, html) = text(&app, &format!("{sites}/H1/report?lang=fr"), &marked.h1).await;
         assert_eq!(status, 200, "{html}");
         html
     };
     let draft = released().await;
     assert!(
-        !draft.contains(heading),
+        !draft.contains(PARTNERS_FIRST),
         "a draft's marks stay with the co-authors"
     );
-    store
-        .submit_report(&researcher_key, &report)
-        .expect("in review");
-    store
-        .approve_report(&researcher_key, &report)
-        .expect("approved");
-    store
-        .approve_report(&partner_key, &report)
-        .expect("approved");
-    store
-        .publish_report(&researcher_key, &report)
+    marked.approve(&app);
+    app.store
+        .publish_report(&marked.researcher_key, &marked.report)
         .expect("published");
     let published = released().await;
     let section = published
-        .split(heading)
+        .split(PARTNERS_FIRST)
         .nth(1)
         .expect("the partners' priorities after publication");
+    assert!(section.contains("<ol>"), "{section}");
+}
+
+/// Publishing the wave's report over the API releases each site's results in the same
+/// operation: before, H1's key finds no results; after, without any release call, it reads its
+/// report with the priorities the partners marked in the report just published.
+async fn publishing_the_report_releases_each_sites_results(backend: Backend) {
+    let app = spawn_app(backend).await;
+    answer_at_three_sites(&app);
+    let wave = app.wave.clone();
+    let marked = MarkedReport::new(&app);
+    marked.approve(&app);
+    let h1_report = format!("/api/v1/waves/{wave}/sites/H1/report?lang=fr");
+    let (status, body) = text(&app, &h1_report, &marked.h1).await;
+    assert_eq!(status, 404, "nothing released before publication: {body}");
+
+    let publish = format!("/api/v1/reports/{}/publish", marked.report);
+    let (status, body) = call(&app, Method::POST, &publish, &marked.researcher, None).await;
+    assert_eq!((status, body["state"].clone()), (200, json!("published")));
+
+    let sites = format!("/api/v1/waves/{wave}/sites");
+    let (status, body) = call(&app, Method::GET, &sites, &marked.h1, None).await;
+    assert_eq!((status, body), (200, json!({ "sites": ["H1"] })));
+    let (status, html) = text(&app, &h1_report, &marked.h1).await;
+    assert_eq!(status, 200, "{html}");
+    let section = html
+        .split(PARTNERS_FIRST)
+        .nth(1)
+        .expect("the priorities of the report just published");
     assert!(section.contains("<ol>"), "{section}");
 }
