@@ -12,7 +12,9 @@ use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{get, web, App, HttpResponse, HttpServer};
 
 use crate::metrics::{may_scrape, RouteClass};
-use crate::routes::{api, code, entry, keys, letters, patient, preview, reports, sites, team};
+use crate::routes::{
+    api, code, entry, keys, letters, patient, preview, reports, results, sites, team,
+};
 use crate::state::AppState;
 
 /// Settings of the web service.
@@ -170,6 +172,7 @@ impl Application {
                 .service(patient::opt_out)
                 .service(patient::opt_out_link)
                 .service(patient::opt_out_post)
+                .service(results::results)
                 .service(code::code_form)
                 .service(code::code_enter)
                 .service(code::code_welcome)

@@ -55,6 +55,11 @@ pub struct Finding {
     pub figures: Vec<Figure>,
     /// Chart as inline SVG, if any.
     pub chart_svg: Option<String>,
+    /// The main figure as a number, when shown: a question's % positive or a domain's score
+    /// (none in reports stored before findings kept it). Ranks what goes well and what most
+    /// needs work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
     /// The researchers' draft text.
     pub draft: String,
 }
@@ -190,6 +195,7 @@ pub fn findings(
             draft: figures[0].value.clone(),
             figures,
             chart_svg: charts.get("response_rates").cloned(),
+            score: None,
         });
     }
 
@@ -272,6 +278,7 @@ pub fn findings(
                 .unwrap_or_default(),
             figures,
             chart_svg: charts.get(&site_chart_name(item, statistic)).cloned(),
+            score: main.estimate.filter(|_| main.is_shown()),
             draft: format!("{}: {draft}.", label),
         });
     }
@@ -305,6 +312,7 @@ pub fn findings(
             draft: format!("{}: {}.", phrase(lang, Phrase::Outliers), highlights.len()),
             figures: highlights,
             chart_svg: None,
+            score: None,
         });
     }
     Ok(out)

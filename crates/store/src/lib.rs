@@ -30,6 +30,7 @@ mod holders;
 mod hygiene;
 mod invitation;
 mod letter;
+mod public_results;
 mod release;
 mod reports;
 mod schedule;
@@ -49,7 +50,7 @@ use connection::{ConnectionPool, PooledAny};
 
 pub use access::{ApiKey, Role};
 pub use audit::AuditEntry;
-pub use code::{AccessCode, CodeError};
+pub use code::{AccessCode, CodeError, ResultsCode};
 pub use connection::Backend;
 pub use error::{FrameProblem, Result, StoreError};
 pub use export::{
@@ -61,6 +62,7 @@ pub use invitation::{
     Invitation, IssuedToken, Mailing, ReminderDue, TokenState, MIN_REMINDER_DAYS,
 };
 pub use letter::{Outcome, PAPER_COUNT_KINDS};
+pub use public_results::PublicResults;
 pub use reports::{
     Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,
     ReportState, ACTIVITIES, BLOCK_KINDS, SUMMARY,

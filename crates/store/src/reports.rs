@@ -44,7 +44,7 @@ pub enum ReportState {
 }
 
 impl ReportState {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ReportState::Draft => "draft",
             ReportState::InReview => "in_review",

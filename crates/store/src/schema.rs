@@ -23,6 +23,7 @@ diesel::table! {
         double_entry -> Bool,
         reminder_after_days -> Nullable<Integer>,
         reminder_max_contacts -> Nullable<Integer>,
+        results_code -> Nullable<Text>,
     }
 }
 

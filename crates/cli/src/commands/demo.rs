@@ -6,7 +6,7 @@
 //! ledger. Everything lands under DIR.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -157,27 +157,66 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
         document.findings.len(),
         document.blocks.len()
     );
-    println!("7. One report per hospital");
+    println!("7. One report per hospital, released when the report was published");
     let hospitals = out.join("hospitals");
+    let started = std::time::Instant::now();
     let sites = write_hospital_reports(&store, &wave, &hospitals)?;
     println!(
-        "   {} hospital reports in {} (its own to each hospital key: vecu admin create-key \
-         --role hospital --site {})",
+        "   {} hospital reports in {} in {:.1} s (its own to each hospital key: vecu admin \
+         create-key --role hospital --site {})",
         sites.len(),
         hospitals.display(),
+        started.elapsed().as_secs_f64(),
         sites.first().map_or("H01", String::as_str)
     );
+    println!("8. The public results page, for patients");
+    let public = write_public_pages(&document, &out.join("results"))?;
+    let results = store.results_code(&wave)?;
     println!(
-        "\nA hospital's report: {}.",
-        hospitals
-            .join(format!(
-                "{}.html",
-                sites.first().map_or("H01", String::as_str)
-            ))
-            .display()
+        "   in fr, de, it and en in {}; `vecu serve` shows it at /results/{results}, the \
+         address on the letters and the thank-you page",
+        out.join("results").display()
     );
-    println!("\nOpen {} in a browser.", html.display());
+    let first_site = hospitals.join(format!(
+        "{}.html",
+        sites.first().map_or("H01", String::as_str)
+    ));
+    println!("\nOpen in a browser:");
+    println!(
+        "  the report, co-written and published:  {}",
+        html.display()
+    );
+    println!(
+        "  a hospital's report:                   {}",
+        first_site.display()
+    );
+    println!(
+        "  the public results page:               {}",
+        public.display()
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the public results page of the published report in each interface language, as
+/// `<lang>.html` in `dir`, each linking to the others; returns the French one.
+fn write_public_pages(document: &vecu_report::Document, dir: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let languages: Vec<vecu_report::PageLanguage> = ["fr", "de", "it", "en"]
+        .into_iter()
+        .map(|lang| vecu_report::PageLanguage {
+            lang: lang.to_owned(),
+            href: format!("{lang}.html"),
+        })
+        .collect();
+    for language in &languages {
+        let path = dir.join(&language.href);
+        std::fs::write(
+            &path,
+            vecu_report::public_html(document, &language.lang, &languages),
+        )
+        .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(dir.join("fr.html"))
 }
 
 /// Writes each site's hospital report (French, the demo's language), from the results released
@@ -433,6 +472,12 @@ fn co_write(store: &Store, wave: &str, engagement: &str) -> anyhow::Result<Strin
     store.approve_report(&lea, &report)?;
     store.approve_report(&marie, &report)?;
     // Publishing releases each site's results too, for its hospital report.
-    vecu_collect::publish_report(store, &lea, &report)?;
+    let started = std::time::Instant::now();
+    let sites = vecu_collect::publish_report(store, &lea, &report)?;
+    println!(
+        "   published; the results of {} sites released with it in {:.1} s",
+        sites.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(report)
 }

@@ -506,6 +506,7 @@ pub fn report_page(
         description: String::new(),
         figures: Vec::new(),
         chart_svg: None,
+        score: None,
         draft: String::new(),
     };
     frame(

@@ -8,5 +8,6 @@ pub mod letters;
 pub mod patient;
 pub mod preview;
 pub mod reports;
+pub mod results;
 pub mod sites;
 pub mod team;

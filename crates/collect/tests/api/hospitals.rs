@@ -20,7 +20,7 @@ on_both_backends!(
 /// Twelve responses at H1, four at H2 and six at H3 (both below the threshold of 10, and
 /// together at it, so that H1 can be shown: the overall minus H1 gives nobody's figure); the
 /// wave closed.
-fn answer_at_three_sites(app: &TestApp) {
+pub(crate) fn answer_at_three_sites(app: &TestApp) {
     let mut more = String::new();
     for (site, count, band, sex) in [
         ("H1", 6, "50-69", "F"),
@@ -326,16 +326,16 @@ async fn a_hospital_report_shows_the_change_since_the_last_closed_wave(backend: 
 
 /// The keys and the report of the partners' priorities: a researcher starts a French report of
 /// the wave, a partner ranks the overall rating first in it, and H1 has its hospital key.
-struct MarkedReport {
-    researcher_key: ApiKey,
-    researcher: String,
-    partner_key: ApiKey,
-    h1: String,
-    report: String,
+pub(crate) struct MarkedReport {
+    pub(crate) researcher_key: ApiKey,
+    pub(crate) researcher: String,
+    pub(crate) partner_key: ApiKey,
+    pub(crate) h1: String,
+    pub(crate) report: String,
 }
 
 impl MarkedReport {
-    fn new(app: &TestApp) -> MarkedReport {
+    pub(crate) fn new(app: &TestApp) -> MarkedReport {
         let store = &app.store;
         let (researcher_key, researcher) =
             store.create_api_key("Rita", Role::Researcher).expect("key");
@@ -369,7 +369,7 @@ impl MarkedReport {
     }
 
     /// Sent for review and approved by both roles: ready to publish.
-    fn approve(&self, app: &TestApp) {
+    pub(crate) fn approve(&self, app: &TestApp) {
         let store = &app.store;
         store
             .submit_report(&self.researcher_key, &self.report)

@@ -1,0 +1,6 @@
+-- The public results page of a wave (issue 13): `/results/{results_code}`, printed on letters
+-- and shown after answering. A short code (7 random characters of Crockford's base32 and a
+-- check character), so that the printed address is short and holds no wave id. Waves made
+-- before this migration get theirs the first time it is asked for (`Store::results_code`).
+ALTER TABLE waves ADD COLUMN results_code TEXT;
+CREATE UNIQUE INDEX waves_results_code ON waves (results_code);

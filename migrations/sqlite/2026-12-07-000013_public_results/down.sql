@@ -1,0 +1,2 @@
+DROP INDEX waves_results_code;
+ALTER TABLE waves DROP COLUMN results_code;
