@@ -98,8 +98,24 @@ fn figure(lang: &str, label: String, row: &ResultRow, percent: bool) -> Figure {
         _ => Figure {
             label,
             value: String::new(),
-            suppressed: format!("{} ({})", phrase(lang, Phrase::NotShown), row.suppressed),
+            suppressed: format!(
+                "{} ({})",
+                phrase(lang, Phrase::NotShown),
+                hidden_because(lang, &row.suppressed)
+            ),
         },
+    }
+}
+
+/// Why a figure is hidden, in the report's language: the analysis says it in English, for
+/// its results table ("fewer than 10 respondents"; otherwise a secondary suppression).
+pub(crate) fn hidden_because(lang: &str, reason: &str) -> String {
+    match reason
+        .strip_prefix("fewer than ")
+        .and_then(|rest| rest.strip_suffix(" respondents"))
+    {
+        Some(n) => phrase(lang, Phrase::FewerThan).replace("{n}", n),
+        None => phrase(lang, Phrase::HiddenToProtect).to_owned(),
     }
 }
 

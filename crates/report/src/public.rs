@@ -6,7 +6,7 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use crate::document::{Document, TextBlock};
+use crate::document::{Document, Methods, TextBlock};
 use crate::finding::{Finding, FindingKind};
 use crate::public_words::{language_name, say, Word};
 use crate::render::{accessible_svg, head};
@@ -75,7 +75,7 @@ pub fn public_html(document: &Document, lang: &str, languages: &[PageLanguage]) 
                     p { (say(lang, Word::Intro)) }
                     section aria-labelledby="answered" {
                         h2 id="answered" { (say(lang, Word::Answered)) }
-                        p { (answered(lang, document)) }
+                        p { (answered_sentence(lang, &document.methods)) }
                     }
                     @if !summary.is_empty() {
                         section aria-labelledby="main-points" {
@@ -178,9 +178,8 @@ fn language_switch(lang: &str, languages: &[PageLanguage]) -> Markup {
     }
 }
 
-/// "1,234 patients answered, out of 3,000 invited (41 %)."
-fn answered(lang: &str, document: &Document) -> String {
-    let methods = &document.methods;
+/// "1234 patients answered, out of 3000 invited (41 %).", in `lang`.
+pub(crate) fn answered_sentence(lang: &str, methods: &Methods) -> String {
     let n = methods.respondents.to_string();
     match (methods.invited, methods.response_rate) {
         (Some(invited), Some(rate)) => say(lang, Word::AnsweredOfInvited)
