@@ -392,8 +392,8 @@ pub fn site_report(
     site_report_html(store, wave, &results, lang)
 }
 
-/// The hospital report of `results` in `lang` (the survey's first language by default), titled
-/// by the wave.
+/// The hospital report of `results` in `lang`, else in the site's language
+/// ([`Store::set_site_language`]), else in the survey's first; titled by the wave.
 pub fn site_report_html(
     store: &Store,
     wave: &str,
@@ -402,8 +402,11 @@ pub fn site_report_html(
 ) -> Result<String, ReportingError> {
     let info = store.wave(wave)?;
     let survey = store.survey(&info.survey_hash)?;
-    let lang = lang
-        .and_then(|lang| survey.language(lang))
+    let site_lang = store.site_language(&results.site)?;
+    let lang = [lang, site_lang.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|lang| survey.language(lang))
         .unwrap_or_else(|| survey.default_language())
         .as_str()
         .to_owned();

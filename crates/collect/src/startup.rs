@@ -132,6 +132,7 @@ impl Application {
                 .service(sites::list)
                 .service(sites::results)
                 .service(sites::report)
+                .service(sites::set_language)
                 .service(reports::create_report)
                 .service(reports::show_report)
                 .service(reports::rendered)

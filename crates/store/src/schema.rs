@@ -318,3 +318,11 @@ diesel::table! {
         results_json -> Text,
     }
 }
+
+// Each site's language, for its hospital report.
+diesel::table! {
+    site_languages (site) {
+        site -> Text,
+        lang -> Text,
+    }
+}

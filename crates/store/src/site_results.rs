@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use crate::access::Role;
 use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
-use crate::schema::site_results;
+use crate::schema::{site_languages, site_results};
 use crate::wave::load_wave;
 use crate::{audit, Store};
 
@@ -61,6 +61,42 @@ impl Store {
                 wave: wave.to_owned(),
                 site: site.to_owned(),
             })
+    }
+
+    /// Sets the language a site's hospital report is written in unless its reader asks for
+    /// another (`None` forgets it). Researchers and administrators only.
+    pub fn set_site_language(&self, site: &str, lang: Option<&str>) -> Result<()> {
+        self.require(Role::is_researcher, "set a site's language")?;
+        if let Some(code) = lang.filter(|code| vecu_survey::Lang::parse(code).is_none()) {
+            return Err(StoreError::NotAllowed(format!(
+                "{code:?} is not a language code; use a two-letter code such as fr, de, it or en"
+            )));
+        }
+        let mut connection = self.connection()?;
+        connection.transaction(|connection| {
+            diesel::delete(site_languages::table.find(site)).execute(connection)?;
+            if let Some(lang) = lang {
+                diesel::insert_into(site_languages::table)
+                    .values((site_languages::site.eq(site), site_languages::lang.eq(lang)))
+                    .execute(connection)?;
+            }
+            audit::record(
+                connection,
+                &self.config.actor,
+                "site_language_set",
+                None,
+                &format!("{site}: {}", lang.unwrap_or("none")),
+            )
+        })
+    }
+
+    /// The language set for a site's hospital report, if any.
+    pub fn site_language(&self, site: &str) -> Result<Option<String>> {
+        Ok(site_languages::table
+            .find(site)
+            .select(site_languages::lang)
+            .first(&mut self.connection()?)
+            .optional()?)
     }
 
     /// The sites the acting key is bound to (a hospital key's; empty for other roles).

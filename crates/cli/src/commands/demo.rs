@@ -162,11 +162,14 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let sites = write_hospital_reports(&store, &wave, &hospitals)?;
     println!(
-        "   {} hospital reports in {} in {:.1} s (its own to each hospital key: vecu admin \
-         create-key --role hospital --site {})",
+        "   {} hospital reports in {} in {:.1} s, each in its site's language ({}; French \
+         otherwise; its own to each hospital key: vecu admin create-key --role hospital --site {})",
         sites.len(),
         hospitals.display(),
         started.elapsed().as_secs_f64(),
+        SITE_LANGUAGES
+            .map(|(site, lang)| format!("{site} {lang}"))
+            .join(", "),
         sites.first().map_or("H01", String::as_str)
     );
     println!("8. The public results page, for patients");
@@ -219,13 +222,20 @@ fn write_public_pages(document: &vecu_report::Document, dir: &Path) -> anyhow::R
     Ok(dir.join("fr.html"))
 }
 
-/// Writes each site's hospital report (French, the demo's language), from the results released
-/// when the report was published, as `<site>.html` in `dir`; returns the sites.
+/// Sites of the demo whose hospital reports are not in French, the survey's first language.
+const SITE_LANGUAGES: [(&str, &str); 2] = [("H03", "de"), ("H07", "it")];
+
+/// Writes each site's hospital report in its language (French but for [`SITE_LANGUAGES`]),
+/// from the results released when the report was published, as `<site>.html` in `dir`;
+/// returns the sites.
 fn write_hospital_reports(store: &Store, wave: &str, dir: &Path) -> anyhow::Result<Vec<String>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (site, lang) in SITE_LANGUAGES {
+        store.set_site_language(site, Some(lang))?;
+    }
     let sites = store.released_sites(wave)?;
     for site in &sites {
-        let html = vecu_collect::site_report(store, wave, site, Some("fr"))?;
+        let html = vecu_collect::site_report(store, wave, site, None)?;
         let path = dir.join(format!("{site}.html"));
         std::fs::write(&path, html).with_context(|| format!("writing {}", path.display()))?;
     }

@@ -14,7 +14,8 @@ on_both_backends!(
     a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else,
     a_hospital_report_shows_the_change_since_the_last_closed_wave,
     a_hospital_report_shows_what_patient_partners_put_first,
-    publishing_the_report_releases_each_sites_results
+    publishing_the_report_releases_each_sites_results,
+    a_hospital_report_is_in_its_sites_language_unless_asked_for_another
 );
 
 /// Twelve responses at H1, four at H2 and six at H3 (both below the threshold of 10, and
@@ -449,4 +450,49 @@ async fn publishing_the_report_releases_each_sites_results(backend: Backend) {
         .nth(1)
         .expect("the priorities of the report just published");
     assert!(section.contains("<ol>"), "{section}");
+}
+
+/// A researcher sets H1's language to German: H1's hospital report comes in German when its
+/// reader asks for no language, in French when asked; a hospital key cannot set it; forgotten,
+/// the report is in the survey's first language again.
+async fn a_hospital_report_is_in_its_sites_language_unless_asked_for_another(backend: Backend) {
+    let app = spawn_app(backend).await;
+    answer_at_three_sites(&app);
+    let wave = app.wave.clone();
+    let marked = MarkedReport::new(&app);
+    marked.approve(&app);
+    let publish = format!("/api/v1/reports/{}/publish", marked.report);
+    let (status, _) = call(&app, Method::POST, &publish, &marked.researcher, None).await;
+    assert_eq!(status, 200);
+    let report = format!("/api/v1/waves/{wave}/sites/H1/report");
+    let html_lang = |html: &str| {
+        html.split("<html lang=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+
+    let set = |key: String, lang: serde_json::Value| {
+        let app = &app;
+        async move {
+            let body = Some(json!({ "lang": lang }));
+            call(app, Method::PUT, "/api/v1/sites/H1/language", &key, body).await
+        }
+    };
+    let (status, _) = set(marked.h1.clone(), json!("de")).await;
+    assert_eq!(status, 403, "a hospital key sets no language");
+    let (status, body) = set(marked.researcher.clone(), json!("not a language")).await;
+    assert!((400..500).contains(&status), "{status} {body}");
+    let (status, _) = set(marked.researcher.clone(), json!("de")).await;
+    assert_eq!(status, 204);
+    let (status, html) = text(&app, &report, &marked.h1).await;
+    assert_eq!((status, html_lang(&html)), (200, "de".to_owned()));
+    let (_, html) = text(&app, &format!("{report}?lang=fr"), &marked.h1).await;
+    assert_eq!(html_lang(&html), "fr", "the reader's choice wins");
+
+    let (status, _) = set(marked.researcher.clone(), json!(null)).await;
+    assert_eq!(status, 204);
+    let (_, html) = text(&app, &report, &marked.h1).await;
+    assert_eq!(html_lang(&html), "fr", "the survey's first language again");
 }

@@ -4,3 +4,10 @@
 -- before this migration get theirs the first time it is asked for (`Store::results_code`).
 ALTER TABLE waves ADD COLUMN results_code TEXT;
 CREATE UNIQUE INDEX waves_results_code ON waves (results_code);
+
+-- Each site's language (issue 13): its hospital report is written in it unless the reader asks
+-- for another. Keyed by the site's code, the same hospital in every wave.
+CREATE TABLE site_languages (
+    site TEXT PRIMARY KEY NOT NULL,
+    lang TEXT NOT NULL
+);
