@@ -5,6 +5,7 @@
 //! report's, marked with their language (WCAG 3.1.2). No script, no external resource.
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
+use vecu_survey::Survey;
 
 use crate::document::{Document, Methods, TextBlock};
 use crate::finding::{Finding, FindingKind};
@@ -44,8 +45,48 @@ pub enum PublicNotice {
     NotPublished,
 }
 
-/// The public results page of a published report, in `lang`.
-pub fn public_html(document: &Document, lang: &str, languages: &[PageLanguage]) -> String {
+/// A finding's title and description as the page shows them, with their language: the
+/// survey's own words in the reader's language where the survey has it, else the report's.
+struct Named {
+    title: String,
+    description: String,
+    lang: String,
+}
+
+fn named(finding: &Finding, survey: Option<&Survey>, lang: &str, text_lang: &str) -> Named {
+    let reader = survey.and_then(|survey| survey.language(lang).map(|l| (survey, l)));
+    match (reader, finding.id.split_once(':')) {
+        (Some((survey, reader)), Some(("domain", id))) => Named {
+            title: survey.domain_label(id, reader),
+            description: survey
+                .domain(id)
+                .and_then(|domain| domain.description.as_ref())
+                .map(|text| text.get(reader).to_owned())
+                .unwrap_or_default(),
+            lang: lang.to_owned(),
+        },
+        (Some((survey, _)), Some(("item", id))) => Named {
+            title: vecu_analysis::item_label(survey, id, lang),
+            description: String::new(),
+            lang: lang.to_owned(),
+        },
+        _ => Named {
+            title: finding.title.clone(),
+            description: finding.description.clone(),
+            lang: text_lang.to_owned(),
+        },
+    }
+}
+
+/// The public results page of a published report, in `lang`. With the report's survey, the
+/// questions and domains are named in the reader's language; the co-authors' summary stays in
+/// the report's.
+pub fn public_html(
+    document: &Document,
+    survey: Option<&Survey>,
+    lang: &str,
+    languages: &[PageLanguage],
+) -> String {
     let text_lang = document.lang.as_str();
     let title = say(lang, Word::Title);
     let summary: Vec<&TextBlock> = document
@@ -94,11 +135,24 @@ pub fn public_html(document: &Document, lang: &str, languages: &[PageLanguage]) 
                             }
                         }
                     }
-                    @if !best.is_empty() {
-                        (score_list(lang, text_lang, "goes-well", Word::GoesWell, &best))
-                    }
-                    @if !worst.is_empty() {
-                        (score_list(lang, text_lang, "needs-work", Word::NeedsWork, &worst))
+                    @for (id, heading, findings) in [("goes-well", Word::GoesWell, &best), ("needs-work", Word::NeedsWork, &worst)] {
+                        @if !findings.is_empty() {
+                            section aria-labelledby=(id) {
+                                h2 id=(id) { (say(lang, heading)) }
+                                p class="note" { (say(lang, Word::PositiveShare)) }
+                                ol class="scores" {
+                                    @for finding in findings {
+                                        @let name = named(finding, survey, lang, text_lang);
+                                        li {
+                                            span lang=(name.lang) { (name.title) }
+                                            @if let Some(score) = finding.score {
+                                                " — " span class="score" { (format!("{score:.0} %")) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                     @if !domains.is_empty() {
                         section aria-labelledby="themes" {
@@ -107,14 +161,16 @@ pub fn public_html(document: &Document, lang: &str, languages: &[PageLanguage]) 
                                 p class="note" { (say(lang, Word::ByThemeIntro)) }
                             }
                             @for finding in domains {
-                                section lang=(text_lang) {
-                                    h3 { (finding.title) }
-                                    @if !finding.description.is_empty() { p { (finding.description) } }
-                                    @if let Some(main) = finding.figures.first() {
-                                        p { (main.label) ": " strong { (main.value) } }
+                                @let name = named(finding, survey, lang, text_lang);
+                                section {
+                                    h3 lang=(name.lang) { (name.title) }
+                                    @if !name.description.is_empty() { p lang=(name.lang) { (name.description) } }
+                                    @if let Some(score) = finding.score {
+                                        p { (say(lang, Word::Score).replace("{score}", &format!("{score:.0}"))) }
                                     }
+                                    // The chart's own labels are in the report's language.
                                     @if let Some(svg) = &finding.chart_svg {
-                                        figure { (PreEscaped(accessible_svg(svg, &finding.title))) }
+                                        figure lang=(text_lang) { (PreEscaped(accessible_svg(svg, &name.title))) }
                                     }
                                 }
                             }
@@ -187,31 +243,5 @@ pub(crate) fn answered_sentence(lang: &str, methods: &Methods) -> String {
             .replace("{invited}", &invited.to_string())
             .replace("{rate}", &format!("{rate:.0}")),
         _ => say(lang, Word::AnsweredCount).replace("{n}", &n),
-    }
-}
-
-/// A list of questions with their % positive.
-fn score_list(
-    lang: &str,
-    text_lang: &str,
-    id: &str,
-    heading: Word,
-    findings: &[&Finding],
-) -> Markup {
-    html! {
-        section aria-labelledby=(id) {
-            h2 id=(id) { (say(lang, heading)) }
-            p class="note" { (say(lang, Word::PositiveShare)) }
-            ol class="scores" {
-                @for finding in findings {
-                    li {
-                        span lang=(text_lang) { (finding.title) }
-                        @if let Some(score) = finding.score {
-                            " — " span class="score" { (format!("{score:.0} %")) }
-                        }
-                    }
-                }
-            }
-        }
     }
 }

@@ -18,6 +18,7 @@ pub(crate) enum Word {
     PositiveShare,
     ByTheme,
     ByThemeIntro,
+    Score,
     NoRecord,
     NotPublishedTitle,
     NotPublishedText,
@@ -93,6 +94,12 @@ pub(crate) fn say(lang: &str, word: Word) -> &'static str {
             "Jede Grafik zeigt die Punktzahl jedes Spitals zum Thema.",
             "Ogni grafico mostra il punteggio di ogni ospedale sul tema.",
             "Each chart shows every hospital's score on the theme.",
+        ],
+        Score => [
+            "Score : {score} sur 100",
+            "Punktzahl: {score} von 100",
+            "Punteggio: {score} su 100",
+            "Score: {score} out of 100",
         ],
         NoRecord => [
             "Cette page ne dépose aucun cookie et ne garde aucune trace de votre visite.",

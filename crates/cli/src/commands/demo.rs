@@ -173,7 +173,7 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
         sites.first().map_or("H01", String::as_str)
     );
     println!("8. The public results page, for patients");
-    let public = write_public_pages(&document, &out.join("results"))?;
+    let public = write_public_pages(&document, &survey, &out.join("results"))?;
     let results = store.results_code(&wave)?;
     println!(
         "   in fr, de, it and en in {}; `vecu serve` shows it at /results/{results}, the \
@@ -202,7 +202,11 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
 
 /// Writes the public results page of the published report in each interface language, as
 /// `<lang>.html` in `dir`, each linking to the others; returns the French one.
-fn write_public_pages(document: &vecu_report::Document, dir: &Path) -> anyhow::Result<PathBuf> {
+fn write_public_pages(
+    document: &vecu_report::Document,
+    survey: &Survey,
+    dir: &Path,
+) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let languages: Vec<vecu_report::PageLanguage> = ["fr", "de", "it", "en"]
         .into_iter()
@@ -215,7 +219,7 @@ fn write_public_pages(document: &vecu_report::Document, dir: &Path) -> anyhow::R
         let path = dir.join(&language.href);
         std::fs::write(
             &path,
-            vecu_report::public_html(document, &language.lang, &languages),
+            vecu_report::public_html(document, Some(survey), &language.lang, &languages),
         )
         .with_context(|| format!("writing {}", path.display()))?;
     }

@@ -78,14 +78,19 @@ pub async fn results(
     let found = web::block(move || match store.public_results(&code)? {
         PublicResults::Unknown => Ok(Err(PublicNotice::Unknown)),
         PublicResults::NotPublished => Ok(Err(PublicNotice::NotPublished)),
-        PublicResults::Published { report } => Ok(Ok(reporting::document(&store, &report)?)),
+        PublicResults::Published { report } => {
+            let stored = store.report(&report)?;
+            // The survey names the questions and domains in the visitor's language.
+            let survey = store.survey(&store.wave(&stored.wave)?.survey_hash)?;
+            Ok(Ok((reporting::document_of(&store, &stored)?, survey)))
+        }
     })
     .await;
     match found {
-        Ok(Ok(Ok(document))) => page(
+        Ok(Ok(Ok((document, survey)))) => page(
             StatusCode::OK,
             lang,
-            vecu_report::public_html(&document, lang, &languages),
+            vecu_report::public_html(&document, Some(&survey), lang, &languages),
         ),
         Ok(Ok(Err(why))) => notice(why),
         Ok(Err(error)) => {

@@ -100,7 +100,7 @@ async fn the_public_results_page_shows_the_published_summary_and_keeps_nothing(b
     assert!(
         body.contains("Ce qui va bien")
             && body.contains("Les résultats par thème")
-            && body.contains("Information</h3>"),
+            && body.contains("<h3 lang=\"fr\">Information</h3>"),
         "{body}"
     );
     assert!(!body.contains("<script"), "no script");
@@ -117,6 +117,15 @@ async fn the_public_results_page_shows_the_published_summary_and_keeps_nothing(b
         body.contains(&format!("lang=\"fr\"><p>{summary}")),
         "the summary keeps its language: {body}"
     );
+    // Questions and domains in the visitor's language, from the survey.
+    let goes_well = body
+        .split("Was gut läuft")
+        .nth(1)
+        .and_then(|rest| rest.split("</ol>").next())
+        .expect("what goes well");
+    assert!(goes_well.contains("<span lang=\"de\">"), "{goes_well}");
+    assert!(body.contains("<h3 lang=\"de\">Information</h3>"), "{body}");
+    assert!(body.contains("Punktzahl: "), "{body}");
     let (status, body, _) = visit(&app, &page, Some("it-CH, en;q=0.5")).await;
     assert_eq!(status, 200);
     assert!(body.contains("<html lang=\"it\">") && body.contains("Chi ha risposto"));
