@@ -14,7 +14,7 @@ use actix_web::{get, web, App, HttpResponse, HttpServer};
 use crate::metrics::{may_scrape, RouteClass};
 use crate::routes::{
     api, code, codesign, coding, comments, entry, keys, letters, patient, preview, proposals,
-    reports, sites, team,
+    reports, results, sites, team,
 };
 use crate::state::AppState;
 
@@ -133,6 +133,7 @@ impl Application {
                 .service(sites::list)
                 .service(sites::results)
                 .service(sites::report)
+                .service(sites::set_language)
                 .service(reports::create_report)
                 .service(reports::show_report)
                 .service(reports::rendered)
@@ -205,6 +206,7 @@ impl Application {
                 .service(patient::opt_out)
                 .service(patient::opt_out_link)
                 .service(patient::opt_out_post)
+                .service(results::results)
                 .service(code::code_form)
                 .service(code::code_enter)
                 .service(code::code_welcome)

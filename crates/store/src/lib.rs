@@ -32,6 +32,7 @@ mod hygiene;
 mod invitation;
 mod letter;
 mod proposals;
+mod public_results;
 mod quotes;
 mod release;
 mod reports;
@@ -52,7 +53,7 @@ use connection::{ConnectionPool, PooledAny};
 
 pub use access::{ApiKey, Role};
 pub use audit::AuditEntry;
-pub use code::{AccessCode, CodeError};
+pub use code::{AccessCode, CodeError, ResultsCode};
 pub use comments::{CodedComment, CommentCode, DoubleCoded, FinalCode, ThemeVersion};
 pub use connection::Backend;
 pub use error::{FrameProblem, Result, StoreError};
@@ -66,6 +67,7 @@ pub use invitation::{
 };
 pub use letter::{Outcome, PAPER_COUNT_KINDS};
 pub use proposals::{Decision, Proposal, ProposalComment, ProposalState, ProposalView};
+pub use public_results::PublicResults;
 pub use quotes::Quote;
 pub use reports::{
     Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,

@@ -23,6 +23,7 @@ diesel::table! {
         double_entry -> Bool,
         reminder_after_days -> Nullable<Integer>,
         reminder_max_contacts -> Nullable<Integer>,
+        results_code -> Nullable<Text>,
     }
 }
 
@@ -414,3 +415,10 @@ diesel::table! {
 }
 diesel::joinable!(comment_settlements -> comments (comment_id));
 diesel::allow_tables_to_appear_in_same_query!(comment_settlements, comments);
+// Each site's language, for its hospital report.
+diesel::table! {
+    site_languages (site) {
+        site -> Text,
+        lang -> Text,
+    }
+}

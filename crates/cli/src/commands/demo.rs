@@ -6,7 +6,7 @@
 //! ledger. Everything lands under DIR.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -159,36 +159,89 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
         document.findings.len(),
         document.blocks.len()
     );
-    println!("7. One report per hospital");
+    println!("7. One report per hospital, released when the report was published");
     let hospitals = out.join("hospitals");
+    let started = std::time::Instant::now();
     let sites = write_hospital_reports(&store, &wave, &hospitals)?;
     println!(
-        "   {} hospital reports in {} (its own to each hospital key: vecu admin create-key \
-         --role hospital --site {})",
+        "   {} hospital reports in {} in {:.1} s, each in its site's language ({}; French \
+         otherwise; its own to each hospital key: vecu admin create-key --role hospital --site {})",
         sites.len(),
         hospitals.display(),
+        started.elapsed().as_secs_f64(),
+        SITE_LANGUAGES
+            .map(|(site, lang)| format!("{site} {lang}"))
+            .join(", "),
         sites.first().map_or("H01", String::as_str)
     );
+    println!("8. The public results page, for patients");
+    let public = write_public_pages(&document, &survey, &out.join("results"))?;
+    let results = store.results_code(&wave)?;
     println!(
-        "\nA hospital's report: {}.",
-        hospitals
-            .join(format!(
-                "{}.html",
-                sites.first().map_or("H01", String::as_str)
-            ))
-            .display()
+        "   in fr, de, it and en in {}; `vecu serve` shows it at /results/{results}, the \
+         address on the letters and the thank-you page",
+        out.join("results").display()
     );
-    println!("\nOpen {} in a browser.", html.display());
+    let first_site = hospitals.join(format!(
+        "{}.html",
+        sites.first().map_or("H01", String::as_str)
+    ));
+    println!("\nOpen in a browser:");
+    println!(
+        "  the report, co-written and published:  {}",
+        html.display()
+    );
+    println!(
+        "  a hospital's report:                   {}",
+        first_site.display()
+    );
+    println!(
+        "  the public results page:               {}",
+        public.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-/// Releases every site's results of the wave and writes each site's hospital report (French,
-/// the demo's language) as `<site>.html` in `dir`; returns the sites.
+/// Writes the public results page of the published report in each interface language, as
+/// `<lang>.html` in `dir`, each linking to the others; returns the French one.
+fn write_public_pages(
+    document: &vecu_report::Document,
+    survey: &Survey,
+    dir: &Path,
+) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let languages: Vec<vecu_report::PageLanguage> = ["fr", "de", "it", "en"]
+        .into_iter()
+        .map(|lang| vecu_report::PageLanguage {
+            lang: lang.to_owned(),
+            href: format!("{lang}.html"),
+        })
+        .collect();
+    for language in &languages {
+        let path = dir.join(&language.href);
+        std::fs::write(
+            &path,
+            vecu_report::public_html(document, Some(survey), &language.lang, &languages),
+        )
+        .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(dir.join("fr.html"))
+}
+
+/// Sites of the demo whose hospital reports are not in French, the survey's first language.
+const SITE_LANGUAGES: [(&str, &str); 2] = [("H03", "de"), ("H07", "it")];
+
+/// Writes each site's hospital report in its language (French but for [`SITE_LANGUAGES`]),
+/// from the results released when the report was published, as `<site>.html` in `dir`;
+/// returns the sites.
 fn write_hospital_reports(store: &Store, wave: &str, dir: &Path) -> anyhow::Result<Vec<String>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let sites = vecu_collect::release_site_results(store, wave, vecu_report::THRESHOLD_FLOOR)?;
+    for (site, lang) in SITE_LANGUAGES {
+        store.set_site_language(site, Some(lang))?;
+    }
+    let sites = store.released_sites(wave)?;
     for site in &sites {
-        let html = vecu_collect::site_report(store, wave, site, Some("fr"))?;
+        let html = vecu_collect::site_report(store, wave, site, None)?;
         let path = dir.join(format!("{site}.html"));
         std::fs::write(&path, html).with_context(|| format!("writing {}", path.display()))?;
     }
@@ -442,7 +495,14 @@ fn co_write(store: &Store, wave: &str, engagement: &str) -> anyhow::Result<Strin
     store.submit_report(&lea, &report)?;
     store.approve_report(&lea, &report)?;
     store.approve_report(&marie, &report)?;
-    store.publish_report(&lea, &report)?;
+    // Publishing releases each site's results too, for its hospital report.
+    let started = std::time::Instant::now();
+    let sites = vecu_collect::publish_report(store, &lea, &report)?;
+    println!(
+        "   published; the results of {} sites released with it in {:.1} s",
+        sites.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(report)
 }
 

@@ -520,6 +520,7 @@ pub fn report_page(
         description: String::new(),
         figures: Vec::new(),
         chart_svg: None,
+        score: None,
         draft: String::new(),
     };
     frame(

@@ -12,5 +12,6 @@ pub mod patient;
 pub mod preview;
 pub mod proposals;
 pub mod reports;
+pub mod results;
 pub mod sites;
 pub mod team;

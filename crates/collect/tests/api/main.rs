@@ -15,6 +15,7 @@ mod mail;
 mod patient;
 mod preview;
 mod proposals;
+mod public_results;
 mod reports;
 mod researcher;
 mod roles;
