@@ -52,3 +52,58 @@ pub fn theme_rows(
         &codes, &themes, &TONES, threshold,
     ))
 }
+
+/// The report's "In patients' words" section for a wave: the overall share of coded comments
+/// on each theme (hidden below `threshold`), labelled in `lang`, most frequent first, and the
+/// quotes both roles approved. `None` before the wave's comments were opened for coding, and
+/// for readers who may not read the coding (a hospital key reading a published report).
+pub fn patient_words(
+    store: &Store,
+    wave: &str,
+    lang: &str,
+    threshold: u64,
+) -> Result<Option<vecu_report::PatientWords>, ReportingError> {
+    let frame = match store.coding_frame(wave) {
+        Ok(frame) => frame,
+        Err(vecu_store::StoreError::NotAllowed(_)) => return Ok(None),
+        Err(error) => return Err(error.into()),
+    };
+    if frame.is_empty() {
+        return Ok(None);
+    }
+    let rows = theme_rows(store, wave, threshold)?;
+    let coded = store.final_codes(wave)?.len() as u64;
+    let mut themes: Vec<vecu_report::ThemeCount> = frame
+        .iter()
+        .map(|theme| {
+            let item = vecu_analysis::theme_item(&theme.id);
+            let percent = rows
+                .iter()
+                .find(|row| row.unit_kind == vecu_analysis::OVERALL && row.item == item)
+                .and_then(|row| row.estimate);
+            vecu_report::ThemeCount {
+                label: theme
+                    .label
+                    .get(lang)
+                    .cloned()
+                    .unwrap_or_else(|| theme.id.clone()),
+                percent,
+            }
+        })
+        .collect();
+    themes.sort_by(|a, b| {
+        b.percent
+            .unwrap_or(-1.0)
+            .total_cmp(&a.percent.unwrap_or(-1.0))
+    });
+    let quotes = store
+        .quotes(wave, true)?
+        .into_iter()
+        .map(|quote| quote.text)
+        .collect();
+    Ok(Some(vecu_report::PatientWords {
+        coded,
+        themes,
+        quotes,
+    }))
+}

@@ -272,6 +272,12 @@ pub fn document_of(store: &Store, stored: &Report) -> Result<Document, Reporting
         .map(|a| (a.author.clone(), a.role.clone(), date(&a.at)))
         .collect();
     document.contributions = contribution_lines(store, &stored.wave)?;
+    document.patient_words = crate::comment_figures::patient_words(
+        store,
+        &stored.wave,
+        &stored.lang,
+        document.methods.threshold,
+    )?;
     Ok(document)
 }
 

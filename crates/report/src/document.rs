@@ -90,6 +90,9 @@ pub struct Document {
     pub methods: Methods,
     /// Contributions ledger.
     pub contributions: Vec<ContributionLine>,
+    /// Patients' comments: themes and approved quotes, once the wave's comments were coded.
+    #[serde(default)]
+    pub patient_words: Option<crate::PatientWords>,
 }
 
 impl Document {
@@ -204,6 +207,7 @@ mod tests {
             approvals: Vec::new(),
             methods: Methods::default(),
             contributions: Vec::new(),
+            patient_words: None,
         }
     }
 

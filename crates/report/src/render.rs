@@ -106,6 +106,9 @@ pub fn to_html(document: &Document) -> String {
                             @for finding in &main_findings {
                                 li { a href=(format!("#{}", anchor(&finding.id))) { (finding.title) } }
                             }
+                            @if document.patient_words.is_some() {
+                                li { a href="#patient-words" { (crate::patient_words::heading(lang)) } }
+                            }
                             @if !questions.is_empty() {
                                 li { a href="#appendix" { (say(Phrase::Appendix)) } }
                             }
@@ -127,6 +130,7 @@ pub fn to_html(document: &Document) -> String {
                         }
                     }
                     @for finding in &main_findings { (finding_html(lang, document, finding)) }
+                    @if let Some(words) = &document.patient_words { (crate::patient_words::patient_words_html(lang, words)) }
                     @if !questions.is_empty() { (appendix_html(lang, document, &questions)) }
                     (methods_html(lang, document))
                     (acknowledgements_html(lang, document))
@@ -462,13 +466,20 @@ pub fn to_markdown(document: &Document) -> String {
     }
     out += "\n";
     let (main_findings, questions) = parts(document);
+    // Patients' words come after the body's findings, before the appendix of questions.
+    let words = document
+        .patient_words
+        .as_ref()
+        .map(|words| crate::patient_words::patient_words_markdown(lang, words))
+        .unwrap_or_default();
     let appendix_heading = (!questions.is_empty()).then(|| {
         format!(
-            "## {}\n\n{}\n\n",
+            "{words}## {}\n\n{}\n\n",
             say(Phrase::Appendix),
             say(Phrase::AppendixIntro)
         )
     });
+
     let sections = main_findings
         .iter()
         .map(|finding| ("##", *finding, None))
@@ -514,6 +525,9 @@ pub fn to_markdown(document: &Document) -> String {
         for block in blocks {
             out += &block_markdown(lang, block);
         }
+    }
+    if questions.is_empty() {
+        out += &words;
     }
     out += &format!("## {}\n\n", say(Phrase::Methods));
     let methods = &document.methods;

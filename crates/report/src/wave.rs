@@ -264,6 +264,7 @@ impl Draft {
             approvals: Vec::new(),
             methods: self.methods,
             contributions: Vec::new(),
+            patient_words: None,
         }
     }
 }

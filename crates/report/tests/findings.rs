@@ -103,6 +103,7 @@ fn suppressed_figures_stay_suppressed_in_findings_drafts_and_html() {
         approvals: Vec::new(),
         methods: Methods::default(),
         contributions: Vec::new(),
+        patient_words: None,
     };
     let html = to_html(&document);
     assert!(!html.contains("IC 95"), "no interval is printed");

@@ -68,6 +68,7 @@ fn html_and_markdown_methods_carry_the_sentence() {
             ..Methods::default()
         },
         contributions: Vec::new(),
+        patient_words: None,
     };
     let html = to_html(&document);
     assert!(html.contains("Funnel limits"), "the row is labelled");

@@ -1,0 +1,116 @@
+//! "In patients' words": the themes of the wave's coded comments with how often each came up,
+//! and the quotes a researcher and a patient partner both approved (issue 15). Figures from
+//! fewer comments than the report's threshold are not shown.
+
+use maud::{html, Markup};
+use serde::{Deserialize, Serialize};
+
+/// The section's content.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PatientWords {
+    /// Comments with a final code (settled, or coded alike by both coders).
+    pub coded: u64,
+    /// Themes, most frequent first.
+    pub themes: Vec<ThemeCount>,
+    /// Approved quotes.
+    pub quotes: Vec<String>,
+}
+
+/// One theme and how often it came up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeCount {
+    /// The theme's label in the report's language.
+    pub label: String,
+    /// Share of coded comments with the theme (0-100); `None` when hidden.
+    pub percent: Option<f64>,
+}
+
+fn say(lang: &str, key: &str) -> &'static str {
+    let [fr, de, it, en] = match key {
+        "heading" => ["Avec les mots des patients", "In den Worten der Patientinnen und Patienten", "Con le parole dei pazienti", "In patients' words"],
+        "intro" => [
+            "Les commentaires écrits par les patients ont été lus et codés par un chercheur et un patient partenaire, chacun de son côté ; leurs désaccords ont été discutés. Part des commentaires codés qui parlent de chaque thème :",
+            "Die Kommentare der Patientinnen und Patienten wurden von einer forschenden Person und einem Patientenpartner unabhängig gelesen und codiert; Abweichungen wurden besprochen. Anteil der codierten Kommentare zu jedem Thema:",
+            "I commenti scritti dai pazienti sono stati letti e codificati da un ricercatore e da un paziente partner, ciascuno per conto proprio; i disaccordi sono stati discussi. Quota dei commenti codificati che parlano di ciascun tema:",
+            "The comments patients wrote were read and coded by a researcher and a patient partner, each on their own; where they differed, they discussed it. Share of coded comments about each theme:",
+        ],
+        "coded" => ["commentaires codés", "codierte Kommentare", "commenti codificati", "coded comments"],
+        "hidden" => ["trop peu de commentaires pour le montrer", "zu wenige Kommentare, um es zu zeigen", "troppo pochi commenti per mostrarlo", "too few comments to show"],
+        "quotes" => ["Ce qu'ils ont écrit", "Was sie geschrieben haben", "Che cosa hanno scritto", "What they wrote"],
+        "quotes_note" => [
+            "Citations choisies et approuvées par un chercheur et un patient partenaire, relues pour qu'elles ne permettent de reconnaître personne.",
+            "Zitate, ausgewählt und freigegeben von einer forschenden Person und einem Patientenpartner, geprüft, damit niemand erkennbar ist.",
+            "Citazioni scelte e approvate da un ricercatore e da un paziente partner, rilette perché nessuno sia riconoscibile.",
+            "Quotes chosen and approved by a researcher and a patient partner, checked so that nobody can be recognised.",
+        ],
+        _ => ["", "", "", ""],
+    };
+    match lang {
+        "fr" => fr,
+        "de" => de,
+        "it" => it,
+        _ => en,
+    }
+}
+
+/// The section's heading, for the table of contents.
+pub fn heading(lang: &str) -> &'static str {
+    say(lang, "heading")
+}
+
+fn share(lang: &str, theme: &ThemeCount) -> String {
+    match theme.percent {
+        Some(percent) => format!("{percent:.0} %"),
+        None => say(lang, "hidden").to_owned(),
+    }
+}
+
+/// The section as HTML.
+pub fn patient_words_html(lang: &str, words: &PatientWords) -> Markup {
+    html! {
+        section id="patient-words" {
+            h2 { (say(lang, "heading")) }
+            p { (say(lang, "intro")) " (" (words.coded) " " (say(lang, "coded")) ")" }
+            table {
+                tbody {
+                    @for theme in &words.themes {
+                        tr { th scope="row" { (theme.label) } td { (share(lang, theme)) } }
+                    }
+                }
+            }
+            @if !words.quotes.is_empty() {
+                h3 { (say(lang, "quotes")) }
+                p class="hint" { (say(lang, "quotes_note")) }
+                @for quote in &words.quotes {
+                    blockquote { p { "« " (quote) " »" } }
+                }
+            }
+        }
+    }
+}
+
+/// The section as Markdown.
+pub fn patient_words_markdown(lang: &str, words: &PatientWords) -> String {
+    let mut out = format!(
+        "## {}\n\n{} ({} {})\n\n",
+        say(lang, "heading"),
+        say(lang, "intro"),
+        words.coded,
+        say(lang, "coded")
+    );
+    for theme in &words.themes {
+        out += &format!("- {}: {}\n", theme.label, share(lang, theme));
+    }
+    out += "\n";
+    if !words.quotes.is_empty() {
+        out += &format!(
+            "### {}\n\n{}\n\n",
+            say(lang, "quotes"),
+            say(lang, "quotes_note")
+        );
+        for quote in &words.quotes {
+            out += &format!("> « {quote} »\n\n");
+        }
+    }
+    out
+}
