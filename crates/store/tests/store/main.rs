@@ -11,3 +11,4 @@ mod letters;
 mod privacy;
 mod sessions;
 mod submissions;
+mod tls;
