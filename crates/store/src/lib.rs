@@ -32,6 +32,7 @@ mod invitation;
 mod letter;
 mod release;
 mod reports;
+mod rotation;
 mod schedule;
 mod schema;
 mod scrub;
@@ -65,6 +66,7 @@ pub use reports::{
     Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,
     ReportState, ACTIVITIES, BLOCK_KINDS, SUMMARY,
 };
+pub use rotation::{RotationPlan, RotationReport};
 pub use schedule::{ReminderSchedule, ScheduledWave, MAX_CONTACTS};
 pub use scrub::{scrub, SCRUBBER_LIMITS};
 pub use secret::EncryptionKey;

@@ -317,3 +317,11 @@ diesel::table! {
         results_json -> Text,
     }
 }
+
+// Lookup keys of access codes under earlier encryption keys, sealed under the current one.
+diesel::table! {
+    code_lookup_keys (id) {
+        id -> Text,
+        sealed -> Binary,
+    }
+}
