@@ -2,7 +2,8 @@
 //! whole questionnaire with each request sent to the other instance than the last (the client
 //! alternates), one instance is killed with SIGKILL in the middle of a request and started
 //! again, and every acknowledged submission is stored exactly once, with the answers given on
-//! pages that either instance served (sessions and drafts live in the database).
+//! pages that either instance served (sessions and drafts live in the database). Both mail to
+//! an SMTP server on loopback, and the reminders of a scheduled wave go out exactly once.
 
 use std::io::{BufRead, Read, Write};
 use std::net::TcpStream;
@@ -16,12 +17,18 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use vecu_store::testing::TestDb;
 use vecu_store::Backend;
 
-/// `vecu serve` over `database` on a free port, with `demo` invented patients when given: the
-/// child, its port and the patients' links (tokens).
-fn serve(database: &str, config: &Path, demo: Option<usize>) -> (Child, u16, Vec<String>) {
+/// `vecu serve` over `database` on a free port with `options`, and `demo` invented patients when
+/// given: the child, its port and the patients' links (tokens).
+fn serve(
+    database: &str,
+    config: &Path,
+    demo: Option<usize>,
+    options: &[&str],
+) -> (Child, u16, Vec<String>) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vecu"));
     command
         .args(["serve", "--bind", "127.0.0.1:0", "--database", database])
+        .args(options)
         .current_dir(config)
         .env("XDG_CONFIG_HOME", config)
         .env_remove("VECU_KEY_FILE")
@@ -60,6 +67,123 @@ fn serve(database: &str, config: &Path, demo: Option<usize>) -> (Child, u16, Vec
         said.push(line);
     }
     (child, port.expect("a port"), tokens)
+}
+
+/// An SMTP server on loopback that accepts every message: its port and the recipients of the
+/// messages received, one entry per message.
+fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let kept = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let kept = kept.clone();
+            std::thread::spawn(move || {
+                let mut writer = stream.try_clone().expect("clone");
+                let mut reader = std::io::BufReader::new(stream);
+                let _ = writer.write_all(b"220 sink ESMTP\r\n");
+                let (mut line, mut recipients) = (String::new(), Vec::new());
+                while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                    let command = line.trim_end().to_ascii_uppercase();
+                    let reply: &[u8] = if command.starts_with("EHLO") {
+                        b"250-sink\r\n250 8BITMIME\r\n"
+                    } else if command.starts_with("RCPT") {
+                        recipients.push(line.trim_end()[8..].to_owned());
+                        b"250 ok\r\n"
+                    } else if command.starts_with("DATA") {
+                        let _ = writer.write_all(b"354 go on\r\n");
+                        let mut data = String::new();
+                        while reader.read_line(&mut data).unwrap_or(0) > 0 && data != ".\r\n" {
+                            data.clear();
+                        }
+                        kept.lock().expect("lock").append(&mut recipients);
+                        b"250 queued\r\n"
+                    } else if command.starts_with("QUIT") {
+                        let _ = writer.write_all(b"221 bye\r\n");
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    let _ = writer.write_all(reply);
+                    line.clear();
+                }
+            });
+        }
+    });
+    (port, received)
+}
+
+/// `vecu` on the command line over `database`, with the key of `config`; its standard output.
+fn vecu(database: &str, config: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_vecu"))
+        .args(["--database", database])
+        .args(args)
+        .current_dir(config)
+        .env("XDG_CONFIG_HOME", config)
+        .env_remove("VECU_KEY_FILE")
+        .env_remove("VECU_ENCRYPTION_KEY")
+        .output()
+        .expect("vecu runs");
+    assert!(
+        output.status.success(),
+        "vecu {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// A wave of the example survey with `n` patients, invited by mail through the instance at
+/// `port` 8 days ago, whose schedule makes a reminder due now for each.
+fn wave_with_reminders_due(
+    database: &str,
+    config: &Path,
+    port: u16,
+    dba: &mut PgConnection,
+    n: usize,
+) {
+    let survey = format!("{}/../../surveys/example.json", env!("CARGO_MANIFEST_DIR"));
+    let wave = vecu(database, config, &["wave", "create", "--survey", &survey]);
+    let frame: String = (0..n)
+        .map(|idx| format!("remind{idx}@example.org,fr,H1,18-49,F\n"))
+        .collect();
+    let file = config.join("frame.csv");
+    std::fs::write(&file, format!("email,language,site,age_band,sex\n{frame}")).expect("frame");
+    let file = file.to_string_lossy();
+    vecu(
+        database,
+        config,
+        &["wave", "import-frame", "--wave", &wave, &file],
+    );
+    vecu(database, config, &["wave", "open", "--wave", &wave]);
+    let schedule = ["--after-days", "7", "--contacts", "3"];
+    vecu(
+        database,
+        config,
+        &[&["wave", "schedule", "--wave", &wave][..], &schedule].concat(),
+    );
+    let key = vecu(
+        database,
+        config,
+        &["admin", "create-key", "--role", "researcher"],
+    );
+    let key = key.lines().next().expect("the key");
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    write!(
+        stream,
+        "POST /api/v1/waves/{wave}/invitations HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+         Authorization: Bearer {key}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    diesel::sql_query(format!(
+        "UPDATE invitations SET last_contact_on = to_char(current_date - 8, 'YYYY-MM-DD') \
+         WHERE wave_id = '{wave}'"
+    ))
+    .execute(dba)
+    .expect("backdated");
 }
 
 /// An answer: status, the headers' lines, the body.
@@ -304,11 +428,32 @@ fn count(connection: &mut PgConnection, sql: &str) -> i64 {
 fn two_instances_lose_nothing_when_one_is_killed_mid_request() {
     const PATIENTS: usize = 24;
     const WALKERS: usize = 4;
+    const REMINDED: usize = 6;
     let db = TestDb::new(Backend::Postgres);
     let config = tempfile::tempdir().expect("temp dir");
-    let (first, first_port, tokens) = serve(&db.url, config.path(), Some(PATIENTS));
-    // The second finds the same key (the same database's default key file).
-    let (second, second_port, _) = serve(&db.url, config.path(), None);
+    let mut dba = PgConnection::establish(&db.url).expect("connects");
+    let (sink, received) = smtp_sink();
+    let mail = format!("smtp://127.0.0.1:{sink}");
+    // Set-up by an instance without the scheduler: the demo patients, and a wave invited by mail
+    // 8 days ago whose reminders are due.
+    let settings = config.path().join("setup.toml");
+    std::fs::write(&settings, "reminder_minutes = 0\n").expect("settings");
+    let setup_options = ["--mail", &mail, "--config", &settings.to_string_lossy()];
+    let (mut setup, setup_port, tokens) =
+        serve(&db.url, config.path(), Some(PATIENTS), &setup_options);
+    wave_with_reminders_due(&db.url, config.path(), setup_port, &mut dba, REMINDED);
+    setup.kill().expect("stopped");
+    setup.wait().expect("reaped");
+    assert_eq!(
+        received.lock().expect("sink").len(),
+        REMINDED,
+        "the invitations"
+    );
+    // Two instances with the scheduler: the first round of one of them sends the reminders. The
+    // second finds the same key (the same database's default key file).
+    let options = ["--mail", mail.as_str()];
+    let (first, first_port, _) = serve(&db.url, config.path(), None, &options);
+    let (second, second_port, _) = serve(&db.url, config.path(), None, &options);
     let cluster = Arc::new(Cluster {
         ports: Mutex::new([Some(first_port), Some(second_port)]),
         turn: AtomicUsize::new(0),
@@ -353,7 +498,7 @@ fn two_instances_lose_nothing_when_one_is_killed_mid_request() {
         );
         std::thread::sleep(Duration::from_millis(5));
     }
-    let (second, second_port, _) = serve(&db.url, config.path(), None);
+    let (second, second_port, _) = serve(&db.url, config.path(), None, &options);
     let served_before_restart = cluster.served[1].load(Ordering::SeqCst);
     cluster.ports.lock().expect("ports")[1] = Some(second_port);
     for walker in walkers {
@@ -361,7 +506,6 @@ fn two_instances_lose_nothing_when_one_is_killed_mid_request() {
     }
     let elapsed = started.elapsed();
 
-    let mut dba = PgConnection::establish(&db.url).expect("connects");
     let responses = count(&mut dba, "SELECT count(*) AS n FROM responses");
     let submitted = count(
         &mut dba,
@@ -397,6 +541,22 @@ fn two_instances_lose_nothing_when_one_is_killed_mid_request() {
          '{\"treatment_types\": [\"none_yet\"], \"stayed_overnight\": \"no\", \"overall_rating\": 8}'",
     );
     assert_eq!(complete, responses, "no draft lost an answer");
+    // Every patient of the scheduled wave got their invitation and one reminder, from whichever
+    // instance held the lease; the restarted instance's first round sent nothing again.
+    let mailed = |received: &Arc<Mutex<Vec<String>>>| received.lock().expect("sink").len();
+    while mailed(&received) < 2 * REMINDED {
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "the reminders did not go out"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut recipients = received.lock().expect("sink").clone();
+    recipients.sort();
+    let expected: Vec<String> = (0..REMINDED)
+        .flat_map(|idx| std::iter::repeat_n(format!("<remind{idx}@example.org>"), 2))
+        .collect();
+    assert_eq!(recipients, expected);
     for mut child in [first, second] {
         let _ = child.kill();
         let _ = child.wait();
