@@ -1361,6 +1361,26 @@ fn rotate_key_seals_the_vault_again_under_a_new_key_file() {
     );
     let with_new = reminders(Some(&new_key));
     assert!(with_new.status.success(), "{}", stderr(&with_new));
+    // During a rotation, a key that seals nothing yet opens with the previous one's help.
+    let old_key = key_files(&dir).pop().expect("the old key");
+    let helped = dir
+        .command(
+            None,
+            &[
+                "--key-file",
+                &old_key.to_string_lossy(),
+                "wave",
+                "reminders",
+                "--wave",
+                &wave,
+                "--out",
+                "reminders.csv",
+            ],
+        )
+        .env("VECU_PREVIOUS_KEY_FILE", &new_key)
+        .output()
+        .expect("vecu runs");
+    assert!(helped.status.success(), "{}", stderr(&helped));
     let list = std::fs::read_to_string(dir.path().join("reminders.csv")).expect("list");
     assert!(list.contains("H1-001"), "{list}");
 }
