@@ -176,12 +176,58 @@ if (researcherKey && partnerKey) {
   await check('team-surveys', team);
   await Promise.all([team.waitForURL('**/team/surveys/*'), team.click('main ul a')]);
   await check('team-codesign', team);
+  const surveyPage = team.url();
+  // The preview of the questionnaire as patients see it, and its paper version.
+  await team.goto(`${surveyPage}/preview?lang=fr`);
+  await check('team-preview', team);
+  await team.goto(`${surveyPage}/preview/0?lang=it`);
+  await check('team-preview-question', team);
+  await team.goto(`${surveyPage}/paper?lang=de`);
+  await check('team-preview-paper', team);
+  // The partner proposes a rewording of the first question with the keyboard alone: Tab to the
+  // link, Enter, Tab to the French text, retype it, Tab to the reason, type it, Tab to Send, Enter.
+  await team.goto(surveyPage);
+  const tabToFocus = async (target, wanted) => {
+    for (let step = 0; step < 400; step += 1) {
+      await target.keyboard.press('Tab');
+      if (await target.evaluate(wanted)) return;
+    }
+    throw new Error(`Tab never reached the wanted element on ${target.url()}`);
+  };
+  const press = async (target, key) => {
+    await Promise.all([target.waitForEvent('framenavigated'), target.keyboard.press(key)]);
+    await target.waitForLoadState();
+  };
+  await tabToFocus(team, () => (document.activeElement.getAttribute('href') || '').endsWith('/propose'));
+  await press(team, 'Enter');
+  await check('team-propose', team);
+  await tabToFocus(team, () => document.activeElement.id === 'text_fr');
+  await team.keyboard.press('Control+A');
+  await team.keyboard.type('Comment s’est passée votre première visite ? (proposition)');
+  await tabToFocus(team, () => document.activeElement.id === 'reword-reason');
+  await team.keyboard.type('Plus court, et plus facile à lire quand on est fatigué.');
+  await tabToFocus(team, () => document.activeElement.tagName === 'BUTTON' && document.activeElement.form.querySelector('[name=kind]').value === 'reword');
+  await press(team, 'Enter');
+  if (!new URL(team.url()).pathname.startsWith('/team/proposals/')) throw new Error(`the keyboard proposal did not open its page: ${team.url()}`);
+  if (!(await team.$('ins'))) throw new Error('the proposal page does not show the new wording');
+  await check('team-proposal', team);
+  console.log('keyboard: a patient partner proposed a rewording with Tab, typing and Enter alone');
+  const proposalPage = team.url();
   // A researcher's list has the form that starts a report.
   const lead = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
   await lead.goto(`${base}/team?lang=de`);
   await lead.fill('#key', researcherKey);
   await Promise.all([lead.waitForURL('**/team/reports'), lead.press('#key', 'Enter')]);
   await check('team-reports-researcher', lead);
+  // The researcher decides the partner's proposal: the new version and its differences.
+  await lead.goto(proposalPage);
+  await check('team-proposal-researcher', lead);
+  await lead.check('#decision-accept');
+  await lead.fill('#decision-reason', 'Plus clair pour tout le monde.');
+  await Promise.all([lead.waitForEvent('framenavigated'), lead.click('form[action$="/decision"] button')]);
+  await lead.waitForLoadState();
+  await Promise.all([lead.waitForURL('**/diff/*'), lead.click('a[href*="/diff/"]')]);
+  await check('team-diff', lead);
   // The report itself, as readers get it: one HTML file with its charts inline.
   const reader = await browser.newPage({ viewport: { width: 1024, height: 800 }, bypassCSP: true, extraHTTPHeaders: { Authorization: `Bearer ${partnerKey}` } });
   await reader.goto(`${base}/api/v1/reports/${id}/html`);

@@ -427,6 +427,38 @@ pub enum SurveyCommand {
         /// Survey definition files (JSON).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Also report each text's translation status from the record beside the definition
+        /// (`NAME.translations.json`); exits 1 when a text changed in one language after its
+        /// translations were made or checked.
+        #[arg(long)]
+        translations: bool,
+    },
+    /// Record who translated the definition's current texts into a language, and who checked
+    /// them, in the record beside it (`NAME.translations.json`; the definition is unchanged).
+    Translations {
+        /// The survey definition (JSON).
+        file: PathBuf,
+        /// The language translated (one of the survey's).
+        #[arg(long)]
+        lang: String,
+        /// The language translated from.
+        #[arg(long)]
+        from: String,
+        /// Who translated.
+        #[arg(long)]
+        translated_by: String,
+        /// Who checked (omit when the translation is not checked yet).
+        #[arg(long, requires = "method")]
+        checked_by: Option<String>,
+        /// How it was checked.
+        #[arg(long, value_enum)]
+        method: Option<CheckMethodArg>,
+        /// The day of the work (YYYY-MM-DD) [default: today].
+        #[arg(long)]
+        on: Option<String>,
+        /// Only these texts (paths as `survey check --translations` prints them); default: all.
+        #[arg(long = "text")]
+        texts: Vec<String>,
     },
     /// Make a definition from a REDCap data dictionary (CSV) or a LimeSurvey structure file
     /// (.lss): forms or groups become sections, fields
@@ -529,4 +561,13 @@ mod tests {
         let refused = proxy_address("proxy.example").expect_err("not an address");
         assert!(refused.contains("not an IP address"), "{refused}");
     }
+}
+
+/// How a translation was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckMethodArg {
+    /// A second translator reviewed it against the source.
+    ForwardReview,
+    /// Translated back blind and compared with the source.
+    BackTranslation,
 }

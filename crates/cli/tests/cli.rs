@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 mod interop;
 /// `vecu survey diff`.
 mod survey_diff;
+/// `vecu survey translations` and `survey check --translations`.
+mod survey_translations;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -33,8 +35,10 @@ fn shipped_surveys() -> Vec<String> {
         .expect("surveys")
         .map(|entry| entry.expect("entry").path())
         .filter(|path| {
+            let name = path.to_string_lossy();
             path.extension().is_some_and(|ext| ext == "json")
-                && !path.to_string_lossy().ends_with("schema.json")
+                && !name.ends_with("schema.json")
+                && !name.ends_with(".translations.json")
         })
         .map(|path| {
             format!(

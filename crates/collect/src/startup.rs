@@ -12,7 +12,9 @@ use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::{get, web, App, HttpResponse, HttpServer};
 
 use crate::metrics::{may_scrape, RouteClass};
-use crate::routes::{api, code, entry, keys, letters, patient, preview, reports, sites, team};
+use crate::routes::{
+    api, code, codesign, entry, keys, letters, patient, preview, proposals, reports, sites, team,
+};
 use crate::state::AppState;
 
 /// Settings of the web service.
@@ -143,6 +145,12 @@ impl Application {
                 .service(reports::comment_item)
                 .service(reports::answer_item_comment)
                 .service(reports::item_comments)
+                .service(proposals::propose)
+                .service(proposals::history)
+                .service(proposals::show)
+                .service(proposals::comment)
+                .service(proposals::decide)
+                .service(proposals::diff)
                 .service(team::sign_in_page)
                 .service(team::sign_in)
                 .service(team::sign_out)
@@ -161,6 +169,12 @@ impl Application {
                 .service(team::survey_page)
                 .service(team::comment_item)
                 .service(team::answer_item_comment)
+                .service(codesign::propose_page)
+                .service(codesign::propose)
+                .service(codesign::proposal_page)
+                .service(codesign::comment)
+                .service(codesign::decide)
+                .service(codesign::diff_page)
                 .service(preview::welcome)
                 .service(preview::paper)
                 .service(preview::show)

@@ -138,6 +138,16 @@ pub enum StoreError {
         /// The site.
         site: String,
     },
+    /// A proposed change does not apply to its survey version, or its result would not pass
+    /// the survey check.
+    #[error("the proposed change cannot be made: {0}")]
+    Proposal(#[from] vecu_survey::ProposalError),
+    /// Something the action needs is missing (a reason, a text).
+    #[error("{0}")]
+    Incomplete(String),
+    /// The proposal was accepted or declined already.
+    #[error("proposal {0} was decided already; propose the change again, with the new reason, to have it reconsidered")]
+    ProposalDecided(String),
     /// The finding, item or comment named is not there.
     #[error("{0} is not part of this report or survey")]
     FindingNotFound(String),

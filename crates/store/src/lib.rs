@@ -30,6 +30,7 @@ mod holders;
 mod hygiene;
 mod invitation;
 mod letter;
+mod proposals;
 mod release;
 mod reports;
 mod rotation;
@@ -62,6 +63,7 @@ pub use invitation::{
     Invitation, IssuedToken, Mailing, ReminderDue, TokenState, MIN_REMINDER_DAYS,
 };
 pub use letter::{Outcome, PAPER_COUNT_KINDS};
+pub use proposals::{Decision, Proposal, ProposalComment, ProposalState, ProposalView};
 pub use reports::{
     Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,
     ReportState, ACTIVITIES, BLOCK_KINDS, SUMMARY,

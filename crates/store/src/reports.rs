@@ -274,13 +274,13 @@ pub struct ItemComment {
     pub resolved: bool,
 }
 
-fn refuse(what: &str) -> StoreError {
+pub(crate) fn refuse(what: &str) -> StoreError {
     StoreError::NotAllowed(what.to_owned())
 }
 
 /// Researchers, partners and admins write reports; data-entry keys key paper questionnaires
 /// and nothing else.
-fn co_author(by: &ApiKey) -> Result<()> {
+pub(crate) fn co_author(by: &ApiKey) -> Result<()> {
     match by.role {
         Role::DataEntry => Err(refuse(
             "data-entry keys key paper questionnaires; they take no part in reports",
@@ -294,7 +294,7 @@ fn co_author(by: &ApiKey) -> Result<()> {
 }
 
 /// The audit log's name for a key holder.
-fn actor(by: &ApiKey) -> String {
+pub(crate) fn actor(by: &ApiKey) -> String {
     format!("key:{}", by.id)
 }
 
@@ -834,12 +834,13 @@ impl Store {
         }
         let rows = contributions::table
             .filter(contributions::wave_id.eq(wave))
-            .order((contributions::on_date, contributions::person))
             .load::<(String, String, String, String, String, i32, String, String)>(
                 &mut connection,
             )?;
         let names = Names::of(&mut connection, rows.iter().map(|row| &row.7))?;
-        Ok(rows
+        let survey = load_wave(&mut connection, wave)?.survey_hash;
+        let codesign = crate::proposals::codesign_lines(&mut connection, wave, &survey)?;
+        let mut lines: Vec<Contribution> = rows
             .into_iter()
             .map(
                 |(id, wave, person, role, activity, minutes, on_date, recorded_by)| Contribution {
@@ -853,7 +854,10 @@ impl Store {
                     recorded_by: names.name(&recorded_by),
                 },
             )
-            .collect())
+            .chain(codesign)
+            .collect();
+        lines.sort_by(|a, b| (&a.on_date, &a.person).cmp(&(&b.on_date, &b.person)));
+        Ok(lines)
     }
 
     /// A co-design comment on an item of a stored survey version.

@@ -318,6 +318,36 @@ diesel::table! {
     }
 }
 
+// Co-design proposals on an item of a survey version, and what became of them.
+diesel::table! {
+    proposals (id) {
+        id -> Text,
+        survey_hash -> Text,
+        item_id -> Text,
+        change_json -> Text,
+        reason -> Text,
+        author_key -> Text,
+        role -> Text,
+        at -> Text,
+        state -> Text,
+        decided_by_key -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        decided_at -> Nullable<Text>,
+        new_survey_hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    proposal_comments (id) {
+        id -> Text,
+        proposal_id -> Text,
+        author_key -> Text,
+        role -> Text,
+        text -> Text,
+        at -> Text,
+    }
+}
+
 // Lookup keys of access codes under earlier encryption keys, sealed under the current one.
 diesel::table! {
     code_lookup_keys (id) {

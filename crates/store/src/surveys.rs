@@ -54,6 +54,11 @@ impl Store {
         stored_survey(&mut *self.connection()?, hash)
     }
 
+    /// A stored survey version's definition as stored (the JSON text `survey check` reads).
+    pub fn survey_definition(&self, hash: &str) -> Result<String> {
+        stored_definition(&mut *self.connection()?, hash)
+    }
+
     /// Every stored survey version: (hash, survey id, version), by id and version.
     pub fn surveys(&self) -> Result<Vec<(String, String, String)>> {
         Ok(surveys::table
@@ -63,14 +68,19 @@ impl Store {
     }
 }
 
-/// A stored survey version, read on a connection already in hand (inside a transaction, say).
-pub(crate) fn stored_survey(connection: &mut AnyConnection, hash: &str) -> Result<Survey> {
-    let definition: String = surveys::table
+/// A stored survey version's definition text, on a connection already in hand.
+pub(crate) fn stored_definition(connection: &mut AnyConnection, hash: &str) -> Result<String> {
+    surveys::table
         .find(hash)
         .select(surveys::definition)
         .first(connection)
         .optional()?
-        .ok_or_else(|| StoreError::SurveyNotFound(hash.to_owned()))?;
+        .ok_or_else(|| StoreError::SurveyNotFound(hash.to_owned()))
+}
+
+/// A stored survey version, read on a connection already in hand (inside a transaction, say).
+pub(crate) fn stored_survey(connection: &mut AnyConnection, hash: &str) -> Result<Survey> {
+    let definition = stored_definition(connection, hash)?;
     vecu_survey::load_str(&definition).map_err(|error| StoreError::StoredSurvey {
         hash: hash.to_owned(),
         message: error.to_string(),

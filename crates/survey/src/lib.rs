@@ -28,6 +28,7 @@ mod labelled;
 mod load;
 mod model;
 mod outline;
+mod propose;
 mod raw;
 mod response;
 mod schema;
@@ -35,6 +36,7 @@ mod simulate;
 #[cfg(feature = "table-io")]
 mod table_io;
 mod text;
+mod translations;
 mod wide;
 
 pub use answer::{Answer, Answers};
@@ -59,6 +61,7 @@ pub use model::{
     MonthYearSpec, NumberSpec, Options, Rating, ScoringRole, Section, Survey, TextSpec,
 };
 pub use outline::outline;
+pub use propose::{apply_change, next_version, preview_change, ItemChange, ProposalError};
 pub use response::{ValidatedResponse, Visibility};
 pub use schema::SCHEMA;
 pub use simulate::{simulate, SimulatedResponse, Simulator};
@@ -68,4 +71,9 @@ pub use table_io::{
     write_table_in_chunks, TableError, TableFormat,
 };
 pub use text::{Lang, Text};
+pub use translations::{
+    fingerprint, read_log, record_translations, translated_texts, translation_status, CheckMethod,
+    TextStatus, TranslationError, TranslationLog, TranslationRecord, TranslationStatus,
+    TranslationWork,
+};
 pub use wide::{Cell, Codebook, CodebookValue, Column, ColumnSource, ColumnType};

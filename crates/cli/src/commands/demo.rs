@@ -14,10 +14,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use vecu_collect::{MailSettings, MailTransport, Mailer, ReportSettings};
 use vecu_store::{
-    AnonymityPolicy, ApiKey, Contribution, EncryptionKey, ExportOptions, Mode, Role, Store,
-    StoreConfig,
+    AnonymityPolicy, ApiKey, Contribution, Decision, EncryptionKey, ExportOptions, Mode, Role,
+    Store, StoreConfig,
 };
-use vecu_survey::{Simulator, Survey, TableFormat};
+use vecu_survey::{ItemChange, Simulator, Survey, TableFormat};
 
 const CANCER_SURVEY: &str = include_str!("../../../../surveys/scape-cancer.json");
 const ENGAGEMENT_SURVEY: &str = include_str!("../../../../surveys/engagement.json");
@@ -350,6 +350,8 @@ fn co_write(store: &Store, wave: &str, engagement: &str) -> anyhow::Result<Strin
         true,
     )?;
 
+    co_design(store, &hash, (&lea, &jonas), (&marie, &paolo))?;
+
     let settings = ReportSettings {
         title: "Expériences des patients atteints de cancer — rapport de démonstration".to_owned(),
         lang: "fr".to_owned(),
@@ -434,4 +436,71 @@ fn co_write(store: &Store, wave: &str, engagement: &str) -> anyhow::Result<Strin
     store.approve_report(&marie, &report)?;
     store.publish_report(&lea, &report)?;
     Ok(report)
+}
+
+/// The co-design history of the fielded version: a partner's rewording, discussed and accepted
+/// (the next version, 1.1, is stored for the next wave), and a partner's help text, declined
+/// with the reason. Both credit their authors in the wave's contributions ledger.
+fn co_design(
+    store: &Store,
+    hash: &str,
+    (lea, jonas): (&ApiKey, &ApiKey),
+    (marie, paolo): (&ApiKey, &ApiKey),
+) -> anyhow::Result<()> {
+    let texts = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(lang, text)| ((*lang).to_owned(), (*text).to_owned()))
+            .collect()
+    };
+    let reworded = store.propose(
+        paolo,
+        hash,
+        "diagnosis_words",
+        &ItemChange::Reword {
+            text: texts(&[
+                ("fr", "Le diagnostic vous a-t-il été expliqué, à vous ou à vos proches, avec des mots que vous pouviez comprendre ?"),
+                ("de", "Wurde Ihnen oder Ihren Angehörigen die Diagnose in Worten erklärt, die Sie verstehen konnten?"),
+            ]),
+        },
+        "Souvent, c'est un proche qui entend l'explication : la question doit l'inclure.",
+    )?;
+    store.comment_proposal(
+        lea,
+        &reworded,
+        "D'accord pour la prochaine vague ; la série reste comparable (les codes ne changent pas).",
+    )?;
+    let new_version = store
+        .decide_proposal(
+            lea,
+            &reworded,
+            Decision::Accept,
+            "Accepté : plus juste pour les personnes accompagnées ; la série reste comparable.",
+        )?
+        .unwrap_or_default();
+    let help = store.propose(
+        marie,
+        hash,
+        "ward_privacy",
+        &ItemChange::Help {
+            help: texts(&[
+                ("fr", "Par exemple : un rideau tiré, une porte fermée, personne d'autre dans la pièce."),
+                ("de", "Zum Beispiel: ein zugezogener Vorhang, eine geschlossene Tür, niemand sonst im Raum."),
+                ("it", "Per esempio: una tenda tirata, una porta chiusa, nessun altro nella stanza."),
+                ("en", "For example: a curtain drawn, a door closed, nobody else in the room."),
+            ]),
+        },
+        "Des exemples aideraient à répondre.",
+    )?;
+    store.decide_proposal(
+        jonas,
+        &help,
+        Decision::Decline,
+        "Refusé pour cette version : les exemples orientent les réponses (une porte fermée ne suffit pas toujours) ; à retravailler avec le groupe des partenaires.",
+    )?;
+    println!(
+        "   co-design: one proposal accepted (version {} stored for the next wave), one declined",
+        store.survey(&new_version)?.version
+    );
+    Ok(())
 }

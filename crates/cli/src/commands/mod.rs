@@ -9,6 +9,7 @@ mod key;
 mod report;
 mod serve;
 mod survey;
+mod translations;
 mod wave;
 
 use std::process::ExitCode;

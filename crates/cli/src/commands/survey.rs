@@ -10,7 +10,44 @@ use crate::args::SurveyCommand;
 
 pub fn run(command: SurveyCommand) -> anyhow::Result<ExitCode> {
     match command {
-        SurveyCommand::Check { files } => Ok(check(&files)),
+        SurveyCommand::Check {
+            files,
+            translations,
+        } => {
+            let checked = check(&files);
+            if !translations || checked != ExitCode::SUCCESS {
+                return Ok(checked);
+            }
+            super::translations::report(&files)
+        }
+        SurveyCommand::Translations {
+            file,
+            lang,
+            from,
+            translated_by,
+            checked_by,
+            method,
+            on,
+            texts,
+        } => super::translations::record(
+            &file,
+            &vecu_survey::TranslationWork {
+                lang: &lang,
+                from: &from,
+                translated_by: &translated_by,
+                checked_by: checked_by.as_deref(),
+                method: method.map(|method| match method {
+                    crate::args::CheckMethodArg::ForwardReview => {
+                        vecu_survey::CheckMethod::ForwardReview
+                    }
+                    crate::args::CheckMethodArg::BackTranslation => {
+                        vecu_survey::CheckMethod::BackTranslation
+                    }
+                }),
+                on: &on.unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%d").to_string()),
+                texts: &texts,
+            },
+        ),
         SurveyCommand::Import {
             from,
             file,

@@ -1,6 +1,7 @@
 //! Server-rendered pages (maud escapes every text). Every page works without JavaScript.
 
 pub mod code;
+pub mod codesign;
 pub mod entry;
 pub mod layout;
 pub mod outcome;

@@ -37,27 +37,29 @@ pub fn questionnaire(survey: &Survey, lang: &str, large: bool) -> String {
                     p { (texts.get("paper_instructions")) }
                     p { (texts.get("paper_online")) }
                 }
-                @for (section_idx, section) in survey.sections.iter().enumerate() {
-                    section class="section" {
-                        // The heading stays on the page of the part's first question.
-                        div class="section-start" {
-                            h2 { (section.title.get(&lang)) }
-                            @if let Some(condition) = &section.show_if {
-                                p class="routing" { (only_if(survey, &texts, "paper_section_only_if", condition)) }
+                main {
+                    @for (section_idx, section) in survey.sections.iter().enumerate() {
+                        section class="section" {
+                            // The heading stays on the page of the part's first question.
+                            div class="section-start" {
+                                h2 { (section.title.get(&lang)) }
+                                @if let Some(condition) = &section.show_if {
+                                    p class="routing" { (only_if(survey, &texts, "paper_section_only_if", condition)) }
+                                }
+                                @if let Some(intro) = &section.intro {
+                                    p class="intro" { (intro.get(&lang)) }
+                                }
+                                @if let Some(first) = section.items.first() {
+                                    (question(survey, &texts, (section_idx, 0), first))
+                                }
                             }
-                            @if let Some(intro) = &section.intro {
-                                p class="intro" { (intro.get(&lang)) }
+                            @for (item_idx, item) in section.items.iter().enumerate().skip(1) {
+                                (question(survey, &texts, (section_idx, item_idx), item))
                             }
-                            @if let Some(first) = section.items.first() {
-                                (question(survey, &texts, (section_idx, 0), first))
-                            }
-                        }
-                        @for (item_idx, item) in section.items.iter().enumerate().skip(1) {
-                            (question(survey, &texts, (section_idx, item_idx), item))
                         }
                     }
+                    p class="end" { (texts.get("paper_end")) }
                 }
-                p class="end" { (texts.get("paper_end")) }
             }
         }
     };

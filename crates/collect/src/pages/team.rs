@@ -8,6 +8,8 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use vecu_report::{Document, Finding, TextBlock};
 use vecu_store::Role;
 
+use super::codesign;
+
 /// What in a report is the signed-in member's own, by their key (not by their name, which
 /// another key may share): the blocks they may edit and their marks by finding.
 #[derive(Debug, Default)]
@@ -180,7 +182,13 @@ pub fn word(lang: &str, key: &str) -> &'static str {
     }
 }
 
-fn frame(lang: &str, title: &str, who: Option<(&str, Role)>, csrf: &str, body: Markup) -> Markup {
+pub(crate) fn frame(
+    lang: &str,
+    title: &str,
+    who: Option<(&str, Role)>,
+    csrf: &str,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang) {
@@ -542,7 +550,7 @@ pub fn survey_list(
     lang: &str,
     who: (&str, Role),
     csrf: &str,
-    surveys: &[(String, String)],
+    surveys: &[(String, String, String)],
 ) -> Markup {
     frame(
         lang,
@@ -552,8 +560,17 @@ pub fn survey_list(
         html! {
             p { (word(lang, "codesign_intro")) }
             ul {
-                @for (hash, title) in surveys {
-                    li { a href={ "/team/surveys/" (hash) } { (title) } }
+                @for (at, (hash, id, version)) in surveys.iter().enumerate() {
+                    li {
+                        a href={ "/team/surveys/" (hash) } { (id) " " (version) }
+                        // Versions come by id and version: the one before is the previous.
+                        @if let Some((old, _, old_version)) = at.checked_sub(1).and_then(|before| surveys.get(before)).filter(|before| &before.1 == id) {
+                            " · "
+                            a href={ "/team/surveys/" (old) "/diff/" (hash) } {
+                                (codesign::word(lang, "compare_with")) " " (old_version)
+                            }
+                        }
+                    }
                 }
             }
         },
@@ -566,9 +583,9 @@ pub fn codesign_page(
     lang: &str,
     who: (&str, Role),
     csrf: &str,
-    survey: &vecu_survey::Survey,
-    hash: &str,
+    (survey, hash): (&vecu_survey::Survey, &str),
     comments: &[vecu_store::ItemComment],
+    proposals: &[vecu_store::Proposal],
 ) -> Markup {
     let text_lang = vecu_survey::Lang::parse(lang)
         .filter(|l| survey.languages.contains(l))
@@ -587,6 +604,8 @@ pub fn codesign_page(
         html! {
             p { (word(lang, "codesign_intro")) }
             p { a href={ "/team/surveys/" (hash) "/preview?lang=" (text_lang.as_str()) } { (word(lang, "preview")) } }
+            h2 { (codesign::word(lang, "proposals")) }
+            (codesign::proposals_list(lang, &proposals.iter().collect::<Vec<_>>()))
             @for section in &survey.sections {
                 h2 { (section.title.get(&text_lang)) }
                 @for item in section.items.iter().filter(|item| item.kind != vecu_survey::ItemKind::Display) {
@@ -628,6 +647,14 @@ pub fn codesign_page(
                                 }
                             }
                         }
+                        p {
+                            a href={ "/team/surveys/" (hash) "/items/" (item.id) "/propose" } {
+                                (codesign::word(lang, "propose"))
+                                span class="visually-hidden" { " — " @if let Some(number) = survey.question_number(&item.id) { (number) } @else { (item.id) } }
+                            }
+                        }
+                        @let here: Vec<&vecu_store::Proposal> = proposals.iter().filter(|p| p.item == item.id.as_str() && p.survey == hash).collect();
+                        @if !here.is_empty() { (codesign::proposals_list(lang, &here)) }
                         @let field = format!("{anchor}-comment");
                         form method="post" action={ "/team/surveys/" (hash) "/items/" (item.id) "/comments" } {
                             input type="hidden" name="csrf" value=(csrf);

@@ -375,12 +375,15 @@ fn store_status(error: &StoreError) -> StatusCode {
         | StoreError::VersionConflict { .. }
         | StoreError::InvitationState { .. }
         | StoreError::ReportState { .. }
-        | StoreError::NotApproved { .. } => StatusCode::CONFLICT,
+        | StoreError::NotApproved { .. }
+        | StoreError::ProposalDecided(_) => StatusCode::CONFLICT,
         StoreError::NotAllowed(_) => StatusCode::FORBIDDEN,
         StoreError::Frame(_)
         | StoreError::KAnonymity(_)
         | StoreError::BelowFloor { .. }
         | StoreError::ReminderContacts { .. }
+        | StoreError::Proposal(_)
+        | StoreError::Incomplete(_)
         | StoreError::NoKey => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -41,10 +41,10 @@ pub struct LangQuery {
 
 /// The signed-in co-author and their session id (the subject of their CSRF tokens).
 pub(crate) struct Member {
-    key: ApiKey,
+    pub(crate) key: ApiKey,
     pub(crate) session: String,
     /// Language of the pages that are not a report's (chosen at sign-in).
-    lang: String,
+    pub(crate) lang: String,
 }
 
 /// Keys that sign in to the team pages: every role but data entry. Hospital keys see their
@@ -102,19 +102,19 @@ pub(crate) fn to_sign_in() -> HttpResponse {
     response
 }
 
-fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+pub(crate) fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(markup.into_string())
 }
 
-fn see_other(to: &str) -> HttpResponse {
+pub(crate) fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, reporting::ReportingError> + Send + 'static,
 ) -> Result<T, reporting::ReportingError> {
     match web::block(work).await {
@@ -366,7 +366,7 @@ pub async fn reports(request: HttpRequest, state: web::Data<AppState>) -> HttpRe
     }
 }
 
-fn refused(
+pub(crate) fn refused(
     member: &Member,
     state: &AppState,
     lang: &str,
@@ -486,7 +486,7 @@ pub struct MarkForm {
 /// Runs a store action for a signed-in member with a valid CSRF token, then goes back to
 /// `page`; refusals are shown plainly, in `lang` (a report's, or the member's).
 #[allow(clippy::too_many_arguments)]
-async fn act_at(
+pub(crate) async fn act_at(
     request: &HttpRequest,
     state: web::Data<AppState>,
     page: String,
@@ -675,14 +675,7 @@ pub async fn surveys(request: HttpRequest, state: web::Data<AppState>) -> HttpRe
         return to_sign_in();
     };
     let store = state.store.clone();
-    let listed = blocking(move || {
-        Ok(store
-            .surveys()?
-            .into_iter()
-            .map(|(hash, id, version)| (hash, format!("{id} {version}")))
-            .collect::<Vec<_>>())
-    })
-    .await;
+    let listed = blocking(move || Ok(store.surveys()?)).await;
     let csrf = state.csrf.token(&member.session);
     match listed {
         Ok(listed) => html(
@@ -711,19 +704,25 @@ pub async fn survey_page(
     let store = state.store.acting_as(&member.key);
     let hash = survey.into_inner();
     let wanted = hash.clone();
-    let loaded =
-        blocking(move || Ok((store.survey(&wanted)?, store.item_comments(&wanted)?))).await;
+    let loaded = blocking(move || {
+        Ok((
+            store.survey(&wanted)?,
+            store.item_comments(&wanted)?,
+            store.proposals(&wanted)?,
+        ))
+    })
+    .await;
     let csrf = state.csrf.token(&member.session);
     match loaded {
-        Ok((survey, comments)) => html(
+        Ok((survey, comments, proposals)) => html(
             StatusCode::OK,
             team::codesign_page(
                 &member.lang,
                 (&member.key.name, member.key.role),
                 &csrf,
-                &survey,
-                &hash,
+                (&survey, &hash),
                 &comments,
+                &proposals,
             ),
         ),
         Err(error) => refused(&member, &state, &member.lang, &error, "/team/surveys"),

@@ -13,6 +13,7 @@ mod logs;
 mod mail;
 mod patient;
 mod preview;
+mod proposals;
 mod reports;
 mod researcher;
 mod roles;

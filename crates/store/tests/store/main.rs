@@ -9,6 +9,7 @@ mod helpers;
 mod hospitals;
 mod letters;
 mod privacy;
+mod proposals;
 mod rotation;
 mod sessions;
 mod submissions;
