@@ -3,7 +3,8 @@
 // a page showing errors, the review, and the page that sending an incomplete questionnaire
 // brings back (the first missing answer, marked). Then a second patient fills the whole
 // questionnaire with the keyboard alone and sends it.
-// Then the access-code page and the data-entry pages.
+// Then the access-code page and the data-entry pages, and the public results page before and
+// after the report is published.
 // Usage: node check.mjs http://127.0.0.1:PORT/s/TOKEN SCREENSHOT_DIR http://127.0.0.1:PORT/s/TOKEN2
 //        [RESEARCHER_KEY PARTNER_KEY DATA_ENTRY_KEY ACCESS_CODE HOSPITAL_KEY]
 import { chromium } from 'playwright-core';
@@ -145,6 +146,9 @@ const lang = await kb.evaluate(() => document.documentElement.lang);
 const heading = await kb.evaluate(() => document.querySelector('h1') && document.querySelector('h1').textContent);
 if (heading !== messages.thanks_heading[lang]) throw new Error(`no thank-you page after sending: ${heading} (${kb.url()})`);
 console.log(`keyboard: ${pages} pages answered and sent with the keyboard alone; the thank-you page says "${heading}"`);
+// The thank-you page gives the address of the wave's public results page.
+const resultsLink = await kb.evaluate(() => { const a = document.querySelector('a[href*="/results/"]'); return a && a.href; });
+if (!resultsLink) throw new Error('the thank-you page gives no address for the results');
 // The co-authors' pages: a researcher starts a report through the API, a patient partner signs
 // in with their key and opens it.
 if (researcherKey && partnerKey) {
@@ -213,6 +217,41 @@ if (researcherKey && partnerKey) {
   await check('team-proposal', team);
   console.log('keyboard: a patient partner proposed a rewording with Tab, typing and Enter alone');
   const proposalPage = team.url();
+  // Patients' comments, coded with the keyboard alone: from the comment's anchor, Tab to its
+  // first theme, Space, Tab to the tone, an arrow key to choose, Tab to Save, Enter. Every key
+  // pressed is counted: the coding throughput of the closing note.
+  await api(`/api/v1/waves/${demo.id}/comments`, researcherKey, {});
+  const comments = await api(`/api/v1/waves/${demo.id}/comments`, partnerKey);
+  if (!comments.length) throw new Error('the demo wave has no comment to code');
+  const codingPage = `${base}/team/waves/${demo.id}/comments`;
+  await team.goto(`${codingPage}#comment-1`);
+  await check('team-comments', team);
+  let keys = 0;
+  const key = async (name) => { keys += 1; await team.keyboard.press(name); };
+  const focusedId = () => team.evaluate(() => document.activeElement && document.activeElement.id);
+  await key('Tab');
+  if (!(await focusedId()).startsWith('comment-1-theme-')) throw new Error(`Tab from the comment reached ${await focusedId()}, not its first theme`);
+  await key('Space');
+  while (!(await focusedId()).startsWith('comment-1-tone-')) {
+    if (keys > 40) throw new Error('Tab never reached the tone');
+    await key('Tab');
+  }
+  await key('ArrowDown');
+  while (!(await team.evaluate(() => document.activeElement.tagName === 'BUTTON'))) {
+    if (keys > 60) throw new Error('Tab never reached Save');
+    await key('Tab');
+  }
+  keys += 1;
+  await Promise.all([team.waitForEvent('framenavigated'), team.keyboard.press('Enter')]);
+  await team.waitForLoadState();
+  const mine = (await api(`/api/v1/waves/${demo.id}/comments`, partnerKey)).find((c) => c.mine);
+  if (!mine || mine.mine.themes.length !== 1 || mine.mine.tone !== 'negative') throw new Error(`the keyboard coding was not saved: ${JSON.stringify(mine)}`);
+  console.log(`keyboard: a comment coded (one theme, its tone) with ${keys} keystrokes and no click`);
+  // The researcher codes it otherwise: the disagreement page.
+  await fetch(`${base}/api/v1/comments/${mine.id}/code`, { method: 'PUT', headers: { Authorization: `Bearer ${researcherKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ themes: [], tone: 'mixed' }) });
+  await team.goto(`${codingPage}/disagreements`);
+  if (!(await team.$('form[action$="/settlement"]'))) throw new Error('no disagreement to settle');
+  await check('team-disagreements', team);
   // A researcher's list has the form that starts a report.
   const lead = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
   await lead.goto(`${base}/team?lang=de`);
@@ -254,6 +293,24 @@ if (researcherKey && partnerKey) {
     await check('team-sites', hospital);
     await Promise.all([hospital.waitForURL(`**/team/sites/${demo.id}/${sites[0]}`), hospital.click('main li a')]);
     await check('site-report', hospital);
+  }
+  // The public results page (no login, no cookie): before publication a page saying so (404),
+  // then, once both roles approved and a researcher published, the results in French and German.
+  // The page's path on this server (the address printed comes from the configured public URL).
+  const results = new URL(new URL(resultsLink).pathname, base).href;
+  const visitor = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
+  const early = await visitor.goto(results);
+  if (early.status() !== 404) throw new Error(`the results page before publication: ${early.status()}`);
+  await check('results-not-published', visitor);
+  await api(`/api/v1/reports/${id}/review`, researcherKey, {});
+  await api(`/api/v1/reports/${id}/approve`, researcherKey, {});
+  await api(`/api/v1/reports/${id}/approve`, partnerKey, {});
+  await api(`/api/v1/reports/${id}/publish`, researcherKey, {});
+  for (const lang of ['fr', 'de']) {
+    const published = await visitor.goto(`${results}?lang=${lang}`);
+    if (published.status() !== 200) throw new Error(`the results page after publication: ${published.status()}`);
+    if ((await visitor.context().cookies()).length) throw new Error('the results page set a cookie');
+    await check(`results-${lang}`, visitor);
   }
 }
 // Code mode: the access-code page printed on letters (a typing error, then the code typed with

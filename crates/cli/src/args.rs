@@ -99,7 +99,7 @@ pub enum ReportCommand {
         site: String,
         #[arg(long)]
         out: PathBuf,
-        /// Language [default: the survey's first].
+        /// Language [default: the site's (`vecu report site-language`), else the survey's first].
         #[arg(long)]
         lang: Option<String>,
         /// Minimum respondents per figure (a site below it gets the benchmark only).
@@ -114,6 +114,19 @@ pub enum ReportCommand {
         /// Minimum respondents per figure.
         #[arg(long, default_value_t = 10)]
         threshold: u64,
+    },
+    /// Sets the language a site's hospital report is written in when its reader asks for none
+    /// (`vecu report site`, the API), or forgets it with `--clear`.
+    SiteLanguage {
+        /// The site's code.
+        #[arg(long)]
+        site: String,
+        /// Language code (fr, de, it, en).
+        #[arg(long, required_unless_present = "clear", conflicts_with = "clear")]
+        lang: Option<String>,
+        /// Forget the site's language: the survey's first language again.
+        #[arg(long)]
+        clear: bool,
     },
 }
 

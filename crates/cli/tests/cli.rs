@@ -39,6 +39,7 @@ fn shipped_surveys() -> Vec<String> {
             path.extension().is_some_and(|ext| ext == "json")
                 && !name.ends_with("schema.json")
                 && !name.ends_with(".translations.json")
+                && !name.contains("coding-frame")
         })
         .map(|path| {
             format!(
@@ -409,12 +410,26 @@ fn demo_tells_the_whole_story_under_one_folder() {
         stderr(&output)
     );
     let report = out.join("report.html");
-    assert!(
-        printed
-            .trim_end()
-            .ends_with(&format!("Open {} in a browser.", report.display())),
-        "{printed}"
-    );
+    // The last lines say which files to open: the report, a hospital's, the public page.
+    let public = out.join("results/fr.html");
+    let last: Vec<&str> = printed.trim_end().lines().rev().take(4).collect();
+    assert!(last[3].starts_with("Open in a browser"), "{printed}");
+    for (line, file) in last.iter().rev().skip(1).zip([
+        report.clone(),
+        out.join("hospitals/H01.html"),
+        public.clone(),
+    ]) {
+        assert!(line.ends_with(&file.display().to_string()), "{line}");
+        assert!(file.exists(), "{}", file.display());
+    }
+    // The public page in four languages, each linking to the others, with the partners' words.
+    for lang in ["fr", "de", "it", "en"] {
+        let page =
+            std::fs::read_to_string(out.join(format!("results/{lang}.html"))).expect("public page");
+        assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+        assert!(page.contains("Nous avons demandé à des patients"), "{lang}");
+        assert!(page.contains("href=\"de.html\""), "{lang}");
+    }
     // One message per invited patient in the local mailbox.
     let mails = std::fs::read_dir(out.join("mailbox"))
         .expect("mailbox")
@@ -433,7 +448,10 @@ fn demo_tells_the_whole_story_under_one_folder() {
     assert!(html.contains("par Marie Dubois (patient partenaire)"));
     assert!(html.contains("patients partenaires ont répondu au questionnaire d'engagement"));
     let ledger = std::fs::read_to_string(out.join("contributions.csv")).expect("ledger");
-    assert_eq!(ledger.lines().count(), 7, "{ledger}");
+    // Six lines recorded by hand, three from the co-design history (two proposals, a comment).
+    assert_eq!(ledger.lines().count(), 10, "{ledger}");
+    assert!(ledger.contains("Paolo Rossi,patient_partner,questionnaire_co_design,0,"));
+    assert!(ledger.contains("Dr Léa Martin,researcher,questionnaire_co_design,0,"));
     assert!(ledger.contains("Marie Dubois,patient_partner,questionnaire_co_design,360,2026-03-12"));
     every_site_gets_its_report_and_a_key_bound_to_it(dir.path(), &out, &printed);
 }
@@ -457,6 +475,12 @@ fn every_site_gets_its_report_and_a_key_bound_to_it(dir: &Path, out: &Path, prin
     assert_eq!(files, sites);
     let h01 = std::fs::read_to_string(hospitals.join("H01.html")).expect("H01");
     assert!(h01.contains("<html lang=\"fr\">") && h01.contains("Plage attendue"));
+    // H07's language is Italian in the demo.
+    let h07 = std::fs::read_to_string(hospitals.join("H07.html")).expect("H07");
+    assert!(
+        h07.contains("<html lang=\"it\">"),
+        "H07 in its site's language"
+    );
     assert!(!h01.contains("H02"), "another site named in H01's report");
 
     let database = out.join("vecu-demo.db").display().to_string();
@@ -490,6 +514,27 @@ fn every_site_gets_its_report_and_a_key_bound_to_it(dir: &Path, out: &Path, prin
     );
     let html = std::fs::read_to_string(&file).expect("written");
     assert!(html.contains("<html lang=\"de\">") && html.contains("Erwarteter Bereich"));
+    // H01's language set to English: its report comes in English without --lang.
+    let set = vecu(
+        &[
+            &db[..],
+            &["report", "site-language", "--site", "H01", "--lang", "en"],
+        ]
+        .concat(),
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    let english = vecu(
+        &[
+            &db[..],
+            &[
+                "report", "site", "--wave", &wave, "--site", "H01", "--out", &file,
+            ],
+        ]
+        .concat(),
+    );
+    assert!(english.status.success(), "{}", stderr(&english));
+    let html = std::fs::read_to_string(&file).expect("written");
+    assert!(html.contains("<html lang=\"en\">"), "the site's language");
     // A site the survey does not have: exit 2, with the sites it has.
     let unknown = vecu(
         &[

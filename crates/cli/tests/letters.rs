@@ -78,7 +78,10 @@ fn a_hospital_fields_a_wave_in_code_mode() {
     ));
     let letters = std::fs::read_to_string(dir.path().join("letters.csv")).expect("letters");
     let mut lines = letters.lines();
-    assert_eq!(lines.next(), Some("ref,language,code,address,link,qr"));
+    assert_eq!(
+        lines.next(),
+        Some("ref,language,code,address,link,qr,results")
+    );
     let rows: Vec<Vec<&str>> = lines.map(|line| line.split(',').collect()).collect();
     assert_eq!(rows.len(), 30);
     let first = &rows[0];
@@ -91,6 +94,17 @@ fn a_hospital_fields_a_wave_in_code_mode() {
     assert_eq!(
         first[4],
         format!("https://survey.example.org/code?code={}&lang=fr", first[2])
+    );
+    let results = first[6]
+        .strip_prefix("https://survey.example.org/results/")
+        .expect("the wave's public results page");
+    assert!(
+        vecu_store::ResultsCode::parse(results).is_some(),
+        "{results}"
+    );
+    assert!(
+        rows.iter().all(|row| row[6] == first[6]),
+        "one page per wave"
     );
     let svg = std::fs::read_to_string(dir.path().join(first[5])).expect("a QR code");
     assert!(svg.contains("<svg"), "{}", &svg[..80.min(svg.len())]);

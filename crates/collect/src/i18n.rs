@@ -79,6 +79,28 @@ impl Texts {
     }
 }
 
+/// The interface language a browser prefers most (`Accept-Language`, RFC 9110: by weight, then
+/// in order; `de-CH` counts as `de`), if it names one of them.
+pub fn accepted_language(header: &str) -> Option<&'static str> {
+    let mut best: Option<(&'static str, f32)> = None;
+    for range in header.split(',') {
+        let mut parts = range.split(';');
+        let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let weight = parts
+            .find_map(|param| param.trim().strip_prefix("q="))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let base = tag.split('-').next().unwrap_or_default();
+        let Some(lang) = INTERFACE_LANGUAGES.into_iter().find(|lang| *lang == base) else {
+            continue;
+        };
+        if weight > 0.0 && best.is_none_or(|(_, kept)| weight > kept) {
+            best = Some((lang, weight));
+        }
+    }
+    best.map(|(lang, _)| lang)
+}
+
 /// Each language's own name, for the language switch; a variant such as the easy-read
 /// `fr-falc` in its own words, so that those who need it recognise it.
 pub fn language_name(code: &str) -> String {
@@ -106,6 +128,21 @@ pub fn language_name(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_browsers_preferred_interface_language_wins_by_weight_then_order() {
+        for (header, expected) in [
+            ("de-CH,de;q=0.9,en;q=0.8", Some("de")),
+            ("en-GB;q=0.5, it;q=0.7", Some("it")),
+            ("es, fr;q=0.1", Some("fr")),
+            ("fr;q=0, en;q=0.2", Some("en")),
+            ("es, pt", None),
+            ("", None),
+            ("it, fr", Some("it")),
+        ] {
+            assert_eq!(accepted_language(header), expected, "{header}");
+        }
+    }
 
     #[test]
     fn every_message_exists_in_every_language_with_the_same_placeholders() {

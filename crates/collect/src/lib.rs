@@ -15,6 +15,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod comment_figures;
 mod error;
 mod form;
 mod guard;
@@ -38,9 +39,9 @@ pub use mail::{
 };
 pub use pages::paper::questionnaire as paper_questionnaire;
 pub use reporting::{
-    contribution_lines, create_report, document, fieldwork, release_site_results, site_report,
-    site_report_html, site_results_now, site_weighting, wave_document, wave_draft, ReportSettings,
-    ReportingError,
+    contribution_lines, create_report, document, fieldwork, publish_report, release_site_results,
+    site_report, site_report_html, site_results_now, site_weighting, wave_document, wave_draft,
+    ReportSettings, ReportingError,
 };
 pub use scheduler::{Scheduler, TickSummary};
 pub use startup::{serve, Application, ServeConfig};

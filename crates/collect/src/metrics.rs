@@ -40,7 +40,7 @@ impl RouteClass {
             .next()
             .unwrap_or_default();
         match first {
-            "s" | "o" | "q" | "c" | "code" => RouteClass::Patient,
+            "s" | "o" | "q" | "c" | "code" | "results" => RouteClass::Patient,
             "team" => RouteClass::Team,
             "entry" => RouteClass::Entry,
             "api" => RouteClass::Api,

@@ -300,7 +300,7 @@ pub fn site_results_now(
         });
     }
     Ok(SiteResults::of(&survey, &analysed.analysis, site)?
-        .with_partner_priorities(&partner_priorities(store, wave)?))
+        .with_partner_priorities(&partner_priorities(store, wave, None)?))
 }
 
 /// Analyses a wave and releases every site's results to the store, where each hospital key
@@ -310,23 +310,64 @@ pub fn release_site_results(
     wave: &str,
     threshold: u64,
 ) -> Result<Vec<String>, ReportingError> {
-    let (survey, analysed) = analyse_wave(store, wave, threshold, "en")?;
-    let ranks = partner_priorities(store, wave)?;
-    let results = SiteResults::every_site(&survey, &analysed.analysis, &ranks)?;
+    let results = every_site_results(store, wave, threshold, None)?;
     store.release_site_results(wave, &results)?;
     Ok(results.into_iter().map(|(site, _)| site).collect())
 }
 
+/// Publishes an approved report and releases every site's results of its wave in the same
+/// store transaction, suppressed at the report's own threshold and with the priorities its
+/// partners marked, so that each hospital reads its results as soon as the report is public.
+/// The API, the team pages and the CLI all publish through here. Returns the sites released.
+pub fn publish_report(
+    store: &Store,
+    by: &ApiKey,
+    report: &str,
+) -> Result<Vec<String>, ReportingError> {
+    // The store refuses too; asking first spares analysing the wave for nothing.
+    if !by.role.is_researcher() {
+        return Err(StoreError::NotAllowed(
+            "researchers publish a report once it is approved".to_owned(),
+        )
+        .into());
+    }
+    let stored = store.report(report)?;
+    let threshold = Draft::from_json(&stored.findings_json, &stored.methods_json)?
+        .methods
+        .threshold;
+    let results = every_site_results(&store.acting_as(by), &stored.wave, threshold, Some(report))?;
+    store.publish_report_releasing(by, report, Some(&results))?;
+    Ok(results.into_iter().map(|(site, _)| site).collect())
+}
+
+/// Every site's results of a wave, as the store keeps them, with the priorities of the wave's
+/// published reports and of `publishing` (a report about to be).
+fn every_site_results(
+    store: &Store,
+    wave: &str,
+    threshold: u64,
+    publishing: Option<&str>,
+) -> Result<Vec<(String, String)>, ReportingError> {
+    let (survey, analysed) = analyse_wave(store, wave, threshold, "en")?;
+    let ranks = partner_priorities(store, wave, publishing)?;
+    Ok(SiteResults::every_site(
+        &survey,
+        &analysed.analysis,
+        &ranks,
+    )?)
+}
+
 /// The findings patient partners ranked among their priorities in the wave's published
-/// reports, each with the highest rank it was given.
+/// reports (and `publishing`), each with the highest rank it was given.
 fn partner_priorities(
     store: &Store,
     wave: &str,
+    publishing: Option<&str>,
 ) -> Result<std::collections::BTreeMap<String, u32>, ReportingError> {
     let mut ranks = std::collections::BTreeMap::new();
     for id in store.reports_of_wave(wave)? {
         let report = store.report(&id)?;
-        if report.state != vecu_store::ReportState::Published {
+        if report.state != vecu_store::ReportState::Published && publishing != Some(id.as_str()) {
             continue;
         }
         for mark in &report.marks {
@@ -351,8 +392,8 @@ pub fn site_report(
     site_report_html(store, wave, &results, lang)
 }
 
-/// The hospital report of `results` in `lang` (the survey's first language by default), titled
-/// by the wave.
+/// The hospital report of `results` in `lang`, else in the site's language
+/// ([`Store::set_site_language`]), else in the survey's first; titled by the wave.
 pub fn site_report_html(
     store: &Store,
     wave: &str,
@@ -361,8 +402,11 @@ pub fn site_report_html(
 ) -> Result<String, ReportingError> {
     let info = store.wave(wave)?;
     let survey = store.survey(&info.survey_hash)?;
-    let lang = lang
-        .and_then(|lang| survey.language(lang))
+    let site_lang = store.site_language(&results.site)?;
+    let lang = [lang, site_lang.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|lang| survey.language(lang))
         .unwrap_or_else(|| survey.default_language())
         .as_str()
         .to_owned();

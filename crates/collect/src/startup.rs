@@ -13,7 +13,8 @@ use actix_web::{get, web, App, HttpResponse, HttpServer};
 
 use crate::metrics::{may_scrape, RouteClass};
 use crate::routes::{
-    api, code, codesign, entry, keys, letters, patient, preview, proposals, reports, sites, team,
+    api, code, codesign, coding, comments, entry, keys, letters, patient, preview, proposals,
+    reports, results, sites, team,
 };
 use crate::state::AppState;
 
@@ -132,6 +133,7 @@ impl Application {
                 .service(sites::list)
                 .service(sites::results)
                 .service(sites::report)
+                .service(sites::set_language)
                 .service(reports::create_report)
                 .service(reports::show_report)
                 .service(reports::rendered)
@@ -151,6 +153,20 @@ impl Application {
                 .service(proposals::comment)
                 .service(proposals::decide)
                 .service(proposals::diff)
+                .service(comments::open)
+                .service(comments::list)
+                .service(comments::disagreements)
+                .service(comments::coding_agreement)
+                .service(comments::theme_frequencies)
+                .service(comments::code_comment)
+                .service(comments::flag)
+                .service(comments::review)
+                .service(comments::settle)
+                .service(comments::coding_frame)
+                .service(comments::edit_theme)
+                .service(comments::propose_quote)
+                .service(comments::approve_quote)
+                .service(comments::quote_bank)
                 .service(team::sign_in_page)
                 .service(team::sign_in)
                 .service(team::sign_out)
@@ -175,6 +191,12 @@ impl Application {
                 .service(codesign::comment)
                 .service(codesign::decide)
                 .service(codesign::diff_page)
+                .service(coding::open)
+                .service(coding::comments_page)
+                .service(coding::disagreements_page)
+                .service(coding::code)
+                .service(coding::flag)
+                .service(coding::settle)
                 .service(preview::welcome)
                 .service(preview::paper)
                 .service(preview::show)
@@ -184,6 +206,7 @@ impl Application {
                 .service(patient::opt_out)
                 .service(patient::opt_out_link)
                 .service(patient::opt_out_post)
+                .service(results::results)
                 .service(code::code_form)
                 .service(code::code_enter)
                 .service(code::code_welcome)

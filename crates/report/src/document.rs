@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingKind};
 
 /// Methods: what a reader needs to judge the figures.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -127,6 +127,29 @@ impl Document {
             .collect()
     }
 
+    /// The `n` questions with the highest and the `n` with the lowest shown % positive: what
+    /// goes well and what most needs work, best first and worst first. A question is in one
+    /// list only, so a short questionnaire shares its questions between the two.
+    pub fn best_and_worst(&self, n: usize) -> (Vec<&Finding>, Vec<&Finding>) {
+        let mut scored: Vec<(&Finding, f64)> = self
+            .findings
+            .iter()
+            .filter(|finding| finding.kind == FindingKind::Item)
+            .filter_map(|finding| finding.score.map(|score| (finding, score)))
+            .collect();
+        // Ties keep questionnaire order.
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let best_count = n.min(scored.len().div_ceil(2));
+        let worst_count = n.min(scored.len() - best_count);
+        let best = scored[..best_count].iter().map(|(f, _)| *f).collect();
+        let worst = scored[scored.len() - worst_count..]
+            .iter()
+            .rev()
+            .map(|(f, _)| *f)
+            .collect();
+        (best, worst)
+    }
+
     /// Minutes per person and role, with their activities, for the acknowledgements.
     pub fn contributors(&self) -> Vec<(String, String, i32, Vec<String>)> {
         let mut out: Vec<(String, String, i32, Vec<String>)> = Vec::new();
@@ -150,5 +173,71 @@ impl Document {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, score: Option<f64>) -> Finding {
+        Finding {
+            id: id.to_owned(),
+            kind: FindingKind::Item,
+            title: id.to_owned(),
+            description: String::new(),
+            figures: Vec::new(),
+            chart_svg: None,
+            score,
+            draft: String::new(),
+        }
+    }
+
+    fn document(findings: Vec<Finding>) -> Document {
+        Document {
+            title: "T".to_owned(),
+            lang: "en".to_owned(),
+            state: "published".to_owned(),
+            findings,
+            blocks: Vec::new(),
+            marks: Vec::new(),
+            approvals: Vec::new(),
+            methods: Methods::default(),
+            contributions: Vec::new(),
+        }
+    }
+
+    fn ids(findings: &[&Finding]) -> Vec<String> {
+        findings.iter().map(|f| f.id.clone()).collect()
+    }
+
+    #[test]
+    fn best_and_worst_rank_shown_questions_and_never_list_one_twice() {
+        let mut findings: Vec<Finding> = (0..12)
+            .map(|i| item(&format!("q{i}"), Some(f64::from(i) * 5.0)))
+            .collect();
+        findings.push(item("hidden", None));
+        let mut domain = item("domain", Some(99.0));
+        domain.kind = FindingKind::Domain;
+        findings.push(domain);
+        let document = document(findings);
+        let (best, worst) = document.best_and_worst(5);
+        assert_eq!(ids(&best), ["q11", "q10", "q9", "q8", "q7"]);
+        assert_eq!(ids(&worst), ["q0", "q1", "q2", "q3", "q4"]);
+
+        // Three questions: two go well, one needs work, none in both lists.
+        let few = super::tests::document(
+            (0..3)
+                .map(|i| item(&format!("q{i}"), Some(f64::from(i))))
+                .collect(),
+        );
+        let (best, worst) = few.best_and_worst(5);
+        assert_eq!(
+            (ids(&best), ids(&worst)),
+            (
+                vec!["q2".to_owned(), "q1".to_owned()],
+                vec!["q0".to_owned()]
+            )
+        );
     }
 }

@@ -55,6 +55,11 @@ pub struct Finding {
     pub figures: Vec<Figure>,
     /// Chart as inline SVG, if any.
     pub chart_svg: Option<String>,
+    /// The main figure as a number, when shown: a question's % positive or a domain's score
+    /// (none in reports stored before findings kept it). Ranks what goes well and what most
+    /// needs work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
     /// The researchers' draft text.
     pub draft: String,
 }
@@ -93,8 +98,24 @@ fn figure(lang: &str, label: String, row: &ResultRow, percent: bool) -> Figure {
         _ => Figure {
             label,
             value: String::new(),
-            suppressed: format!("{} ({})", phrase(lang, Phrase::NotShown), row.suppressed),
+            suppressed: format!(
+                "{} ({})",
+                phrase(lang, Phrase::NotShown),
+                hidden_because(lang, &row.suppressed)
+            ),
         },
+    }
+}
+
+/// Why a figure is hidden, in the report's language: the analysis says it in English, for
+/// its results table ("fewer than 10 respondents"; otherwise a secondary suppression).
+pub(crate) fn hidden_because(lang: &str, reason: &str) -> String {
+    match reason
+        .strip_prefix("fewer than ")
+        .and_then(|rest| rest.strip_suffix(" respondents"))
+    {
+        Some(n) => phrase(lang, Phrase::FewerThan).replace("{n}", n),
+        None => phrase(lang, Phrase::HiddenToProtect).to_owned(),
     }
 }
 
@@ -190,6 +211,7 @@ pub fn findings(
             draft: figures[0].value.clone(),
             figures,
             chart_svg: charts.get("response_rates").cloned(),
+            score: None,
         });
     }
 
@@ -272,6 +294,7 @@ pub fn findings(
                 .unwrap_or_default(),
             figures,
             chart_svg: charts.get(&site_chart_name(item, statistic)).cloned(),
+            score: main.estimate.filter(|_| main.is_shown()),
             draft: format!("{}: {draft}.", label),
         });
     }
@@ -305,6 +328,7 @@ pub fn findings(
             draft: format!("{}: {}.", phrase(lang, Phrase::Outliers), highlights.len()),
             figures: highlights,
             chart_svg: None,
+            score: None,
         });
     }
     Ok(out)

@@ -12,6 +12,8 @@
 mod comparison;
 mod document;
 mod finding;
+mod public;
+mod public_words;
 mod render;
 mod site;
 mod site_html;
@@ -23,6 +25,7 @@ mod words;
 pub use comparison::funnel_limits_sentence;
 pub use document::{ContributionLine, Document, Methods, TextBlock};
 pub use finding::{findings, Figure, Finding, FindingKind};
+pub use public::{public_html, public_notice_html, PageLanguage, PublicNotice, PUBLIC_HIGHLIGHTS};
 pub use render::{accessible_svg, contributions_csv, to_html, to_markdown};
 pub use site::{SiteMeasure, SiteResults, Standing, HIGHLIGHTS};
 pub use site_html::{site_html, site_name};

@@ -4,7 +4,9 @@
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::document::{ContributionLine, Document, TextBlock};
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingKind};
+use crate::public::{answered_sentence, PUBLIC_HIGHLIGHTS};
+use crate::public_words::{self, Word};
 use crate::words::{phrase, role_name, Phrase};
 
 const STYLE: &str = r#"
@@ -32,11 +34,32 @@ th, td { text-align: left; padding: .3rem .7rem; border-bottom: 1px solid #ccc; 
 .suppressed { color: #555; }
 a { color: #005a8c; }
 a:focus, a:hover { outline: 3px solid #E69F00; }
+.lead { font-size: 1.2rem; }
+.scores li { margin: .35rem 0; }
+.question h3 { margin-top: 1.75rem; }
+table.appendix { font-size: .85rem; }
+table.appendix th[scope=row] { font-weight: normal; width: 34%; }
+table.appendix .interval { display: block; font-size: .85em; color: #444; }
 @media print {
   .no-print { display: none; }
   body { max-width: none; font-size: 11pt; }
-  figure, .block, table { break-inside: avoid; }
-  h2 { break-after: avoid; }
+  figure, .block, .question { break-inside: avoid; }
+  table:not(.appendix), table.appendix tr { break-inside: avoid; }
+  table.appendix { font-size: 8.5pt; }
+  h2, h3 { break-after: avoid; }
+  /* One page: a smaller type and links that read as text. */
+  h1 { font-size: 18pt; margin-top: 0; }
+  .first-page { font-size: 10pt; }
+  .first-page .lead { font-size: 12pt; }
+  .first-page h2 { margin-top: 1rem; }
+  .first-page h3 { margin: .9rem 0 .3rem; }
+  .first-page .scores li { margin: .1rem 0; }
+  /* A section's heading, description and chart stay on one page. */
+  .lead-in { break-inside: avoid; }
+  .first-page a { color: inherit; text-decoration: none; }
+  /* The first page stands alone; the appendix starts on a page of its own. */
+  .first-page { break-after: page; }
+  #appendix { break-before: page; }
 }
 "#;
 
@@ -52,11 +75,16 @@ pub(crate) fn head(title: &str, extra_style: &str) -> Markup {
     }
 }
 
-/// The report as a standalone HTML document.
+/// The report as a standalone HTML document, in the order its readers need it: a first page a
+/// patient can read (how many answered, the co-authors' plain-language summary, what goes well
+/// and what most needs work), the contents, the partners' priorities, response rates, one
+/// section per domain with its chart, sites outside the expected range, then each question in
+/// an appendix (figures and texts, no chart) and the methods.
 pub fn to_html(document: &Document) -> String {
     let lang = document.lang.as_str();
     let say = |which| phrase(lang, which);
     let published = document.state == "published";
+    let (main_findings, questions) = parts(document);
     let markup = html! {
         (DOCTYPE)
         html lang=(lang) {
@@ -68,24 +96,22 @@ pub fn to_html(document: &Document) -> String {
                         p class="state" { (say(Phrase::DraftNotice)) " " (say(Phrase::State)) ": " (document.state) }
                     }
                 }
-                nav aria-label=(say(Phrase::Contents)) {
-                    h2 { (say(Phrase::Contents)) }
-                    ol {
-                        li { a href="#summary" { (say(Phrase::Summary)) } }
-                        li { a href="#priorities" { (say(Phrase::Priorities)) } }
-                        @for finding in &document.findings {
-                            li { a href=(format!("#{}", anchor(&finding.id))) { (finding.title) } }
-                        }
-                        li { a href="#methods" { (say(Phrase::Methods)) } }
-                        li { a href="#acknowledgements" { (say(Phrase::Acknowledgements)) } }
-                    }
-                }
                 main {
-                    section id="summary" {
-                        h2 { (say(Phrase::Summary)) }
-                        @let summary: Vec<&TextBlock> = document.blocks.iter().filter(|b| b.kind == "summary").collect();
-                        @if summary.is_empty() { p { (say(Phrase::NoSummary)) } }
-                        @for block in summary { (block_html(lang, block)) }
+                    (first_page(lang, document))
+                    nav aria-label=(say(Phrase::Contents)) {
+                        h2 { (say(Phrase::Contents)) }
+                        ol {
+                            li { a href="#summary" { (say(Phrase::AtAGlance)) } }
+                            li { a href="#priorities" { (say(Phrase::Priorities)) } }
+                            @for finding in &main_findings {
+                                li { a href=(format!("#{}", anchor(&finding.id))) { (finding.title) } }
+                            }
+                            @if !questions.is_empty() {
+                                li { a href="#appendix" { (say(Phrase::Appendix)) } }
+                            }
+                            li { a href="#methods" { (say(Phrase::Methods)) } }
+                            li { a href="#acknowledgements" { (say(Phrase::Acknowledgements)) } }
+                        }
                     }
                     section id="priorities" {
                         h2 { (say(Phrase::Priorities)) }
@@ -100,7 +126,8 @@ pub fn to_html(document: &Document) -> String {
                             }
                         }
                     }
-                    @for finding in &document.findings { (finding_html(lang, document, finding)) }
+                    @for finding in &main_findings { (finding_html(lang, document, finding)) }
+                    @if !questions.is_empty() { (appendix_html(lang, document, &questions)) }
                     (methods_html(lang, document))
                     (acknowledgements_html(lang, document))
                 }
@@ -108,6 +135,50 @@ pub fn to_html(document: &Document) -> String {
         }
     };
     markup.into_string()
+}
+
+/// The findings of the report's body (response rates, domains, sites outside the expected
+/// range) and those of the appendix (each question), each in its stored order.
+fn parts(document: &Document) -> (Vec<&Finding>, Vec<&Finding>) {
+    document
+        .findings
+        .iter()
+        .partition(|finding| finding.kind != FindingKind::Item)
+}
+
+/// The first page: how many answered, the plain-language summary, what goes well and what
+/// most needs work.
+fn first_page(lang: &str, document: &Document) -> Markup {
+    let say = |which| phrase(lang, which);
+    let summary: Vec<&TextBlock> = document
+        .blocks
+        .iter()
+        .filter(|b| b.kind == "summary")
+        .collect();
+    let (best, worst) = document.best_and_worst(PUBLIC_HIGHLIGHTS);
+    html! {
+        section id="summary" class="first-page" {
+            h2 { (say(Phrase::AtAGlance)) }
+            p class="lead" { (answered_sentence(lang, &document.methods)) }
+            h3 { (say(Phrase::Summary)) }
+            @if summary.is_empty() { p { (say(Phrase::NoSummary)) } }
+            @for block in summary { (block_html(lang, block)) }
+            @for (heading, findings) in [(Word::GoesWell, best), (Word::NeedsWork, worst)] {
+                @if !findings.is_empty() {
+                    h3 { (public_words::say(lang, heading)) }
+                    ol class="scores" {
+                        @for finding in findings {
+                            li {
+                                a href=(format!("#{}", anchor(&finding.id))) { (finding.title) }
+                                @if let Some(score) = finding.score { " — " strong { (format!("{score:.0} %")) } }
+                            }
+                        }
+                    }
+                }
+            }
+            p class="byline" { (public_words::say(lang, Word::PositiveShare)) }
+        }
+    }
 }
 
 fn anchor(id: &str) -> String {
@@ -180,14 +251,17 @@ fn finding_html(lang: &str, document: &Document, finding: &Finding) -> Markup {
         .iter()
         .filter(|b| b.finding == finding.id)
         .collect();
+    // Co-authors read the research team's draft sentence while they write; readers of the
+    // published report have the same figure in the table.
+    let draft = blocks.is_empty() && document.state != "published";
     html! {
         section id=(anchor(&finding.id)) {
-            h2 { (finding.title) }
-            @if !finding.description.is_empty() { p { (finding.description) } }
-            @if let Some(svg) = &finding.chart_svg {
-                figure {
-                    (PreEscaped(accessible_svg(svg, &finding.title)))
-                    figcaption { (finding.title) }
+            div class="lead-in" {
+                h2 { (finding.title) }
+                @if !finding.description.is_empty() { p { (finding.description) } }
+                // The chart is named for screen readers; its heading is the section's.
+                @if let Some(svg) = &finding.chart_svg {
+                    figure { (PreEscaped(accessible_svg(svg, &finding.title))) }
                 }
             }
             table {
@@ -202,11 +276,78 @@ fn finding_html(lang: &str, document: &Document, finding: &Finding) -> Markup {
                     }
                 }
             }
-            @if blocks.is_empty() {
+            @if draft {
                 p class="draft" { (phrase(lang, Phrase::ResearchersDraft)) ": " (finding.draft) }
             }
             @for block in blocks { (block_html(lang, block)) }
         }
+    }
+}
+
+/// The appendix: every question in one table, a column per figure (those a question lacks
+/// left empty), then the co-authors' texts on questions. Each row is the anchor the first page
+/// and the priorities link to.
+fn appendix_html(lang: &str, document: &Document, questions: &[&Finding]) -> Markup {
+    let mut labels: Vec<&str> = Vec::new();
+    for figure in questions.iter().flat_map(|finding| &finding.figures) {
+        if !labels.contains(&figure.label.as_str()) {
+            labels.push(&figure.label);
+        }
+    }
+    let texts: Vec<(&Finding, Vec<&TextBlock>)> = questions
+        .iter()
+        .map(|finding| {
+            let blocks = document
+                .blocks
+                .iter()
+                .filter(|b| b.finding == finding.id)
+                .collect::<Vec<_>>();
+            (*finding, blocks)
+        })
+        .filter(|(_, blocks)| !blocks.is_empty())
+        .collect();
+    html! {
+        section id="appendix" {
+            h2 { (phrase(lang, Phrase::Appendix)) }
+            p { (phrase(lang, Phrase::AppendixIntro)) }
+            table class="appendix" {
+                thead {
+                    tr {
+                        th scope="col" { (phrase(lang, Phrase::Question)) }
+                        @for label in &labels { th scope="col" { (label) } }
+                    }
+                }
+                tbody {
+                    @for finding in questions {
+                        tr id=(anchor(&finding.id)) {
+                            th scope="row" { (finding.title) }
+                            @for label in &labels {
+                                @match finding.figures.iter().find(|figure| figure.label == *label) {
+                                    Some(figure) if figure.suppressed.is_empty() => td { (split_interval(&figure.value)) },
+                                    Some(figure) => td class="suppressed" { (figure.suppressed) },
+                                    None => td {},
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @for (finding, blocks) in texts {
+                section class="question" {
+                    h3 { (finding.title) }
+                    @for block in blocks { (block_html(lang, block)) }
+                }
+            }
+        }
+    }
+}
+
+/// A figure with its interval on a line of its own: "70 %" over "(IC 95 % 68–72 %, n = 2084)",
+/// so that narrow columns wrap between the two rather than inside the interval.
+fn split_interval(value: &str) -> Markup {
+    match value.split_once(" (") {
+        Some((figure, rest)) => html! { (figure) " " span class="interval" { "(" (rest) } },
+        None => html! { (value) },
     }
 }
 
@@ -279,7 +420,25 @@ pub fn to_markdown(document: &Document) -> String {
             document.state
         );
     }
-    out += &format!("## {}\n\n", say(Phrase::Summary));
+    out += &format!("## {}\n\n", say(Phrase::AtAGlance));
+    out += &format!("{}\n\n", answered_sentence(lang, &document.methods));
+    let (best, worst) = document.best_and_worst(PUBLIC_HIGHLIGHTS);
+    for (heading, findings) in [(Word::GoesWell, best), (Word::NeedsWork, worst)] {
+        if findings.is_empty() {
+            continue;
+        }
+        out += &format!("### {}\n\n", public_words::say(lang, heading));
+        for (index, finding) in findings.iter().enumerate() {
+            out += &format!(
+                "{}. {} — {:.0} %\n",
+                index + 1,
+                finding.title,
+                finding.score.unwrap_or_default()
+            );
+        }
+        out += "\n";
+    }
+    out += &format!("### {}\n\n", say(Phrase::Summary));
     let summary: Vec<&TextBlock> = document
         .blocks
         .iter()
@@ -302,8 +461,27 @@ pub fn to_markdown(document: &Document) -> String {
         );
     }
     out += "\n";
-    for finding in &document.findings {
-        out += &format!("## {}\n\n", finding.title);
+    let (main_findings, questions) = parts(document);
+    let appendix_heading = (!questions.is_empty()).then(|| {
+        format!(
+            "## {}\n\n{}\n\n",
+            say(Phrase::Appendix),
+            say(Phrase::AppendixIntro)
+        )
+    });
+    let sections = main_findings
+        .iter()
+        .map(|finding| ("##", *finding, None))
+        .chain(questions.iter().enumerate().map(|(index, finding)| {
+            (
+                "###",
+                *finding,
+                (index == 0).then(|| appendix_heading.clone()).flatten(),
+            )
+        }));
+    for (level, finding, before) in sections {
+        out += &before.unwrap_or_default();
+        out += &format!("{level} {}\n\n", finding.title);
         if !finding.description.is_empty() {
             out += &format!("{}\n\n", finding.description);
         }
@@ -330,7 +508,7 @@ pub fn to_markdown(document: &Document) -> String {
             .iter()
             .filter(|b| b.finding == finding.id)
             .collect();
-        if blocks.is_empty() {
+        if blocks.is_empty() && document.state != "published" {
             out += &format!("*{}: {}*\n\n", say(Phrase::ResearchersDraft), finding.draft);
         }
         for block in blocks {

@@ -192,7 +192,10 @@ pub fn engagement_summary(survey: &Survey, analysis: &Analysis, lang: &str) -> S
             let name = survey.domain_label(&row.item, text_lang);
             match row.estimate {
                 Some(score) if row.is_shown() => format!("{name}: {score:.0}"),
-                _ => format!("{name}: {}", row.suppressed),
+                _ => format!(
+                    "{name}: {}",
+                    crate::finding::hidden_because(lang, &row.suppressed)
+                ),
             }
         })
         .collect();

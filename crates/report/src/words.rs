@@ -54,6 +54,12 @@ pub(crate) enum Phrase {
     FunnelTau,
     Median,
     Measures,
+    AtAGlance,
+    Question,
+    Appendix,
+    AppendixIntro,
+    FewerThan,
+    HiddenToProtect,
 }
 
 /// The phrase in `lang` (fr, de, it; English otherwise).
@@ -280,6 +286,32 @@ pub(crate) fn phrase(lang: &str, phrase: Phrase) -> &'static str {
         ],
         Median => ["médiane", "Median", "mediana", "median"],
         Measures => ["mesures", "Kennzahlen", "misure", "measures"],
+        AtAGlance => ["L'essentiel", "Das Wichtigste", "L'essenziale", "At a glance"],
+        Question => ["Question", "Frage", "Domanda", "Question"],
+        Appendix => [
+            "Annexe : le détail par question",
+            "Anhang: jede Frage im Einzelnen",
+            "Allegato: il dettaglio per domanda",
+            "Appendix: each question in detail",
+        ],
+        AppendixIntro => [
+            "Chaque question avec ses chiffres et l'écart entre établissements, puis les textes des co-auteurs sur les questions ; les graphiques par établissement sont ceux des domaines ci-dessus et des fichiers de l'analyse.",
+            "Jede Frage mit ihren Zahlen und der Spannweite zwischen den Spitälern, dann die Texte der Mitautorinnen und Mitautoren zu den Fragen; die Grafiken nach Spital sind die der Bereiche oben und die der Analysedateien.",
+            "Ogni domanda con i suoi dati e lo scarto tra ospedali, poi i testi dei coautori sulle domande; i grafici per ospedale sono quelli degli ambiti qui sopra e dei file dell'analisi.",
+            "Each question with its figures and the spread between sites, then the co-authors' texts on questions; the charts by site are those of the domains above and of the analysis files.",
+        ],
+        FewerThan => [
+            "moins de {n} répondants",
+            "weniger als {n} Antwortende",
+            "meno di {n} rispondenti",
+            "fewer than {n} respondents",
+        ],
+        HiddenToProtect => [
+            "masqué pour qu'aucun chiffre caché ne puisse être déduit",
+            "verborgen, damit sich keine verborgene Zahl erschliessen lässt",
+            "nascosto perché nessun dato nascosto possa essere dedotto",
+            "hidden so that no hidden figure can be worked out",
+        ],
         ResearchersDraft => [
             "Texte proposé par l'équipe de recherche",
             "Textvorschlag des Forschungsteams",

@@ -120,6 +120,78 @@ fn a_french_report_names_every_domain_by_its_french_label_never_by_its_id() {
     assert_eq!(draft.methods.respondents, 600);
 }
 
+/// Where `needle` first appears in `html`, or a failure naming it.
+fn position(html: &str, needle: &str) -> usize {
+    html.find(needle)
+        .unwrap_or_else(|| panic!("{needle} missing from the report"))
+}
+
+#[test]
+fn the_report_reads_first_page_then_domains_with_charts_then_questions_in_an_appendix() {
+    let survey = vecu_survey::load_value(&shipped("scape-cancer.json")).expect("valid");
+    let (draft, html, markdown) = french_report(&survey);
+    // The first page: how many answered, the summary, five that go well and five that most
+    // need work, each with its % positive.
+    let first = position(&html, "<h2>L'essentiel</h2>");
+    let contents = position(&html, "<h2>Sommaire</h2>");
+    assert!(first < contents);
+    let first_page = &html[first..contents];
+    assert!(
+        first_page.contains("600 patientes et patients ont répondu, sur 1200 invités (50 %)."),
+        "{first_page}"
+    );
+    for heading in ["Ce qui va bien", "Ce qui doit le plus s'améliorer"] {
+        let list = first_page
+            .split(heading)
+            .nth(1)
+            .and_then(|rest| rest.split("</ol>").next())
+            .expect(heading);
+        assert_eq!(list.matches("<li>").count(), 5, "{heading}: {list}");
+        assert_eq!(list.matches(" %</strong>").count(), 5, "{heading}: {list}");
+    }
+    // Then each domain with one chart, then the appendix (a table, no chart), then methods.
+    let appendix = position(&html, "<section id=\"appendix\">");
+    let methods = position(&html, "<section id=\"methods\">");
+    assert!(contents < appendix && appendix < methods);
+    let domains = draft
+        .findings
+        .iter()
+        .filter(|finding| finding.kind == FindingKind::Domain);
+    for domain in domains {
+        let start = position(&html, &format!("<h2>{}</h2>", domain.title));
+        assert!(start < appendix, "{}", domain.title);
+        let section = &html[start..];
+        let end = section.find("</section>").expect("its end");
+        assert_eq!(
+            section[..end].matches("<svg").count(),
+            1,
+            "{}",
+            domain.title
+        );
+    }
+    assert!(
+        !html[appendix..methods].contains("<svg"),
+        "a chart in the appendix"
+    );
+    for question in draft
+        .findings
+        .iter()
+        .filter(|finding| finding.kind == FindingKind::Item)
+    {
+        let row = html
+            .find(&format!(
+                "<tr id=\"{}\"",
+                question.id.replace([':', '.', '_'], "-")
+            ))
+            .unwrap_or_else(|| panic!("{} has no row", question.id));
+        assert!(appendix < row && row < methods, "{}", question.id);
+    }
+    assert!(
+        position(&markdown, "## L'essentiel") < position(&markdown, "## Annexe"),
+        "the Markdown follows the same order"
+    );
+}
+
 #[test]
 fn a_definition_without_domain_labels_still_makes_its_report_with_the_ids_as_before() {
     let mut value = shipped("scape-cancer.json");

@@ -45,38 +45,13 @@ impl AccessCode {
     }
 
     fn from_values(values: &[u8]) -> AccessCode {
-        let check = check_value(values);
-        AccessCode(
-            values
-                .iter()
-                .chain(std::iter::once(&check))
-                .map(|&value| char::from(ALPHABET[usize::from(value)]))
-                .collect(),
-        )
+        AccessCode(with_check(values))
     }
 
     /// Reads a code as typed: case, spaces, dashes and I/L/O for 1/1/0 are forgiven; the check
     /// character must hold.
     pub fn parse(typed: &str) -> Result<AccessCode, CodeError> {
-        let mut values = Vec::with_capacity(CODE_CHARS);
-        for c in typed.chars() {
-            if c.is_whitespace() || matches!(c, '-' | '‐' | '–' | '—' | '.' | '_') {
-                continue;
-            }
-            values.push(value_of(c).ok_or(CodeError::Character(c))?);
-        }
-        if values.len() != CODE_CHARS {
-            return Err(CodeError::Length(values.len()));
-        }
-        if damm(&values) != 0 {
-            return Err(CodeError::Check);
-        }
-        Ok(AccessCode(
-            values
-                .iter()
-                .map(|&value| char::from(ALPHABET[usize::from(value)]))
-                .collect(),
-        ))
+        typed_values(typed, CODE_CHARS).map(|values| AccessCode(canonical(&values)))
     }
 
     /// The canonical form: 13 characters, upper case, no dashes.
@@ -103,6 +78,87 @@ impl fmt::Debug for AccessCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("AccessCode(***)")
     }
+}
+
+/// The short code of a wave's public results page (`/results/K7QM-3XRD`): 7 random characters
+/// of the same alphabet and a check character, forgiving to type like an access code. It is
+/// printed on every letter, so it is no secret: it only keeps wave ids out of printed addresses
+/// and makes them short enough to type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultsCode(String);
+
+/// Random characters of a results code.
+const RESULTS_RANDOM_CHARS: usize = 7;
+
+impl ResultsCode {
+    /// A new random code.
+    pub fn generate() -> ResultsCode {
+        let mut bytes = [0u8; RESULTS_RANDOM_CHARS];
+        rand::rng().fill_bytes(&mut bytes);
+        let values: Vec<u8> = bytes.iter().map(|byte| byte & 0x1f).collect();
+        ResultsCode(with_check(&values))
+    }
+
+    /// Reads a code as typed (case, dashes, spaces, I/L/O forgiven); `None` when it cannot be
+    /// one, a typing error included.
+    pub fn parse(typed: &str) -> Option<ResultsCode> {
+        typed_values(typed, RESULTS_RANDOM_CHARS + 1)
+            .ok()
+            .map(|values| ResultsCode(canonical(&values)))
+    }
+
+    /// The canonical form: 8 characters, upper case, no dash.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The page's address under the service's public URL, as printed on letters:
+    /// `https://scape.example/results/K7QM-3XRD`.
+    pub fn address(&self, public_url: &str) -> String {
+        format!("{}/results/{self}", public_url.trim_end_matches('/'))
+    }
+}
+
+/// Printed form, in two groups of four: `K7QM-3XRD`.
+impl fmt::Display for ResultsCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (first, second) = self.0.split_at(self.0.len().min(4));
+        write!(f, "{first}-{second}")
+    }
+}
+
+/// The values of a code typed with `chars` characters (separators, case and confusable letters
+/// forgiven), once its check character holds.
+fn typed_values(typed: &str, chars: usize) -> Result<Vec<u8>, CodeError> {
+    let mut values = Vec::with_capacity(chars);
+    for c in typed.chars() {
+        if c.is_whitespace() || matches!(c, '-' | '‐' | '–' | '—' | '.' | '_') {
+            continue;
+        }
+        values.push(value_of(c).ok_or(CodeError::Character(c))?);
+    }
+    if values.len() != chars {
+        return Err(CodeError::Length(values.len()));
+    }
+    if damm(&values) != 0 {
+        return Err(CodeError::Check);
+    }
+    Ok(values)
+}
+
+/// The canonical text of random values followed by their check character.
+fn with_check(values: &[u8]) -> String {
+    let mut all = values.to_vec();
+    all.push(check_value(values));
+    canonical(&all)
+}
+
+/// The canonical text of values: upper case, no separator.
+fn canonical(values: &[u8]) -> String {
+    values
+        .iter()
+        .map(|&value| char::from(ALPHABET[usize::from(value)]))
+        .collect()
 }
 
 /// The 5-bit value of a typed character, with Crockford's forgiving decoding.
@@ -164,6 +220,22 @@ mod tests {
             AccessCode::parse("ABCD-EFGH-JKMN-U"),
             Err(CodeError::Character('U'))
         );
+    }
+
+    #[test]
+    fn results_codes_round_trip_and_refuse_typing_errors() {
+        let code = ResultsCode::generate();
+        let printed = code.to_string();
+        assert_eq!(printed.len(), 9, "{printed}");
+        assert_eq!(
+            ResultsCode::parse(&printed.to_lowercase()),
+            Some(code.clone())
+        );
+        assert_eq!(ResultsCode::parse(code.as_str()), Some(code.clone()));
+        let mut chars: Vec<char> = code.as_str().chars().collect();
+        chars[2] = if chars[2] == 'A' { 'B' } else { 'A' };
+        assert_eq!(ResultsCode::parse(&chars.iter().collect::<String>()), None);
+        assert_eq!(ResultsCode::parse("ABC"), None);
     }
 
     #[test]

@@ -131,7 +131,7 @@ pub enum StoreError {
     #[error("report {0} does not exist")]
     ReportNotFound(String),
     /// No results of this site were released for this wave.
-    #[error("no results of site {site} were released for wave {wave}; a researcher releases them with `vecu report release-sites` or POST /api/v1/waves/{wave}/sites")]
+    #[error("no results of site {site} were released for wave {wave}; they are released when the wave's report is published, or by a researcher with `vecu report release-sites` or POST /api/v1/waves/{wave}/sites")]
     SiteResultsNotFound {
         /// The wave.
         wave: String,

@@ -21,6 +21,7 @@ mod audit;
 mod backup;
 mod calendar;
 mod code;
+mod comments;
 mod connection;
 mod draft;
 mod error;
@@ -31,6 +32,8 @@ mod hygiene;
 mod invitation;
 mod letter;
 mod proposals;
+mod public_results;
+mod quotes;
 mod release;
 mod reports;
 mod rotation;
@@ -51,7 +54,8 @@ use connection::{ConnectionPool, PooledAny};
 
 pub use access::{ApiKey, Role};
 pub use audit::AuditEntry;
-pub use code::{AccessCode, CodeError};
+pub use code::{AccessCode, CodeError, ResultsCode};
+pub use comments::{CodedComment, CommentCode, DoubleCoded, FinalCode, ThemeVersion};
 pub use connection::Backend;
 pub use error::{FrameProblem, Result, StoreError};
 pub use export::{
@@ -64,6 +68,8 @@ pub use invitation::{
 };
 pub use letter::{Outcome, PAPER_COUNT_KINDS};
 pub use proposals::{Decision, Proposal, ProposalComment, ProposalState, ProposalView};
+pub use public_results::PublicResults;
+pub use quotes::Quote;
 pub use reports::{
     Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,
     ReportState, ACTIVITIES, BLOCK_KINDS, SUMMARY,

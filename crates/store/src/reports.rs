@@ -25,6 +25,7 @@ use crate::schema::{
     report_comments, report_findings, report_marks, reports,
 };
 use crate::secret::random_id;
+use crate::site_results::release_in;
 use crate::wave::load_wave;
 use crate::{audit, calendar, Store};
 
@@ -43,7 +44,7 @@ pub enum ReportState {
 }
 
 impl ReportState {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ReportState::Draft => "draft",
             ReportState::InReview => "in_review",
@@ -755,8 +756,21 @@ impl Store {
         })
     }
 
-    /// Publishes an approved report; researchers only.
+    /// Publishes an approved report; researchers only. The service publishes with
+    /// [`Store::publish_report_releasing`], so that hospitals get their results at once.
     pub fn publish_report(&self, by: &ApiKey, report: &str) -> Result<()> {
+        self.publish_report_releasing(by, report, None)
+    }
+
+    /// Publishes an approved report and, when `site_results` are given (site code, JSON as
+    /// [`Store::release_site_results`] takes them), releases them for the report's wave in the
+    /// same transaction: either both happen or neither. Researchers only.
+    pub fn publish_report_releasing(
+        &self,
+        by: &ApiKey,
+        report: &str,
+        site_results: Option<&[(String, String)]>,
+    ) -> Result<()> {
         if !by.role.is_researcher() {
             return Err(refuse("researchers publish a report once it is approved"));
         }
@@ -778,7 +792,15 @@ impl Store {
                     reports::published_at.eq(calendar::now()),
                 ))
                 .execute(connection)?;
-            audit::record(connection, &actor(by), "report_published", None, report)
+            audit::record(connection, &actor(by), "report_published", None, report)?;
+            if let Some(results) = site_results {
+                let wave: String = reports::table
+                    .find(report)
+                    .select(reports::wave_id)
+                    .first(connection)?;
+                release_in(connection, &actor(by), &wave, results)?;
+            }
+            Ok(())
         })
     }
 

@@ -23,6 +23,7 @@ diesel::table! {
         double_entry -> Bool,
         reminder_after_days -> Nullable<Integer>,
         reminder_max_contacts -> Nullable<Integer>,
+        results_code -> Nullable<Text>,
     }
 }
 
@@ -345,6 +346,80 @@ diesel::table! {
         role -> Text,
         text -> Text,
         at -> Text,
+    }
+}
+
+// Patients' comments of a closed wave, scrubbed, with their site and question only.
+diesel::table! {
+    comments (id) {
+        id -> Text,
+        wave_id -> Text,
+        site -> Text,
+        item_id -> Text,
+        text -> Text,
+        flagged_by_key -> Nullable<Text>,
+        flag_reason -> Nullable<Text>,
+        review -> Nullable<Text>,
+        reviewed_by_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    comment_codes (comment_id, coder_key) {
+        comment_id -> Text,
+        coder_key -> Text,
+        role -> Text,
+        themes -> Text,
+        tone -> Text,
+        at -> Text,
+    }
+}
+
+diesel::table! {
+    coding_themes (wave_id, theme_id, version) {
+        wave_id -> Text,
+        theme_id -> Text,
+        version -> Integer,
+        theme_json -> Text,
+        position -> Integer,
+        retired -> Integer,
+        changed_by_key -> Nullable<Text>,
+        at -> Text,
+    }
+}
+
+// Excerpts of comments proposed for reports, with the approvals they need.
+diesel::table! {
+    quotes (id) {
+        id -> Text,
+        comment_id -> Text,
+        text -> Text,
+        proposed_by_key -> Text,
+        researcher_key -> Nullable<Text>,
+        partner_key -> Nullable<Text>,
+    }
+}
+diesel::joinable!(quotes -> comments (comment_id));
+diesel::allow_tables_to_appear_in_same_query!(quotes, comments);
+
+// The code a comment keeps after its coders' disagreement was discussed, and who decided.
+diesel::table! {
+    comment_settlements (comment_id) {
+        comment_id -> Text,
+        themes -> Text,
+        tone -> Text,
+        note -> Text,
+        settled_by_key -> Text,
+        at -> Text,
+    }
+}
+diesel::joinable!(comment_settlements -> comments (comment_id));
+diesel::allow_tables_to_appear_in_same_query!(comment_settlements, comments);
+// Each site's language, for its hospital report.
+diesel::table! {
+    site_languages (site) {
+        site -> Text,
+        lang -> Text,
     }
 }
 

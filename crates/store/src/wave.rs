@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use vecu_survey::Survey;
 
 use crate::access::Role;
+use crate::code::ResultsCode;
 use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::hygiene;
@@ -143,6 +144,7 @@ impl Store {
                     waves::name.eq(name),
                     waves::status.eq("draft"),
                     waves::created_on.eq(calendar::today()),
+                    waves::results_code.eq(ResultsCode::generate().as_str()),
                 ))
                 .execute(connection)?;
             audit::record(

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod answer;
+mod coding;
 mod condition;
 mod csv_cell;
 #[cfg(feature = "ddi")]
@@ -40,6 +41,9 @@ mod translations;
 mod wide;
 
 pub use answer::{Answer, Answers};
+pub use coding::{
+    CodingFrame, CodingFrameError, Theme, CANCER_CODING_FRAME, FRAME_LANGUAGES, TONES,
+};
 pub use condition::{Condition, Expected, ItemRef};
 pub use csv_cell::{neutralise_csv_cell, restore_csv_cell};
 #[cfg(feature = "ddi")]

@@ -6,7 +6,7 @@
 //! ledger. Everything lands under DIR.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -18,6 +18,8 @@ use vecu_store::{
     Store, StoreConfig,
 };
 use vecu_survey::{ItemChange, Simulator, Survey, TableFormat};
+
+use super::demo_comments::{DemoComment, COMMENTS};
 
 const CANCER_SURVEY: &str = include_str!("../../../../surveys/scape-cancer.json");
 const ENGAGEMENT_SURVEY: &str = include_str!("../../../../surveys/engagement.json");
@@ -157,36 +159,89 @@ pub fn run(out: &Path, patients: usize, seed: u64) -> anyhow::Result<ExitCode> {
         document.findings.len(),
         document.blocks.len()
     );
-    println!("7. One report per hospital");
+    println!("7. One report per hospital, released when the report was published");
     let hospitals = out.join("hospitals");
+    let started = std::time::Instant::now();
     let sites = write_hospital_reports(&store, &wave, &hospitals)?;
     println!(
-        "   {} hospital reports in {} (its own to each hospital key: vecu admin create-key \
-         --role hospital --site {})",
+        "   {} hospital reports in {} in {:.1} s, each in its site's language ({}; French \
+         otherwise; its own to each hospital key: vecu admin create-key --role hospital --site {})",
         sites.len(),
         hospitals.display(),
+        started.elapsed().as_secs_f64(),
+        SITE_LANGUAGES
+            .map(|(site, lang)| format!("{site} {lang}"))
+            .join(", "),
         sites.first().map_or("H01", String::as_str)
     );
+    println!("8. The public results page, for patients");
+    let public = write_public_pages(&document, &survey, &out.join("results"))?;
+    let results = store.results_code(&wave)?;
     println!(
-        "\nA hospital's report: {}.",
-        hospitals
-            .join(format!(
-                "{}.html",
-                sites.first().map_or("H01", String::as_str)
-            ))
-            .display()
+        "   in fr, de, it and en in {}; `vecu serve` shows it at /results/{results}, the \
+         address on the letters and the thank-you page",
+        out.join("results").display()
     );
-    println!("\nOpen {} in a browser.", html.display());
+    let first_site = hospitals.join(format!(
+        "{}.html",
+        sites.first().map_or("H01", String::as_str)
+    ));
+    println!("\nOpen in a browser:");
+    println!(
+        "  the report, co-written and published:  {}",
+        html.display()
+    );
+    println!(
+        "  a hospital's report:                   {}",
+        first_site.display()
+    );
+    println!(
+        "  the public results page:               {}",
+        public.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-/// Releases every site's results of the wave and writes each site's hospital report (French,
-/// the demo's language) as `<site>.html` in `dir`; returns the sites.
+/// Writes the public results page of the published report in each interface language, as
+/// `<lang>.html` in `dir`, each linking to the others; returns the French one.
+fn write_public_pages(
+    document: &vecu_report::Document,
+    survey: &Survey,
+    dir: &Path,
+) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let languages: Vec<vecu_report::PageLanguage> = ["fr", "de", "it", "en"]
+        .into_iter()
+        .map(|lang| vecu_report::PageLanguage {
+            lang: lang.to_owned(),
+            href: format!("{lang}.html"),
+        })
+        .collect();
+    for language in &languages {
+        let path = dir.join(&language.href);
+        std::fs::write(
+            &path,
+            vecu_report::public_html(document, Some(survey), &language.lang, &languages),
+        )
+        .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(dir.join("fr.html"))
+}
+
+/// Sites of the demo whose hospital reports are not in French, the survey's first language.
+const SITE_LANGUAGES: [(&str, &str); 2] = [("H03", "de"), ("H07", "it")];
+
+/// Writes each site's hospital report in its language (French but for [`SITE_LANGUAGES`]),
+/// from the results released when the report was published, as `<site>.html` in `dir`;
+/// returns the sites.
 fn write_hospital_reports(store: &Store, wave: &str, dir: &Path) -> anyhow::Result<Vec<String>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let sites = vecu_collect::release_site_results(store, wave, vecu_report::THRESHOLD_FLOOR)?;
+    for (site, lang) in SITE_LANGUAGES {
+        store.set_site_language(site, Some(lang))?;
+    }
+    let sites = store.released_sites(wave)?;
     for site in &sites {
-        let html = vecu_collect::site_report(store, wave, site, Some("fr"))?;
+        let html = vecu_collect::site_report(store, wave, site, None)?;
         let path = dir.join(format!("{site}.html"));
         std::fs::write(&path, html).with_context(|| format!("writing {}", path.display()))?;
     }
@@ -286,8 +341,10 @@ fn answer(
                 .unwrap_or_default();
             waiting.entry(next_site).or_default().push(next);
         };
+        let mut answers = response.answers;
+        demo_comment(&mut answers, rng);
         let validated = survey
-            .validate_answers(response.answers)
+            .validate_answers(answers)
             .map_err(|errors| anyhow::anyhow!("a simulated response is invalid: {errors}"))?;
         store.submit(&token.invitation, &validated, Mode::WebLink)?;
         answered += 1;
@@ -351,6 +408,10 @@ fn co_write(store: &Store, wave: &str, engagement: &str) -> anyhow::Result<Strin
     )?;
 
     co_design(store, &hash, (&lea, &jonas), (&marie, &paolo))?;
+    let (comments, quotes) = code_comments(store, wave, &lea, &marie)?;
+    println!(
+        "   {comments} patients' comments coded by a researcher and a partner, {quotes} quotes approved by both"
+    );
 
     let settings = ReportSettings {
         title: "Expériences des patients atteints de cancer — rapport de démonstration".to_owned(),
@@ -434,7 +495,14 @@ fn co_write(store: &Store, wave: &str, engagement: &str) -> anyhow::Result<Strin
     store.submit_report(&lea, &report)?;
     store.approve_report(&lea, &report)?;
     store.approve_report(&marie, &report)?;
-    store.publish_report(&lea, &report)?;
+    // Publishing releases each site's results too, for its hospital report.
+    let started = std::time::Instant::now();
+    let sites = vecu_collect::publish_report(store, &lea, &report)?;
+    println!(
+        "   published; the results of {} sites released with it in {:.1} s",
+        sites.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(report)
 }
 
@@ -503,4 +571,65 @@ fn co_design(
         store.survey(&new_version)?.version
     );
     Ok(())
+}
+
+/// Puts one of the demo's invented comments in place of the simulator's placeholder texts:
+/// each free-text answer the simulator gave becomes a comment of the same question.
+fn demo_comment(answers: &mut vecu_survey::Answers, rng: &mut ChaCha8Rng) {
+    for question in ["comments_good", "comments_improve"] {
+        let Some(id) = vecu_survey::Id::parse(question) else {
+            continue;
+        };
+        if answers.get(&id).is_none() {
+            continue;
+        }
+        let bank: Vec<&DemoComment> = COMMENTS.iter().filter(|c| c.1 == question).collect();
+        if let Some(comment) = bank.get(rng.random_range(0..bank.len().max(1))) {
+            answers.insert(id, vecu_survey::Answer::Text(comment.2.to_owned()));
+        }
+    }
+}
+
+/// The closed wave's comments coded as a researcher and a partner would: both code every
+/// comment from the demo bank's themes, the partner sometimes seeing one more theme (a
+/// disagreement, settled after discussion for the first few); three quotes approved by both.
+fn code_comments(
+    store: &Store,
+    wave: &str,
+    lea: &ApiKey,
+    marie: &ApiKey,
+) -> anyhow::Result<(usize, usize)> {
+    let frame = vecu_survey::CodingFrame::parse(vecu_survey::CANCER_CODING_FRAME)?;
+    let opened = store.open_comments(lea, wave, &frame)?;
+    let comments = store.comments_to_code(lea, wave)?;
+    let mut settled = 0;
+    let mut quoted = Vec::new();
+    for (n, comment) in comments.iter().enumerate() {
+        let Some(known) = COMMENTS.iter().find(|c| c.2 == comment.text) else {
+            continue;
+        };
+        let themes: Vec<String> = known.3.iter().map(|t| (*t).to_owned()).collect();
+        store.code_comment(lea, &comment.id, &themes, known.4)?;
+        let mut partner = themes.clone();
+        if n % 9 == 4 && !partner.iter().any(|t| t == "emotional_support") {
+            partner.push("emotional_support".to_owned());
+        }
+        store.code_comment(marie, &comment.id, &partner, known.4)?;
+        if partner != themes && settled < 3 {
+            store.settle_comment(
+                marie,
+                &comment.id,
+                (&themes, known.4),
+                "Discuté en réunion : la peur est présente, mais le commentaire parle d'abord de ce qui est nommé.",
+            )?;
+            settled += 1;
+        }
+        if quoted.len() < 3 && !quoted.contains(&known.2) {
+            let quote = store.propose_quote(marie, &comment.id, known.2)?;
+            store.approve_quote(marie, &quote)?;
+            store.approve_quote(lea, &quote)?;
+            quoted.push(known.2);
+        }
+    }
+    Ok((opened, quoted.len()))
 }

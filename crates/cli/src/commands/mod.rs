@@ -3,6 +3,7 @@
 mod admin;
 mod analyse;
 mod demo;
+mod demo_comments;
 mod export;
 mod import;
 mod key;

@@ -1,7 +1,7 @@
 //! `vecu report build`: a wave's report as a self-contained HTML file (or Markdown), from the
 //! report co-written in the store, or a first draft from the analysis when there is none yet.
 //! `vecu report site`: one hospital's report; `vecu report release-sites`: every site's results
-//! into the store for the hospital keys.
+//! into the store for the hospital keys; `vecu report site-language`: a site's language.
 
 use std::process::ExitCode;
 
@@ -44,6 +44,18 @@ pub fn run(database: &super::Database, command: ReportCommand) -> anyhow::Result
                     ": too few respondents, the all-sites benchmark only"
                 }
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        ReportCommand::SiteLanguage { site, lang, clear } => {
+            let store = open_store(database, super::Need::Existing)?;
+            let lang = lang.filter(|_| !clear);
+            store
+                .set_site_language(&site, lang.as_deref())
+                .with_context(|| format!("setting the language of {site}"))?;
+            match lang {
+                Some(lang) => println!("{site}'s hospital reports are in {lang} unless asked otherwise"),
+                None => println!("{site}'s hospital reports are in the survey's first language unless asked otherwise"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         ReportCommand::ReleaseSites { wave, threshold } => {

@@ -103,7 +103,8 @@ pub fn run(database: &super::Database, command: WaveCommand) -> anyhow::Result<E
                 .import_letter_frame(&wave, csv)
                 .with_context(|| format!("importing {}", frame.display()))?;
             let public_url = public_url.unwrap_or_else(|| "http://127.0.0.1:8080".to_owned());
-            write_letters(&letters, &out, &public_url)?;
+            let results = store.results_code(&wave)?.address(&public_url);
+            write_letters(&letters, &out, &public_url, &results)?;
             println!(
                 "{} letters with access codes written to {} (QR codes in {}); keep the file at the hospital and delete it after the mail-out",
                 summary.rows,
@@ -113,6 +114,10 @@ pub fn run(database: &super::Database, command: WaveCommand) -> anyhow::Result<E
             for (site, n) in &summary.by_site {
                 println!("  {site}: {n}");
             }
+            println!(
+                "the wave's results will be public at {results} once its report is published \
+                 (column `results`)"
+            );
         }
         WaveCommand::Reminders { wave, out } => {
             let references = store.letter_reminders(&wave)?;
@@ -147,14 +152,22 @@ fn qr_folder(out: &Path) -> PathBuf {
     out.with_extension("qr")
 }
 
-/// Writes the mail-merge file and one QR code per letter (SVG, named by row number).
-fn write_letters(letters: &[Letter], out: &Path, public_url: &str) -> anyhow::Result<()> {
+/// Writes the mail-merge file and one QR code per letter (SVG, named by row number), each row
+/// with the address of the wave's public results page.
+fn write_letters(
+    letters: &[Letter],
+    out: &Path,
+    public_url: &str,
+    results: &str,
+) -> anyhow::Result<()> {
     let folder = qr_folder(out);
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("cannot create {}", folder.display()))?;
     let mut writer =
         csv::Writer::from_path(out).with_context(|| format!("cannot write {}", out.display()))?;
-    writer.write_record(["ref", "language", "code", "address", "link", "qr"])?;
+    writer.write_record([
+        "ref", "language", "code", "address", "link", "qr", "results",
+    ])?;
     for (idx, letter) in letters.iter().enumerate() {
         let code = letter.code.to_string();
         let (address, link) = letter.addresses(public_url);
@@ -180,6 +193,7 @@ fn write_letters(letters: &[Letter], out: &Path, public_url: &str) -> anyhow::Re
             address.as_str(),
             link.as_str(),
             relative.as_str(),
+            results,
         ]
         .map(neutralise_csv_cell);
         writer.write_record(cells.iter().map(|cell| cell.as_bytes()))?;

@@ -2,6 +2,7 @@
 
 pub mod code;
 pub mod codesign;
+pub mod coding;
 pub mod entry;
 pub mod layout;
 pub mod outcome;

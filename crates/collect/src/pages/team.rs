@@ -277,6 +277,12 @@ pub fn report_list(
                     li { a href={ "/team/reports/" (id) } { (title) } " — " (state) }
                 }
             }
+            @if !waves.is_empty() {
+                h2 { (super::coding::word(lang, "comments")) }
+                ul {
+                    @for (id, name) in waves { li { (super::coding::comments_link(lang, id, name)) } }
+                }
+            }
             @if researcher && !waves.is_empty() {
                 section aria-labelledby="new-report" {
                     h2 id="new-report" { (word(lang, "new_report")) }
@@ -514,6 +520,7 @@ pub fn report_page(
         description: String::new(),
         figures: Vec::new(),
         chart_svg: None,
+        score: None,
         draft: String::new(),
     };
     frame(

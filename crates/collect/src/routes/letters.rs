@@ -26,7 +26,8 @@ fn csv_response(rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
 }
 
 /// Imports a frame without contact columns (`ref`, `language`, frame variables) and answers
-/// the mail-merge file: `ref,language,code,address,link` (admin, researcher). The codes are
+/// the mail-merge file: `ref,language,code,address,link,results` (admin, researcher; `results`:
+/// the wave's public results page). The codes are
 /// shown this once; vecu keeps only their keyed hashes.
 #[post("/api/v1/waves/{wave}/letters")]
 pub async fn letters(
@@ -39,9 +40,14 @@ pub async fn letters(
     // The configured address, never the request's Host: a forged header must not put
     // another site's address on letters.
     let public_url = state.public_url.clone();
-    let (_, letters) =
-        blocking(move || Ok(state.store.import_letter_frame(&wave, body.as_ref())?)).await?;
-    let mut rows = vec![["ref", "language", "code", "address", "link"]
+    let (letters, results) = blocking(move || {
+        let (_, letters) = state.store.import_letter_frame(&wave, body.as_ref())?;
+        Ok((letters, state.store.results_code(&wave)?))
+    })
+    .await?;
+    // Where every patient of the wave reads its results once they are published.
+    let results = results.address(&public_url);
+    let mut rows = vec![["ref", "language", "code", "address", "link", "results"]
         .map(str::to_owned)
         .to_vec()];
     for letter in &letters {
@@ -52,6 +58,7 @@ pub async fn letters(
             letter.code.to_string(),
             address,
             link,
+            results.clone(),
         ]);
     }
     csv_response(rows)

@@ -3,6 +3,8 @@
 pub mod api;
 pub mod code;
 pub mod codesign;
+pub mod coding;
+pub mod comments;
 pub mod entry;
 pub mod keys;
 pub mod letters;
@@ -10,5 +12,6 @@ pub mod patient;
 pub mod preview;
 pub mod proposals;
 pub mod reports;
+pub mod results;
 pub mod sites;
 pub mod team;

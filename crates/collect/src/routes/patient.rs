@@ -511,9 +511,14 @@ pub(crate) fn session_expired() -> HttpResponse {
     )
 }
 
-pub(crate) fn thanks(texts: &Texts, survey: &Survey) -> HttpResponse {
-    let (heading, body) =
-        outcome::message(texts, "thanks_heading", &["thanks_text", "thanks_close"]);
+/// The thank-you page, with the address of the wave's public results page.
+pub(crate) fn thanks(texts: &Texts, survey: &Survey, results: &str) -> HttpResponse {
+    let (heading, text) = outcome::message(texts, "thanks_heading", &["thanks_text"]);
+    let body = maud::html! {
+        (text)
+        p { (texts.get("thanks_results")) " " a href=(results) { (results) } }
+        p { (texts.get("thanks_close")) }
+    };
     html(
         StatusCode::OK,
         layout::page(texts, survey, &heading, None, body),
@@ -855,15 +860,17 @@ pub async fn submit(
             // Submitting twice (a double click, a retried request) stores one response.
             // The store ends the session in the transaction that stores the response.
             let invitation = visit.invitation.id.clone();
+            let wave = visit.invitation.wave.clone();
             let mode = visit.session.mode;
-            let outcome = off_worker(&state, move |state| {
-                Ok(state.store.submit(&invitation, &response, mode)?)
+            let (outcome, results) = off_worker(&state, move |state| {
+                let outcome = state.store.submit(&invitation, &response, mode)?;
+                Ok((outcome, state.store.results_code(&wave)?))
             })
             .await?;
             if matches!(outcome, vecu_store::SubmitOutcome::Submitted(_)) {
                 state.metrics.submitted(mode);
             }
-            let mut page = thanks(&texts, survey);
+            let mut page = thanks(&texts, survey, &results.address(&state.public_url));
             let _ = page.add_removal_cookie(&Cookie::build(COOKIE, "").path("/").finish());
             Ok(page)
         }

@@ -2,7 +2,7 @@
 //! reads its own sites' (JSON or the hospital report in HTML), and the store refuses it any
 //! other site. These handlers only parse, call one operation and render.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -90,4 +90,26 @@ pub async fn report(
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(html))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteLanguageBody {
+    lang: Option<String>,
+}
+
+/// Sets the language of a site's hospital report, used when its reader asks for none
+/// (`{"lang": null}` forgets it); researchers and administrators.
+#[put("/api/v1/sites/{site}/language")]
+pub async fn set_language(
+    state: web::Data<AppState>,
+    caller: Caller,
+    site: web::Path<String>,
+    body: web::Json<SiteLanguageBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let store = state.store.acting_as(&caller.0);
+    let lang = body.into_inner().lang;
+    blocking(move || Ok(store.set_site_language(&site, lang.as_deref())?)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

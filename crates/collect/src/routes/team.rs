@@ -486,15 +486,18 @@ pub struct MarkForm {
 /// Runs a store action for a signed-in member with a valid CSRF token, then goes back to
 /// `page`; refusals are shown plainly, in `lang` (a report's, or the member's).
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn act_at(
+pub(crate) async fn act_at<E>(
     request: &HttpRequest,
     state: web::Data<AppState>,
     page: String,
     lang: Option<String>,
     csrf: &str,
     anchor: &str,
-    action: impl FnOnce(&vecu_store::Store, &ApiKey) -> Result<(), StoreError> + Send + 'static,
-) -> HttpResponse {
+    action: impl FnOnce(&vecu_store::Store, &ApiKey) -> Result<(), E> + Send + 'static,
+) -> HttpResponse
+where
+    E: Into<reporting::ReportingError> + Send + 'static,
+{
     let Some(member) = member(request, &state).await else {
         return to_sign_in();
     };
@@ -507,7 +510,7 @@ pub(crate) async fn act_at(
     }
     let store = state.store.clone();
     let key = member.key.clone();
-    match blocking(move || Ok(action(&store, &key)?)).await {
+    match blocking(move || action(&store, &key).map_err(Into::into)).await {
         Ok(()) => {
             let anchor: String = anchor
                 .chars()
@@ -520,14 +523,17 @@ pub(crate) async fn act_at(
 }
 
 /// [`act_at`] on a report: back to the report page, refusals in the report's language.
-async fn act(
+async fn act<E>(
     request: &HttpRequest,
     state: web::Data<AppState>,
     report: String,
     csrf: &str,
     anchor: &str,
-    action: impl FnOnce(&vecu_store::Store, &ApiKey, &str) -> Result<(), StoreError> + Send + 'static,
-) -> HttpResponse {
+    action: impl FnOnce(&vecu_store::Store, &ApiKey, &str) -> Result<(), E> + Send + 'static,
+) -> HttpResponse
+where
+    E: Into<reporting::ReportingError> + Send + 'static,
+{
     let store = state.store.clone();
     let wanted = report.clone();
     let lang = web::block(move || store.report(&wanted).map(|r| r.lang))
@@ -638,9 +644,10 @@ pub async fn decide(
         &form.csrf,
         "decisions",
         move |store, key, report| match action.as_str() {
-            "review" => store.submit_report(key, report),
-            "approve" => store.approve_report(key, report).map(|_| ()),
-            _ => store.publish_report(key, report),
+            "review" => Ok(store.submit_report(key, report)?),
+            "approve" => Ok(store.approve_report(key, report).map(|_| ())?),
+            // Publishing releases each site's results in the same operation.
+            _ => reporting::publish_report(store, key, report).map(|_| ()),
         },
     )
     .await

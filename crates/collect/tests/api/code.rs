@@ -113,6 +113,13 @@ async fn a_patient_answers_with_the_code_from_a_letter(backend: Backend) {
     let review = later.get("/q/review").await;
     let thanks = later.post("/q/submit", &[("csrf", &review.csrf())]).await;
     assert_eq!(thanks.status, 200);
+    // The same address as on the letter: where the wave's results will be published.
+    let results = app.store.results_code(&app.wave).expect("its code");
+    assert!(
+        thanks.body.contains(&format!("/results/{results}</a>")),
+        "{}",
+        thanks.body
+    );
     let status = app.store.wave_status_now(&app.wave).expect("status");
     assert_eq!(
         status.overall.responses_by_mode.get("web_code"),

@@ -266,3 +266,31 @@ pub async fn api(
         serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
     )
 }
+
+/// Every table of the database with its number of rows.
+pub fn row_counts(app: &TestApp, backend: Backend) -> Vec<(String, usize)> {
+    let tables = match backend {
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        Backend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+        }
+    };
+    let mut names: Vec<String> = app
+        .store
+        .raw_query(tables)
+        .expect("table names")
+        .into_iter()
+        .filter_map(|row| row.into_iter().next())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|table| {
+            let rows = app.store.raw_rows(&table).expect("rows").len();
+            (table, rows)
+        })
+        .collect()
+}

@@ -4,7 +4,7 @@
 
 use awc::http::Method;
 use serde_json::{json, Value};
-use vecu_store::{Backend, Role};
+use vecu_store::{ApiKey, Backend, Role};
 
 use crate::helpers::{on_both_backends, spawn_app, Browser, TestApp};
 use crate::reports::{answer_all, call};
@@ -13,13 +13,15 @@ use crate::roles::team_sign_in;
 on_both_backends!(
     a_hospital_key_sees_its_site_and_the_benchmark_and_nothing_else,
     a_hospital_report_shows_the_change_since_the_last_closed_wave,
-    a_hospital_report_shows_what_patient_partners_put_first
+    a_hospital_report_shows_what_patient_partners_put_first,
+    publishing_the_report_releases_each_sites_results,
+    a_hospital_report_is_in_its_sites_language_unless_asked_for_another
 );
 
 /// Twelve responses at H1, four at H2 and six at H3 (both below the threshold of 10, and
 /// together at it, so that H1 can be shown: the overall minus H1 gives nobody's figure); the
 /// wave closed.
-fn answer_at_three_sites(app: &TestApp) {
+pub(crate) fn answer_at_three_sites(app: &TestApp) {
     let mut more = String::new();
     for (site, count, band, sex) in [
         ("H1", 6, "50-69", "F"),
@@ -323,64 +325,174 @@ async fn a_hospital_report_shows_the_change_since_the_last_closed_wave(backend: 
     assert!(later.contains(change), "{later}");
 }
 
+/// The keys and the report of the partners' priorities: a researcher starts a French report of
+/// the wave, a partner ranks the overall rating first in it, and H1 has its hospital key.
+pub(crate) struct MarkedReport {
+    pub(crate) researcher_key: ApiKey,
+    pub(crate) researcher: String,
+    pub(crate) partner_key: ApiKey,
+    pub(crate) h1: String,
+    pub(crate) report: String,
+}
+
+impl MarkedReport {
+    pub(crate) fn new(app: &TestApp) -> MarkedReport {
+        let store = &app.store;
+        let (researcher_key, researcher) =
+            store.create_api_key("Rita", Role::Researcher).expect("key");
+        let (partner_key, _) = store
+            .create_api_key("Paul", Role::PatientPartner)
+            .expect("key");
+        let h1 = store
+            .create_hospital_key("Quality H1", &["H1".to_owned()])
+            .expect("key")
+            .1;
+        let settings = vecu_collect::ReportSettings {
+            title: "SCAPE".to_owned(),
+            lang: "fr".to_owned(),
+            threshold: 10,
+            required_researchers: 1,
+            required_partners: 1,
+            engagement_wave: None,
+        };
+        let report = vecu_collect::create_report(store, &researcher_key, &app.wave, &settings)
+            .expect("report");
+        store
+            .mark_finding(&partner_key, &report, "item:overall", true, Some(1))
+            .expect("marked");
+        MarkedReport {
+            researcher_key,
+            researcher,
+            partner_key,
+            h1,
+            report,
+        }
+    }
+
+    /// Sent for review and approved by both roles: ready to publish.
+    pub(crate) fn approve(&self, app: &TestApp) {
+        let store = &app.store;
+        store
+            .submit_report(&self.researcher_key, &self.report)
+            .expect("in review");
+        for key in [&self.researcher_key, &self.partner_key] {
+            store.approve_report(key, &self.report).expect("approved");
+        }
+    }
+}
+
+/// The heading of the partners' priorities in a French hospital report.
+const PARTNERS_FIRST: &str = "Ce que les patients partenaires placent en premier";
+
 /// The patient partners rank the overall rating first in the wave's report: once that report is
 /// published, each site's hospital report lists it under what they put first; before, not.
 async fn a_hospital_report_shows_what_patient_partners_put_first(backend: Backend) {
     let app = spawn_app(backend).await;
     answer_at_three_sites(&app);
-    let store = &app.store;
     let wave = app.wave.clone();
-    let (researcher_key, researcher) = store.create_api_key("Rita", Role::Researcher).expect("key");
-    let (partner_key, _) = store
-        .create_api_key("Paul", Role::PatientPartner)
-        .expect("key");
-    let h1 = store
-        .create_hospital_key("Quality H1", &["H1".to_owned()])
-        .expect("key")
-        .1;
-    let settings = vecu_collect::ReportSettings {
-        title: "SCAPE".to_owned(),
-        lang: "fr".to_owned(),
-        threshold: 10,
-        required_researchers: 1,
-        required_partners: 1,
-        engagement_wave: None,
-    };
-    let report =
-        vecu_collect::create_report(store, &researcher_key, &wave, &settings).expect("report");
-    store
-        .mark_finding(&partner_key, &report, "item:overall", true, Some(1))
-        .expect("marked");
-    let heading = "Ce que les patients partenaires placent en premier";
+    let marked = MarkedReport::new(&app);
     let released = || async {
         let sites = format!("/api/v1/waves/{wave}/sites");
-        let (status, body) = call(&app, Method::POST, &sites, &researcher, Some(json!({}))).await;
+        let (status, body) = call(
+            &app,
+            Method::POST,
+            &sites,
+            &marked.researcher,
+            Some(json!({})),
+        )
+        .await;
         assert_eq!(status, 200, "{body}");
-        let (status, html) = text(&app, &format!("{sites}/H1/report?lang=fr"), &h1).await;
+        let (status, html) = text(&app, &format!("{sites}/H1/report?lang=fr"), &marked.h1).await;
         assert_eq!(status, 200, "{html}");
         html
     };
     let draft = released().await;
     assert!(
-        !draft.contains(heading),
+        !draft.contains(PARTNERS_FIRST),
         "a draft's marks stay with the co-authors"
     );
-    store
-        .submit_report(&researcher_key, &report)
-        .expect("in review");
-    store
-        .approve_report(&researcher_key, &report)
-        .expect("approved");
-    store
-        .approve_report(&partner_key, &report)
-        .expect("approved");
-    store
-        .publish_report(&researcher_key, &report)
+    marked.approve(&app);
+    app.store
+        .publish_report(&marked.researcher_key, &marked.report)
         .expect("published");
     let published = released().await;
     let section = published
-        .split(heading)
+        .split(PARTNERS_FIRST)
         .nth(1)
         .expect("the partners' priorities after publication");
     assert!(section.contains("<ol>"), "{section}");
+}
+
+/// Publishing the wave's report over the API releases each site's results in the same
+/// operation: before, H1's key finds no results; after, without any release call, it reads its
+/// report with the priorities the partners marked in the report just published.
+async fn publishing_the_report_releases_each_sites_results(backend: Backend) {
+    let app = spawn_app(backend).await;
+    answer_at_three_sites(&app);
+    let wave = app.wave.clone();
+    let marked = MarkedReport::new(&app);
+    marked.approve(&app);
+    let h1_report = format!("/api/v1/waves/{wave}/sites/H1/report?lang=fr");
+    let (status, body) = text(&app, &h1_report, &marked.h1).await;
+    assert_eq!(status, 404, "nothing released before publication: {body}");
+
+    let publish = format!("/api/v1/reports/{}/publish", marked.report);
+    let (status, body) = call(&app, Method::POST, &publish, &marked.researcher, None).await;
+    assert_eq!((status, body["state"].clone()), (200, json!("published")));
+
+    let sites = format!("/api/v1/waves/{wave}/sites");
+    let (status, body) = call(&app, Method::GET, &sites, &marked.h1, None).await;
+    assert_eq!((status, body), (200, json!({ "sites": ["H1"] })));
+    let (status, html) = text(&app, &h1_report, &marked.h1).await;
+    assert_eq!(status, 200, "{html}");
+    let section = html
+        .split(PARTNERS_FIRST)
+        .nth(1)
+        .expect("the priorities of the report just published");
+    assert!(section.contains("<ol>"), "{section}");
+}
+
+/// A researcher sets H1's language to German: H1's hospital report comes in German when its
+/// reader asks for no language, in French when asked; a hospital key cannot set it; forgotten,
+/// the report is in the survey's first language again.
+async fn a_hospital_report_is_in_its_sites_language_unless_asked_for_another(backend: Backend) {
+    let app = spawn_app(backend).await;
+    answer_at_three_sites(&app);
+    let wave = app.wave.clone();
+    let marked = MarkedReport::new(&app);
+    marked.approve(&app);
+    let publish = format!("/api/v1/reports/{}/publish", marked.report);
+    let (status, _) = call(&app, Method::POST, &publish, &marked.researcher, None).await;
+    assert_eq!(status, 200);
+    let report = format!("/api/v1/waves/{wave}/sites/H1/report");
+    let html_lang = |html: &str| {
+        html.split("<html lang=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+
+    let set = |key: String, lang: serde_json::Value| {
+        let app = &app;
+        async move {
+            let body = Some(json!({ "lang": lang }));
+            call(app, Method::PUT, "/api/v1/sites/H1/language", &key, body).await
+        }
+    };
+    let (status, _) = set(marked.h1.clone(), json!("de")).await;
+    assert_eq!(status, 403, "a hospital key sets no language");
+    let (status, body) = set(marked.researcher.clone(), json!("not a language")).await;
+    assert!((400..500).contains(&status), "{status} {body}");
+    let (status, _) = set(marked.researcher.clone(), json!("de")).await;
+    assert_eq!(status, 204);
+    let (status, html) = text(&app, &report, &marked.h1).await;
+    assert_eq!((status, html_lang(&html)), (200, "de".to_owned()));
+    let (_, html) = text(&app, &format!("{report}?lang=fr"), &marked.h1).await;
+    assert_eq!(html_lang(&html), "fr", "the reader's choice wins");
+
+    let (status, _) = set(marked.researcher.clone(), json!(null)).await;
+    assert_eq!(status, 204);
+    let (_, html) = text(&app, &report, &marked.h1).await;
+    assert_eq!(html_lang(&html), "fr", "the survey's first language again");
 }

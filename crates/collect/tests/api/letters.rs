@@ -67,7 +67,13 @@ async fn letters_and_reminders_through_the_api(backend: Backend) {
     let (status, body) = send_csv(url, &researcher, Some(frame.to_owned())).await;
     assert_eq!(status, 200, "{body}");
     let lines: Vec<&str> = body.lines().collect();
-    assert_eq!(lines[0], "ref,language,code,address,link");
+    assert_eq!(lines[0], "ref,language,code,address,link,results");
+    let results = app.store.results_code(&app.wave).expect("its code");
+    assert!(
+        lines[1].ends_with(&format!("/results/{results}")),
+        "{}",
+        lines[1]
+    );
     assert_eq!(lines.len(), 3);
     let code_of = |line: &str| line.split(',').nth(2).unwrap_or_default().to_owned();
     let first =

@@ -1,6 +1,7 @@
 //! The web service over real HTTP, on SQLite and on PostgreSQL.
 
 mod code;
+mod comments;
 mod easy_read;
 mod entry;
 mod hardening;
@@ -14,6 +15,7 @@ mod mail;
 mod patient;
 mod preview;
 mod proposals;
+mod public_results;
 mod reports;
 mod researcher;
 mod roles;

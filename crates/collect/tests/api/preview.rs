@@ -3,37 +3,9 @@
 
 use vecu_store::{Backend, Role};
 
-use crate::helpers::{on_both_backends, spawn_app, Browser, Page, TestApp};
+use crate::helpers::{on_both_backends, row_counts, spawn_app, Browser, Page};
 
 on_both_backends!(a_full_preview_walk_stores_nothing);
-
-/// Every table of the database with its number of rows.
-fn row_counts(app: &TestApp, backend: Backend) -> Vec<(String, usize)> {
-    let tables = match backend {
-        Backend::Sqlite => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        }
-        Backend::Postgres => {
-            "SELECT table_name::text FROM information_schema.tables \
-             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
-        }
-    };
-    let mut names: Vec<String> = app
-        .store
-        .raw_query(tables)
-        .expect("table names")
-        .into_iter()
-        .filter_map(|row| row.into_iter().next())
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|table| {
-            let rows = app.store.raw_rows(&table).expect("rows").len();
-            (table, rows)
-        })
-        .collect()
-}
 
 /// The value of the hidden field `name`, as the browser would send it back.
 fn hidden(page: &Page, name: &str) -> String {

@@ -184,6 +184,27 @@ async fn a_partner_proposes_on_the_pages_and_a_researcher_accepts(backend: Backe
     assert_eq!(history[0]["author"], "Paula");
     assert_eq!(history[0]["decided_by"], "Remo");
     assert_eq!(history[0]["comments"][0]["text"], "Bonne idée.");
+
+    // The ledger of the wave fielding the version it was made on credits the proposer and the
+    // commenter.
+    let mut response = awc::Client::default()
+        .get(format!(
+            "{}/api/v1/waves/{}/contributions.csv",
+            app.address, app.wave
+        ))
+        .insert_header(("Authorization", format!("Bearer {researcher_key}")))
+        .send()
+        .await
+        .expect("the server answers");
+    let ledger = String::from_utf8(response.body().await.expect("body").to_vec()).expect("UTF-8");
+    assert!(
+        ledger.contains("Paula,patient_partner,questionnaire_co_design,0,"),
+        "{ledger}"
+    );
+    assert!(
+        ledger.contains("Remo,researcher,questionnaire_co_design,0,"),
+        "{ledger}"
+    );
 }
 
 async fn the_api_proposes_declines_and_shows_the_differences(backend: Backend) {

@@ -1,6 +1,7 @@
 //! The store's test suite, run against SQLite and against PostgreSQL.
 
 mod attacks;
+mod comments;
 mod exports;
 mod fieldwork;
 mod files;

@@ -1,0 +1,262 @@
+//! The co-coding pages of patients' comments: a wave's comments with the form to code each
+//! (themes, tone) and to flag one that still identifies someone, and the page where coders'
+//! disagreements are settled. Forms work without JavaScript and with the keyboard alone: after
+//! saving, the page comes back at the next comment, where Tab reaches its first theme.
+
+use std::collections::BTreeMap;
+
+use maud::{html, Markup};
+use vecu_store::{CodedComment, CommentCode, DoubleCoded, Role};
+use vecu_survey::{Theme, TONES};
+
+use super::team::frame;
+
+/// Comments shown per page.
+pub const PER_PAGE: usize = 20;
+
+fn say(lang: &str, key: &str) -> &'static str {
+    let [fr, de, it, en] = match key {
+        "comments" => ["Commentaires des patients", "Kommentare der Patientinnen und Patienten", "Commenti dei pazienti", "Patients' comments"],
+        "intro" => [
+            "Codez chaque commentaire : ses thèmes et son ton. Vous ne voyez le codage des autres qu'après avoir codé vous-même, et une fois qu'un chercheur et un partenaire l'ont codé. Signalez un commentaire qui permet encore de reconnaître quelqu'un : il sort de tous les résultats jusqu'à ce qu'un chercheur l'ait relu.",
+            "Codieren Sie jeden Kommentar: Themen und Ton. Die Codierung der anderen sehen Sie erst, wenn Sie selbst codiert haben und eine forschende Person und ein Partner codiert haben. Melden Sie einen Kommentar, der noch jemanden erkennbar macht: Er fällt aus allen Ergebnissen, bis eine forschende Person ihn geprüft hat.",
+            "Codifichi ogni commento: temi e tono. Vede la codifica degli altri solo dopo aver codificato lei stesso e quando un ricercatore e un partner l'hanno codificato. Segnali un commento che permette ancora di riconoscere qualcuno: esce da tutti i risultati finché un ricercatore non l'ha riletto.",
+            "Code each comment: its themes and tone. You see others' coding only after coding it yourself, and once a researcher and a partner have coded it. Flag a comment that still lets someone be recognised: it leaves every result until a researcher has reviewed it.",
+        ],
+        "not_open" => [
+            "Les commentaires de cette vague ne sont pas encore ouverts au codage (ils le sont une fois la vague close).",
+            "Die Kommentare dieser Welle sind noch nicht zum Codieren geöffnet (das geht, sobald die Welle abgeschlossen ist).",
+            "I commenti di questa ondata non sono ancora aperti alla codifica (lo sono una volta chiusa l'ondata).",
+            "This wave's comments are not open for coding yet (they can be once the wave is closed).",
+        ],
+        "open" => [
+            "Ouvrir les commentaires au codage (grille de codage cancer fournie)",
+            "Kommentare zum Codieren öffnen (mitgelieferter Codierrahmen Krebs)",
+            "Aprire i commenti alla codifica (griglia di codifica cancro fornita)",
+            "Open the comments for coding (the shipped cancer-care coding frame)",
+        ],
+        "comment" => ["Commentaire", "Kommentar", "Commento", "Comment"],
+        "site" => ["Site", "Standort", "Sede", "Site"],
+        "themes" => ["Thèmes", "Themen", "Temi", "Themes"],
+        "tone" => ["Ton", "Ton", "Tono", "Tone"],
+        "positive" => ["positif", "positiv", "positivo", "positive"],
+        "negative" => ["négatif", "negativ", "negativo", "negative"],
+        "mixed" => ["mitigé", "gemischt", "misto", "mixed"],
+        "save" => ["Enregistrer le codage", "Codierung speichern", "Salvare la codifica", "Save the coding"],
+        "yours" => ["Votre codage", "Ihre Codierung", "La sua codifica", "Your coding"],
+        "others" => ["Codage des autres", "Codierung der anderen", "Codifica degli altri", "Others' coding"],
+        "flagged" => ["Signalé : en attente de relecture par un chercheur.", "Gemeldet: wartet auf Prüfung durch eine forschende Person.", "Segnalato: in attesa di rilettura da parte di un ricercatore.", "Flagged: waiting for a researcher's review."],
+        "flag" => ["Signaler : ce commentaire permet de reconnaître quelqu'un", "Melden: Dieser Kommentar macht jemanden erkennbar", "Segnalare: questo commento permette di riconoscere qualcuno", "Flag: this comment lets someone be recognised"],
+        "flag_reason" => ["Pourquoi ?", "Warum?", "Perché?", "Why?"],
+        "send_flag" => ["Signaler", "Melden", "Segnalare", "Flag"],
+        "disagreements" => ["Désaccords à discuter", "Zu besprechende Abweichungen", "Disaccordi da discutere", "Disagreements to discuss"],
+        "no_disagreements" => ["Aucun désaccord en attente.", "Keine offenen Abweichungen.", "Nessun disaccordo in sospeso.", "No disagreement waiting."],
+        "settle" => ["Décision après discussion", "Entscheid nach der Besprechung", "Decisione dopo la discussione", "Decision after discussion"],
+        "note" => ["Ce que la discussion a conclu (obligatoire)", "Ergebnis der Besprechung (Pflichtfeld)", "Che cosa ha concluso la discussione (obbligatorio)", "What the discussion concluded (required)"],
+        "send_settle" => ["Enregistrer la décision", "Entscheid speichern", "Registrare la decisione", "Record the decision"],
+        "researcher" => ["Chercheur·e", "Forschende Person", "Ricercatore/ricercatrice", "Researcher"],
+        "partner" => ["Patient·e partenaire", "Patientenpartner/in", "Paziente partner", "Patient partner"],
+        "page" => ["Page", "Seite", "Pagina", "Page"],
+        "pages" => ["Pages de commentaires", "Seiten der Kommentare", "Pagine di commenti", "Pages of comments"],
+        "none" => ["aucun", "keines", "nessuno", "none"],
+        _ => ["", "", "", ""],
+    };
+    match lang {
+        "fr" => fr,
+        "de" => de,
+        "it" => it,
+        _ => en,
+    }
+}
+
+fn label<'a>(theme: &'a Theme, lang: &str) -> &'a str {
+    theme
+        .label
+        .get(lang)
+        .or_else(|| theme.label.get("en"))
+        .map_or(theme.id.as_str(), String::as_str)
+}
+
+fn code_words(lang: &str, code: &CommentCode, frame: &[Theme]) -> String {
+    let themes: Vec<&str> = code
+        .themes
+        .iter()
+        .map(|id| {
+            frame
+                .iter()
+                .find(|theme| &theme.id == id)
+                .map_or(id.as_str(), |theme| label(theme, lang))
+        })
+        .collect();
+    let themes = if themes.is_empty() {
+        say(lang, "none").to_owned()
+    } else {
+        themes.join(", ")
+    };
+    format!("{themes} — {}", say(lang, &code.tone))
+}
+
+/// The themes and tone fields of a form, `prefix` making the ids unique on the page.
+fn code_fields(lang: &str, prefix: &str, frame: &[Theme], current: Option<&CommentCode>) -> Markup {
+    html! {
+        fieldset {
+            legend { (say(lang, "themes")) }
+            @for theme in frame {
+                @let id = format!("{prefix}-theme-{}", theme.id);
+                div class="field" {
+                    input type="checkbox" id=(id) name="theme" value=(theme.id)
+                        checked[current.is_some_and(|code| code.themes.contains(&theme.id))];
+                    label for=(id) { (label(theme, lang)) }
+                }
+            }
+        }
+        fieldset {
+            legend { (say(lang, "tone")) }
+            @for tone in TONES {
+                @let id = format!("{prefix}-tone-{tone}");
+                div class="field" {
+                    input type="radio" id=(id) name="tone" value=(tone) required
+                        checked[current.is_some_and(|code| code.tone == tone)];
+                    label for=(id) { (say(lang, tone)) }
+                }
+            }
+        }
+    }
+}
+
+/// One page of a wave's comments with their coding forms.
+pub fn coding_page(
+    lang: &str,
+    who: (&str, Role),
+    csrf: &str,
+    (wave, page): (&str, usize),
+    (frame_themes, questions): (&[Theme], &BTreeMap<String, String>),
+    comments: &[CodedComment],
+) -> Markup {
+    let pages = comments.len().div_ceil(PER_PAGE).max(1);
+    let first = page * PER_PAGE;
+    frame(
+        lang,
+        say(lang, "comments"),
+        Some(who),
+        csrf,
+        html! {
+            p { (say(lang, "intro")) }
+            @if frame_themes.is_empty() {
+                p { (say(lang, "not_open")) }
+                @if who.1.is_researcher() {
+                    form method="post" action={ "/team/waves/" (wave) "/comments/open" } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        button type="submit" { (say(lang, "open")) }
+                    }
+                }
+            } @else {
+                p { a href={ "/team/waves/" (wave) "/comments/disagreements" } { (say(lang, "disagreements")) } }
+            }
+            @for (offset, comment) in comments.iter().skip(first).take(PER_PAGE).enumerate() {
+                @let number = first + offset + 1;
+                @let anchor = format!("comment-{number}");
+                article id=(anchor) aria-labelledby={ (anchor) "-title" } {
+                    h2 id={ (anchor) "-title" } { (say(lang, "comment")) " " (number) }
+                    p class="hint" { (say(lang, "site")) " " (comment.site) " · " (questions.get(&comment.item).map_or(comment.item.as_str(), String::as_str)) }
+                    blockquote { p { (comment.text) } }
+                    @if comment.flagged { p class="notice" role="status" { (say(lang, "flagged")) } }
+                    @if let Some(mine) = &comment.mine {
+                        p { strong { (say(lang, "yours")) ": " } (code_words(lang, mine, frame_themes)) }
+                    }
+                    @for other in &comment.others {
+                        p { strong { (say(lang, "others")) ": " } (other.coder) " — " (code_words(lang, other, frame_themes)) }
+                    }
+                    form method="post" action={ "/team/comments/" (comment.id) "/code" } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="back" value={ "/team/waves/" (wave) "/comments?page=" (page) "#comment-" (number + 1) };
+                        (code_fields(lang, &anchor, frame_themes, comment.mine.as_ref()))
+                        button type="submit" { (say(lang, "save")) }
+                    }
+                    details {
+                        summary { (say(lang, "flag")) }
+                        form method="post" action={ "/team/comments/" (comment.id) "/flag" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="back" value={ "/team/waves/" (wave) "/comments?page=" (page) "#" (anchor) };
+                            div class="field" {
+                                label for={ (anchor) "-flag" } { (say(lang, "flag_reason")) }
+                                textarea id={ (anchor) "-flag" } name="reason" rows="2" required {}
+                            }
+                            button type="submit" class="secondary" { (say(lang, "send_flag")) }
+                        }
+                    }
+                }
+            }
+            @if pages > 1 {
+                nav aria-label=(say(lang, "pages")) {
+                    ul class="languages" {
+                        @for other in 0..pages {
+                            li {
+                                @if other == page {
+                                    span aria-current="page" { (say(lang, "page")) " " (other + 1) }
+                                } @else {
+                                    a href={ "/team/waves/" (wave) "/comments?page=" (other) } { (say(lang, "page")) " " (other + 1) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The disagreements of a wave, each with both codings and the form to settle it.
+pub fn disagreements_page(
+    lang: &str,
+    who: (&str, Role),
+    csrf: &str,
+    wave: &str,
+    frame_themes: &[Theme],
+    (pairs, texts): (&[DoubleCoded], &[(String, String)]),
+) -> Markup {
+    frame(
+        lang,
+        say(lang, "disagreements"),
+        Some(who),
+        csrf,
+        html! {
+            p { a href={ "/team/waves/" (wave) "/comments" } { (say(lang, "comments")) } }
+            @if pairs.is_empty() { p { (say(lang, "no_disagreements")) } }
+            @for (n, pair) in pairs.iter().enumerate() {
+                @let anchor = format!("disagreement-{}", n + 1);
+                article id=(anchor) aria-labelledby={ (anchor) "-title" } {
+                    h2 id={ (anchor) "-title" } { (say(lang, "comment")) " " (n + 1) }
+                    @if let Some((_, text)) = texts.iter().find(|(id, _)| *id == pair.comment) {
+                        blockquote { p { (text) } }
+                    }
+                    ul {
+                        li { strong { (say(lang, "researcher")) " (" (pair.researcher.coder) "): " } (code_words(lang, &pair.researcher, frame_themes)) }
+                        li { strong { (say(lang, "partner")) " (" (pair.partner.coder) "): " } (code_words(lang, &pair.partner, frame_themes)) }
+                    }
+                    form method="post" action={ "/team/comments/" (pair.comment) "/settlement" } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="back" value={ "/team/waves/" (wave) "/comments/disagreements" };
+                        h3 { (say(lang, "settle")) }
+                        (code_fields(lang, &anchor, frame_themes, Some(&pair.researcher)))
+                        div class="field" {
+                            label for={ (anchor) "-note" } { (say(lang, "note")) }
+                            textarea id={ (anchor) "-note" } name="note" rows="2" required {}
+                        }
+                        button type="submit" { (say(lang, "send_settle")) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// A word of these pages, for the pages that link to them.
+pub fn word(lang: &str, key: &str) -> &'static str {
+    say(lang, key)
+}
+
+/// The link to a wave's comments, for the reports list.
+pub fn comments_link(lang: &str, wave: &str, name: &str) -> Markup {
+    html! { a href={ "/team/waves/" (wave) "/comments" } { (say(lang, "comments")) " — " (name) } }
+}

@@ -1,0 +1,249 @@
+//! The co-coding pages under `/team`: a wave's comments with their coding forms, flags, and the
+//! disagreements to settle. The store decides who may do what; these handlers read the form,
+//! call it, and render.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use crate::pages::coding;
+use crate::routes::team::{act_at, blocking, html, member, refused, to_sign_in};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<usize>,
+}
+
+/// A page of the wave's comments, each with its coding form.
+#[get("/team/waves/{wave}/comments")]
+pub async fn comments_page(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    wave: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> HttpResponse {
+    let Some(member) = member(&request, &state).await else {
+        return to_sign_in();
+    };
+    let wave = wave.into_inner();
+    let store = state.store.acting_as(&member.key);
+    let key = member.key.clone();
+    let wanted = wave.clone();
+    let lang = member.lang.clone();
+    let loaded = blocking(move || {
+        let survey = store.survey(&store.wave(&wanted)?.survey_hash)?;
+        let text_lang = vecu_survey::Lang::parse(&lang)
+            .filter(|l| survey.languages.contains(l))
+            .unwrap_or_else(|| survey.default_language().clone());
+        let questions: BTreeMap<String, String> = survey
+            .sections
+            .iter()
+            .flat_map(|section| &section.items)
+            .map(|item| (item.id.to_string(), item.text.get(&text_lang).to_owned()))
+            .collect();
+        Ok((
+            store.coding_frame(&wanted)?,
+            store.comments_to_code(&key, &wanted)?,
+            questions,
+        ))
+    })
+    .await;
+    let csrf = state.csrf.token(&member.session);
+    match loaded {
+        Ok((frame, comments, questions)) => html(
+            StatusCode::OK,
+            coding::coding_page(
+                &member.lang,
+                (&member.key.name, member.key.role),
+                &csrf,
+                (&wave, query.page.unwrap_or(0)),
+                (&frame, &questions),
+                &comments,
+            ),
+        ),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
+    }
+}
+
+/// The disagreements of a wave, to settle.
+#[get("/team/waves/{wave}/comments/disagreements")]
+pub async fn disagreements_page(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    wave: web::Path<String>,
+) -> HttpResponse {
+    let Some(member) = member(&request, &state).await else {
+        return to_sign_in();
+    };
+    let wave = wave.into_inner();
+    let store = state.store.acting_as(&member.key);
+    let key = member.key.clone();
+    let wanted = wave.clone();
+    let loaded = blocking(move || {
+        let texts: Vec<(String, String)> = store
+            .comments_to_code(&key, &wanted)?
+            .into_iter()
+            .map(|comment| (comment.id, comment.text))
+            .collect();
+        Ok((
+            store.coding_frame(&wanted)?,
+            store.disagreements(&wanted)?,
+            texts,
+        ))
+    })
+    .await;
+    let csrf = state.csrf.token(&member.session);
+    match loaded {
+        Ok((frame, pairs, texts)) => html(
+            StatusCode::OK,
+            coding::disagreements_page(
+                &member.lang,
+                (&member.key.name, member.key.role),
+                &csrf,
+                &wave,
+                &frame,
+                (&pairs, &texts),
+            ),
+        ),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
+    }
+}
+
+/// The form's fields, repeated ones (themes) included, as the browser sent them.
+type Fields = Vec<(String, String)>;
+
+fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map_or("", |(_, value)| value.as_str())
+}
+
+fn themes(fields: &Fields) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|(key, _)| key == "theme")
+        .map(|(_, value)| value.clone())
+        .collect()
+}
+
+/// Where to go back to: a page of the team's comments pages (never another site), and its
+/// anchor.
+fn back(fields: &Fields) -> (String, String) {
+    let (page, anchor) = field(fields, "back")
+        .split_once('#')
+        .unwrap_or((field(fields, "back"), ""));
+    let safe = page.starts_with("/team/waves/")
+        && page
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/?=-_".contains(c));
+    let page = if safe { page } else { "/team/reports" };
+    (page.to_owned(), anchor.to_owned())
+}
+
+/// Saves the member's coding of a comment and goes on to the next one.
+#[post("/team/comments/{comment}/code")]
+pub async fn code(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    comment: web::Path<String>,
+    form: web::Form<Fields>,
+) -> HttpResponse {
+    let fields = form.into_inner();
+    let (page, anchor) = back(&fields);
+    let (themes, tone) = (themes(&fields), field(&fields, "tone").to_owned());
+    let comment = comment.into_inner();
+    act_at(
+        &request,
+        state,
+        page,
+        None,
+        field(&fields, "csrf"),
+        &anchor,
+        move |store, key| store.code_comment(key, &comment, &themes, &tone),
+    )
+    .await
+}
+
+/// Flags a comment that may still identify someone.
+#[post("/team/comments/{comment}/flag")]
+pub async fn flag(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    comment: web::Path<String>,
+    form: web::Form<Fields>,
+) -> HttpResponse {
+    let fields = form.into_inner();
+    let (page, anchor) = back(&fields);
+    let reason = field(&fields, "reason").to_owned();
+    let comment = comment.into_inner();
+    act_at(
+        &request,
+        state,
+        page,
+        None,
+        field(&fields, "csrf"),
+        &anchor,
+        move |store, key| store.flag_comment(key, &comment, &reason),
+    )
+    .await
+}
+
+/// Settles a disagreement.
+#[post("/team/comments/{comment}/settlement")]
+pub async fn settle(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    comment: web::Path<String>,
+    form: web::Form<Fields>,
+) -> HttpResponse {
+    let fields = form.into_inner();
+    let (page, anchor) = back(&fields);
+    let (themes, tone) = (themes(&fields), field(&fields, "tone").to_owned());
+    let note = field(&fields, "note").to_owned();
+    let comment = comment.into_inner();
+    act_at(
+        &request,
+        state,
+        page,
+        None,
+        field(&fields, "csrf"),
+        &anchor,
+        move |store, key| store.settle_comment(key, &comment, (&themes, &tone), &note),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// A researcher opens a closed wave's comments with the shipped coding frame.
+#[post("/team/waves/{wave}/comments/open")]
+pub async fn open(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    wave: web::Path<String>,
+    form: web::Form<CsrfForm>,
+) -> HttpResponse {
+    let wave = wave.into_inner();
+    let page = format!("/team/waves/{wave}/comments");
+    act_at(
+        &request,
+        state,
+        page,
+        None,
+        &form.csrf,
+        "comment-1",
+        move |store, key| {
+            let frame = vecu_survey::CodingFrame::parse(vecu_survey::CANCER_CODING_FRAME)
+                .map_err(|error| vecu_store::StoreError::Corrupt(error.to_string()))?;
+            store.open_comments(key, &wave, &frame).map(|_| ())
+        },
+    )
+    .await
+}

@@ -1,0 +1,3 @@
+DROP TABLE site_languages;
+DROP INDEX waves_results_code;
+ALTER TABLE waves DROP COLUMN results_code;
