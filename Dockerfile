@@ -8,6 +8,7 @@
 # The key comes from a secret (a file, or VECU_ENCRYPTION_KEY), never from the data volume: a
 # backup of the volume must not open the contacts it holds.
 
+# The build image has pkg-config and libssl-dev: libpq is built with the system's OpenSSL.
 FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY . .
@@ -15,7 +16,7 @@ RUN cargo build --release --locked --bin vecu
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && apt-get install -y --no-install-recommends ca-certificates curl libssl3 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin vecu \
     && mkdir -p /data && chown vecu:vecu /data

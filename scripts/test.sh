@@ -27,14 +27,28 @@ ensure_postgres() {
     pg_isready -h 127.0.0.1 -p 5432
 }
 
+# Installs Debian's packages that are absent, saying why.
+install_absent() {
+    local why=$1
+    shift
+    local absent=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
+            || absent+=("$package")
+    done
+    if [ ${#absent[@]} -gt 0 ]; then
+        echo "installing Debian's ${absent[*]} ($why)" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${absent[@]}" >/dev/null
+    fi
+}
+
 ensure_postgres
-# The DDI export's test validates against the DDI Codebook schema with xmllint (Debian's
-# libxml2-utils); it fails without it, so install it when absent.
-if ! command -v xmllint >/dev/null; then
-    echo "xmllint is not installed: installing Debian's libxml2-utils" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
-fi
+# The DDI export's test validates against the DDI Codebook schema with xmllint.
+install_absent "xmllint for the DDI export's test" libxml2-utils
+# libpq is built with the system's OpenSSL (TLS to PostgreSQL); the TLS test makes its
+# certificates with the openssl program.
+install_absent "OpenSSL for libpq's TLS" libssl-dev pkg-config openssl
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked

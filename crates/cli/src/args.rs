@@ -215,6 +215,18 @@ pub enum AdminCommand {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Seal every contact, token, draft and keying again under a new encryption key, in batches
+    /// (each a transaction). The old key is the database's key as every command finds it; the
+    /// new one is read from --new-key-file, or made there when the file does not exist. Run it
+    /// again after an interruption: it goes on where it stopped.
+    RotateKey {
+        /// The new key's file (made, 0600, when absent; never in the database's folder).
+        #[arg(long)]
+        new_key_file: std::path::PathBuf,
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch_rows: i64,
+    },
 }
 
 #[derive(Debug, clap::Args)]

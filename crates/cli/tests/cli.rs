@@ -770,6 +770,27 @@ fn create_wave(sandbox: &Sandbox, args: &[&str]) -> String {
     stdout(&created).trim().to_owned()
 }
 
+/// An open letter wave of the example survey with the letters of `frame` written (which makes
+/// the default key when there is none).
+fn open_letter_wave(sandbox: &Sandbox, frame: &str) -> String {
+    let wave = create_wave(sandbox, &[]);
+    std::fs::write(sandbox.path().join("frame.csv"), frame).expect("frame");
+    let codes = [
+        "wave",
+        "codes",
+        "--wave",
+        &wave,
+        "frame.csv",
+        "--out",
+        "letters.csv",
+    ];
+    let letters = vecu_in(sandbox, None, &codes);
+    assert!(letters.status.success(), "{}", stderr(&letters));
+    let opened = vecu_in(sandbox, None, &["wave", "open", "--wave", &wave]);
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    wave
+}
+
 const FRAME: &str = "email,language,site,age_band,sex\na@example.org,fr,H1,18-49,F\n";
 
 #[test]
@@ -854,30 +875,12 @@ fn http_get(port: u16, path: &str, key: &str) -> String {
 fn the_command_line_and_the_service_use_the_same_key() {
     use std::io::BufRead;
     let dir = Sandbox::new();
-    let wave = create_wave(&dir, &[]);
-    std::fs::write(
-        dir.path().join("frame.csv"),
-        "ref,language,site,age_band,sex\nH1-001,fr,H1,70+,F\nH1-002,de,H2,70+,M\n",
-    )
-    .expect("frame");
     // The letters seal the refs under the default key, made now.
-    let letters = vecu_in(
+    let wave = open_letter_wave(
         &dir,
-        None,
-        &[
-            "wave",
-            "codes",
-            "--wave",
-            &wave,
-            "frame.csv",
-            "--out",
-            "letters.csv",
-        ],
+        "ref,language,site,age_band,sex\nH1-001,fr,H1,70+,F\nH1-002,de,H2,70+,M\n",
     );
-    assert!(letters.status.success(), "{}", stderr(&letters));
     assert_eq!(key_files(&dir).len(), 1);
-    let opened = vecu_in(&dir, None, &["wave", "open", "--wave", &wave]);
-    assert!(opened.status.success(), "{}", stderr(&opened));
     let created = vecu_in(&dir, None, &["admin", "create-key", "--role", "researcher"]);
     let api_key = stdout(&created).trim().to_owned();
 
@@ -1350,4 +1353,87 @@ fn the_database_is_backed_up_to_a_new_file_only() {
         "{}",
         stderr(&again)
     );
+}
+
+/// `vecu admin rotate-key` seals the contacts again under a new key file it makes (0600, never
+/// beside the database); afterwards the old key opens nothing and the new one everything.
+#[test]
+fn rotate_key_seals_the_vault_again_under_a_new_key_file() {
+    let dir = Sandbox::new();
+    let wave = open_letter_wave(
+        &dir,
+        "ref,language,site,age_band,sex\nH1-001,fr,H1,18-49,F\n",
+    );
+    let reminders = |key_file: Option<&Path>| {
+        let mut args = vec![
+            "wave",
+            "reminders",
+            "--wave",
+            &wave,
+            "--out",
+            "reminders.csv",
+        ];
+        let path;
+        if let Some(file) = key_file {
+            path = file.to_string_lossy().into_owned();
+            args.splice(0..0, ["--key-file", path.as_str()]);
+        }
+        vecu_in(&dir, None, &args)
+    };
+
+    let beside = vecu_in(
+        &dir,
+        None,
+        &["admin", "rotate-key", "--new-key-file", "new.key"],
+    );
+    assert_eq!(beside.status.code(), Some(2));
+    assert!(!dir.path().join("new.key").exists(), "{}", stderr(&beside));
+    let new_key = dir.config.path().join("new.key");
+    let new = new_key.to_string_lossy();
+    let rotated = vecu_in(&dir, None, &["admin", "rotate-key", "--new-key-file", &new]);
+    assert!(rotated.status.success(), "{}", stderr(&rotated));
+    assert!(
+        stdout(&rotated).contains("sealed 2 values again"),
+        "the ref and the frame: {}",
+        stdout(&rotated)
+    );
+    assert_eq!(mode(&new_key), 0o600);
+    let again = vecu_in(&dir, None, &["admin", "rotate-key", "--new-key-file", &new]);
+    assert!(
+        stdout(&again).contains("sealed 0 values again"),
+        "{}",
+        stderr(&again)
+    );
+
+    let with_old = reminders(None);
+    assert_eq!(with_old.status.code(), Some(2));
+    assert!(
+        stderr(&with_old).contains("cannot be decrypted"),
+        "{}",
+        stderr(&with_old)
+    );
+    let with_new = reminders(Some(&new_key));
+    assert!(with_new.status.success(), "{}", stderr(&with_new));
+    // During a rotation, a key that seals nothing yet opens with the previous one's help.
+    let old_key = key_files(&dir).pop().expect("the old key");
+    let helped = dir
+        .command(
+            None,
+            &[
+                "--key-file",
+                &old_key.to_string_lossy(),
+                "wave",
+                "reminders",
+                "--wave",
+                &wave,
+                "--out",
+                "reminders.csv",
+            ],
+        )
+        .env("VECU_PREVIOUS_KEY_FILE", &new_key)
+        .output()
+        .expect("vecu runs");
+    assert!(helped.status.success(), "{}", stderr(&helped));
+    let list = std::fs::read_to_string(dir.path().join("reminders.csv")).expect("list");
+    assert!(list.contains("H1-001"), "{list}");
 }

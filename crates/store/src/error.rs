@@ -68,6 +68,9 @@ pub enum StoreError {
     /// Stored contact data cannot be decrypted.
     #[error("contact data cannot be decrypted: is this the key the contacts were imported with?")]
     Decrypt,
+    /// A sealed value opens with neither key of a rotation.
+    #[error("{0} opens with neither the old nor the new key; give the key the database was sealed with as the old key (nothing was changed in this row)")]
+    RotationKey(String),
     /// The sample frame has problems; nothing was imported.
     #[error("the sample frame was not imported; {} problem(s):\n{}", .0.len(), list(.0))]
     Frame(Vec<FrameProblem>),

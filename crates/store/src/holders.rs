@@ -40,11 +40,11 @@ impl Store {
                 "only data-entry and admin keys open paper questionnaires".to_owned(),
             ));
         }
-        let hash = self.key()?.code_hash(code);
         let found = self.lookup_code(code)?;
         let mut connection = self.connection()?;
+        let hashes = crate::rotation::code_hashes(&mut connection, self.key()?, code)?;
         let wave: Option<String> = invitations::table
-            .filter(invitations::token_hash.eq(hash))
+            .filter(invitations::token_hash.eq_any(hashes))
             .select(invitations::wave_id)
             .first(&mut connection)
             .optional()?;

@@ -138,18 +138,21 @@ impl Store {
         if !looks_like_token(token) {
             return Ok(TokenState::Unknown);
         }
-        self.lookup_hash(token_hash(token))
+        self.lookup_hash(vec![token_hash(token)])
     }
 
     /// What an access code leads to; the same states as a token.
     pub fn lookup_code(&self, code: &AccessCode) -> Result<TokenState> {
-        self.lookup_hash(self.key()?.code_hash(code))
+        let hashes = crate::rotation::code_hashes(&mut *self.connection()?, self.key()?, code)?;
+        self.lookup_hash(hashes)
     }
 
-    fn lookup_hash(&self, hash: Vec<u8>) -> Result<TokenState> {
+    /// What the invitation stored under one of `hashes` leads to (several for a code: the
+    /// current key's hash and those of keys a rotation left).
+    fn lookup_hash(&self, hashes: Vec<Vec<u8>>) -> Result<TokenState> {
         let mut connection = self.connection()?;
         let found: Option<(String, Option<String>)> = invitations::table
-            .filter(invitations::token_hash.eq(hash))
+            .filter(invitations::token_hash.eq_any(hashes))
             .select((invitations::id, invitations::expires_on))
             .first(&mut connection)
             .optional()?;

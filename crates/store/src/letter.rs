@@ -220,7 +220,7 @@ impl Store {
     }
 }
 
-fn entry_context(invitation: &str, pass: u8) -> String {
+pub(crate) fn entry_context(invitation: &str, pass: u8) -> String {
     format!("paper:{invitation}:{pass}")
 }
 

@@ -36,6 +36,7 @@ mod public_results;
 mod quotes;
 mod release;
 mod reports;
+mod rotation;
 mod schedule;
 mod schema;
 mod scrub;
@@ -73,6 +74,7 @@ pub use reports::{
     Approval, Block, BlockVersion, Comment, Contribution, ItemComment, Mark, NewReport, Report,
     ReportState, ACTIVITIES, BLOCK_KINDS, SUMMARY,
 };
+pub use rotation::{RotationPlan, RotationReport};
 pub use schedule::{ReminderSchedule, ScheduledWave, MAX_CONTACTS};
 pub use scrub::{scrub, SCRUBBER_LIMITS};
 pub use secret::EncryptionKey;

@@ -422,3 +422,11 @@ diesel::table! {
         lang -> Text,
     }
 }
+
+// Lookup keys of access codes under earlier encryption keys, sealed under the current one.
+diesel::table! {
+    code_lookup_keys (id) {
+        id -> Text,
+        sealed -> Binary,
+    }
+}

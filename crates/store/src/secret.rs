@@ -62,6 +62,8 @@ pub struct EncryptionKey {
     /// Key mixed into the hashes of who failed a look-up (client addresses), derived from the
     /// encryption key: without it, the database alone cannot tell an address by trying them all.
     asker: [u8; 32],
+    /// During a key rotation, the key being left: it opens what it sealed, never seals.
+    previous: Option<Box<EncryptionKey>>,
 }
 
 impl std::fmt::Debug for EncryptionKey {
@@ -95,7 +97,22 @@ impl EncryptionKey {
             cipher,
             lookup,
             asker,
+            previous: None,
         })
+    }
+
+    /// This key, which seals, and the key a rotation is leaving, which still opens what it
+    /// sealed (and finds the access codes hashed under it) until `vecu admin rotate-key` has
+    /// re-sealed everything: instances keep serving while the rotation runs.
+    pub fn with_previous(mut self, previous: EncryptionKey) -> EncryptionKey {
+        self.previous = Some(Box::new(previous.without_previous()));
+        self
+    }
+
+    /// The key alone, without the one it replaced.
+    pub(crate) fn without_previous(mut self) -> EncryptionKey {
+        self.previous = None;
+        self
     }
 
     /// A fresh random key, base64 (for tests and first set-up).
@@ -127,12 +144,22 @@ impl EncryptionKey {
     /// wave could be found by trying every code offline), so the hash needs the key that stays
     /// out of the database.
     pub(crate) fn code_hash(&self, code: &AccessCode) -> Vec<u8> {
-        Sha256::new()
-            .chain_update(self.lookup)
-            .chain_update(b"code:")
-            .chain_update(code.as_str().as_bytes())
-            .finalize()
-            .to_vec()
+        code_hash_under(&self.lookup, code)
+    }
+
+    /// The hashes a code may have been stored under: this key's, the previous key's during a
+    /// rotation, and those of earlier keys' lookup keys (`earlier`, kept by rotations).
+    pub(crate) fn code_hashes(&self, code: &AccessCode, earlier: &[[u8; 32]]) -> Vec<Vec<u8>> {
+        std::iter::once(&self.lookup)
+            .chain(self.previous.iter().map(|previous| &previous.lookup))
+            .chain(earlier)
+            .map(|lookup| code_hash_under(lookup, code))
+            .collect()
+    }
+
+    /// The key of access codes' hashes (kept sealed by a rotation that leaves this key).
+    pub(crate) fn lookup_key(&self) -> &[u8; 32] {
+        &self.lookup
     }
 
     /// The key mixed into the hashes of who failed a look-up.
@@ -140,8 +167,17 @@ impl EncryptionKey {
         &self.asker
     }
 
-    /// Decrypts what [`EncryptionKey::seal`] produced for the same context.
+    /// Decrypts what [`EncryptionKey::seal`] produced for the same context, with this key or,
+    /// during a rotation, the previous one.
     pub(crate) fn open(&self, sealed: &[u8], context: &str) -> Result<String> {
+        match (self.open_own(sealed, context), &self.previous) {
+            (Err(_), Some(previous)) => previous.open_own(sealed, context),
+            (opened, _) => opened,
+        }
+    }
+
+    /// Decrypts with this key alone (a rotation asks whether a value is done).
+    pub(crate) fn open_own(&self, sealed: &[u8], context: &str) -> Result<String> {
         if sealed.len() < 12 {
             return Err(StoreError::Decrypt);
         }
@@ -158,6 +194,16 @@ impl EncryptionKey {
             .map_err(|_| StoreError::Decrypt)?;
         String::from_utf8(plaintext).map_err(|_| StoreError::Decrypt)
     }
+}
+
+/// Keyed SHA-256 of an access code under one lookup key.
+fn code_hash_under(lookup: &[u8; 32], code: &AccessCode) -> Vec<u8> {
+    Sha256::new()
+        .chain_update(lookup)
+        .chain_update(b"code:")
+        .chain_update(code.as_str().as_bytes())
+        .finalize()
+        .to_vec()
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub(crate) type Frame = BTreeMap<String, String>;
 
 /// Associated data of a sealed frame: the contact id, marked so that a sealed address cannot be
 /// passed off as a frame.
-fn frame_context(contact: &str) -> String {
+pub(crate) fn frame_context(contact: &str) -> String {
     format!("frame:{contact}")
 }
 

@@ -1,11 +1,12 @@
-//! `vecu admin ...`: API keys.
+//! `vecu admin ...`: API keys, backups, key rotation.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::bail;
 use vecu_store::Role;
 
-use super::{open_store, Database, Need};
+use super::{key, open_store, Database, Need};
 use crate::args::AdminCommand;
 
 pub fn run(database: &Database, command: AdminCommand) -> anyhow::Result<ExitCode> {
@@ -81,6 +82,48 @@ pub fn run(database: &Database, command: AdminCommand) -> anyhow::Result<ExitCod
                 out.display()
             );
         }
+        AdminCommand::RotateKey {
+            new_key_file,
+            batch_rows,
+        } => rotate_key(database, &new_key_file, batch_rows)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Re-seals the vault under the key in `new_key_file`; the old key is the database's own.
+fn rotate_key(database: &Database, new_key_file: &Path, batch_rows: i64) -> anyhow::Result<()> {
+    if batch_rows < 1 {
+        bail!("--batch-rows must be 1 or more (rows per transaction); the default is 500");
+    }
+    let Some(old) = key::current_key(&database.url, database.key_file.as_deref(), Need::Existing)?
+    else {
+        bail!(
+            "the database has no encryption key yet: there is nothing to rotate (give the key with VECU_ENCRYPTION_KEY or --key-file if it lives elsewhere)"
+        );
+    };
+    let new = key::rotation_key(&database.url, new_key_file)?;
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+    let store = vecu_store::Store::open(
+        &database.url,
+        vecu_store::StoreConfig {
+            key: Some(new),
+            actor: format!("cli:{user}"),
+            ..vecu_store::StoreConfig::default()
+        },
+    )?;
+    let plan = vecu_store::RotationPlan {
+        batch_rows,
+        max_batches: None,
+    };
+    let report = store.rotate_key(&old, plan)?;
+    println!(
+        "sealed {} values again under the key in {} ({} were already); every command and instance \
+         now needs that key alone: point VECU_KEY_FILE (or --key-file, or encryption_key_file) \
+         at it, or put it in place of the old key file, and restart the instances. Keep the old \
+         key only as long as backups taken before this rotation are kept: they open with it",
+        report.resealed,
+        new_key_file.display(),
+        report.already_new
+    );
+    Ok(())
 }

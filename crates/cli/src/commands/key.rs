@@ -7,6 +7,9 @@
 //!    databases get two keys). Commands that seal contact data create it (0600, folders 0700)
 //!    when it does not exist yet, and say where it is.
 //!
+//! During a key rotation (`vecu admin rotate-key`), `VECU_PREVIOUS_KEY_FILE` names the key being
+//! left: it still opens what it sealed until the rotation has finished, and never seals.
+//!
 //! A key file in the database's folder is refused, the old default `<database>.key` above all:
 //! a backup of that folder would hold the sealed contacts and their key together.
 
@@ -26,9 +29,36 @@ pub enum Need {
     Existing,
 }
 
-/// The encryption key of `database` by the rule above; `None` only with [`Need::Existing`] when
-/// no key exists yet.
+/// The encryption key of `database` by the rule above, with the previous key during a rotation;
+/// `None` only with [`Need::Existing`] when no key exists yet.
 pub fn encryption_key(
+    database: &str,
+    key_file: Option<&Path>,
+    need: Need,
+) -> anyhow::Result<Option<EncryptionKey>> {
+    let key = current_key(database, key_file, need)?;
+    let Some(previous) = std::env::var_os("VECU_PREVIOUS_KEY_FILE") else {
+        return Ok(key);
+    };
+    let previous = Path::new(&previous);
+    DatabasePlace::of(database)?.refuse_key_inside(previous)?;
+    let previous = read_key_file(previous).context("VECU_PREVIOUS_KEY_FILE")?;
+    Ok(key.map(|key| key.with_previous(previous)))
+}
+
+/// The new key of a rotation: read from `path`, or made there (0600) when the file does not
+/// exist yet, so that a rerun after an interruption goes on with the same key.
+pub fn rotation_key(database: &str, path: &Path) -> anyhow::Result<EncryptionKey> {
+    DatabasePlace::of(database)?.refuse_key_inside(path)?;
+    if path.exists() {
+        read_key_file(path)
+    } else {
+        create_key_file(path, database)
+    }
+}
+
+/// The key of `database` by the rule above, alone.
+pub fn current_key(
     database: &str,
     key_file: Option<&Path>,
     need: Need,

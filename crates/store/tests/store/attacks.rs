@@ -294,7 +294,7 @@ fn erased_vault_leaves_nothing_in_the_files(backend: Backend) {
 }
 
 /// What the vault holds, to look for afterwards: contact ids, sealed addresses and frames.
-fn vault_cells(store: &Store) -> Vec<String> {
+pub(crate) fn vault_cells(store: &Store) -> Vec<String> {
     store
         .raw_query("SELECT id, email, frame_sealed FROM contacts WHERE site <> ''")
         .expect("contacts")
@@ -376,7 +376,7 @@ fn a_backup_restores_the_wave_and_holds_no_erased_contact(backend: Backend) {
 }
 
 /// What to look for: a contact id as its text, a sealed value by its nonce and first bytes.
-fn needle(cell: &str) -> Vec<u8> {
+pub(crate) fn needle(cell: &str) -> Vec<u8> {
     if cell.len() == 32 {
         cell.as_bytes().to_vec()
     } else {
@@ -387,7 +387,7 @@ fn needle(cell: &str) -> Vec<u8> {
     }
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack
         .windows(needle.len())
         .any(|window| window == needle)
@@ -395,7 +395,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// The bytes of the database files as a DBA reads them: SQLite's file and WAL; PostgreSQL's heap
 /// files of the vault tables, after a checkpoint wrote them out.
-fn raw_files(store: &Store, db: &TestDb, backend: Backend) -> Vec<u8> {
+pub(crate) fn raw_files(store: &Store, db: &TestDb, backend: Backend) -> Vec<u8> {
     match backend {
         Backend::Sqlite => {
             let path = &db.url;

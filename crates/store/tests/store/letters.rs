@@ -19,7 +19,7 @@ on_both_backends!(
 );
 
 /// A letter frame: `ref`, `language`, the frame variables.
-fn letter_csv(survey: &Survey, n: usize) -> String {
+pub(crate) fn letter_csv(survey: &Survey, n: usize) -> String {
     let mut csv = String::from("ref,language");
     for variable in &survey.frame {
         let _ = write!(csv, ",{}", variable.id);

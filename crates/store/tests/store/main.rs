@@ -11,5 +11,7 @@ mod hospitals;
 mod letters;
 mod privacy;
 mod proposals;
+mod rotation;
 mod sessions;
 mod submissions;
+mod tls;
