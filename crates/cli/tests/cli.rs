@@ -450,7 +450,11 @@ fn demo_tells_the_whole_story_under_one_folder() {
     // Patients' words: the coded themes and the three quotes both roles approved.
     assert!(html.contains(r#"<section id="patient-words">"#));
     assert!(html.contains("Avec les mots des patients"));
-    assert_eq!(html.matches("<blockquote><p>« ").count(), 3, "three approved quotes");
+    assert_eq!(
+        html.matches("<blockquote><p>« ").count(),
+        3,
+        "three approved quotes"
+    );
     let ledger = std::fs::read_to_string(out.join("contributions.csv")).expect("ledger");
     // Six lines recorded by hand, three from the co-design history (two proposals, a comment).
     assert_eq!(ledger.lines().count(), 10, "{ledger}");
