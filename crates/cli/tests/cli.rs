@@ -490,6 +490,10 @@ fn every_site_gets_its_report_and_a_key_bound_to_it(dir: &Path, out: &Path, prin
         "H07 in its site's language"
     );
     assert!(!h01.contains("H02"), "another site named in H01's report");
+    // Its patients' words: its own shares beside all sites', in its language.
+    assert!(h01.contains(r#"<section id="patient-words">"#));
+    assert!(h01.contains("Avec les mots des patients"));
+    assert!(h07.contains("Con le parole dei pazienti"));
 
     let database = out.join("vecu-demo.db").display().to_string();
     let db = ["--database", database.as_str()];

@@ -107,3 +107,66 @@ pub fn patient_words(
         quotes,
     }))
 }
+
+/// Each site's patients' words for its hospital report: the site's and all sites' shares of
+/// coded comments per theme (suppressed as in [`theme_rows`]) and the site's approved quotes.
+/// Empty before the wave's comments were opened, or for a key that may not read the coding.
+pub fn site_words(
+    store: &Store,
+    wave: &str,
+    threshold: u64,
+) -> Result<std::collections::BTreeMap<String, vecu_report::SiteWords>, ReportingError> {
+    let mut out = std::collections::BTreeMap::new();
+    let frame = match store.coding_frame(wave) {
+        Ok(frame) => frame,
+        Err(vecu_store::StoreError::NotAllowed(_)) => return Ok(out),
+        Err(error) => return Err(error.into()),
+    };
+    if frame.is_empty() {
+        return Ok(out);
+    }
+    let rows = theme_rows(store, wave, threshold)?;
+    let quotes = store.quotes(wave, true)?;
+    let share = |unit_kind: &str, unit: &str, item: &str| {
+        rows.iter()
+            .find(|row| row.unit_kind == unit_kind && row.unit == unit && row.item == item)
+            .and_then(|row| row.estimate)
+    };
+    let sites: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|row| row.unit_kind == "site")
+        .map(|row| row.unit.as_str())
+        .collect();
+    for site in sites {
+        let coded = rows
+            .iter()
+            .find(|row| row.unit_kind == "site" && row.unit == site)
+            .and_then(|row| row.n)
+            .unwrap_or_default();
+        let themes = frame
+            .iter()
+            .map(|theme| {
+                let item = vecu_analysis::theme_item(&theme.id);
+                vecu_report::SiteTheme {
+                    label: theme.label.clone(),
+                    percent: share("site", site, &item),
+                    all_sites: share(vecu_analysis::OVERALL, "all", &item),
+                }
+            })
+            .collect();
+        let site_quotes = quotes
+            .iter()
+            .filter(|quote| quote.site == site)
+            .map(|quote| quote.text.clone())
+            .collect();
+        out.insert(
+            site.to_owned(),
+            vecu_report::SiteWords {
+                coded,
+                themes,
+                quotes: site_quotes,
+            },
+        );
+    }
+    Ok(out)
+}

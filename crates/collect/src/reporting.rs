@@ -356,11 +356,18 @@ fn every_site_results(
 ) -> Result<Vec<(String, String)>, ReportingError> {
     let (survey, analysed) = analyse_wave(store, wave, threshold, "en")?;
     let ranks = partner_priorities(store, wave, publishing)?;
-    Ok(SiteResults::every_site(
-        &survey,
-        &analysed.analysis,
-        &ranks,
-    )?)
+    let mut words = crate::comment_figures::site_words(store, wave, threshold)?;
+    SiteResults::every_site(&survey, &analysed.analysis, &ranks)?
+        .into_iter()
+        .map(|(site, json)| {
+            let Some(site_words) = words.remove(&site) else {
+                return Ok((site, json));
+            };
+            let mut results = SiteResults::from_json(&json)?;
+            results.patient_words = Some(site_words);
+            Ok((site, results.to_json()?))
+        })
+        .collect()
 }
 
 /// The findings patient partners ranked among their priorities in the wave's published

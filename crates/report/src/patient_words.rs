@@ -34,6 +34,7 @@ fn say(lang: &str, key: &str) -> &'static str {
             "I commenti scritti dai pazienti sono stati letti e codificati da un ricercatore e da un paziente partner, ciascuno per conto proprio; i disaccordi sono stati discussi. Quota dei commenti codificati che parlano di ciascun tema:",
             "The comments patients wrote were read and coded by a researcher and a patient partner, each on their own; where they differed, they discussed it. Share of coded comments about each theme:",
         ],
+        "theme" => ["Thème", "Thema", "Tema", "Theme"],
         "coded" => ["commentaires codés", "codierte Kommentare", "commenti codificati", "coded comments"],
         "hidden" => ["trop peu de commentaires pour le montrer", "zu wenige Kommentare, um es zu zeigen", "troppo pochi commenti per mostrarlo", "too few comments to show"],
         "quotes" => ["Ce qu'ils ont écrit", "Was sie geschrieben haben", "Che cosa hanno scritto", "What they wrote"],
@@ -113,4 +114,66 @@ pub fn patient_words_markdown(lang: &str, words: &PatientWords) -> String {
         }
     }
     out
+}
+
+/// A site's patients' words, as released with its results: each theme with its labels in every
+/// language (the hospital report picks its own), the site's share and the all-sites share,
+/// and the approved quotes of the site's comments.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiteWords {
+    /// The site's comments with a final code.
+    pub coded: u64,
+    /// Themes in the frame's order.
+    pub themes: Vec<SiteTheme>,
+    /// The site's approved quotes.
+    pub quotes: Vec<String>,
+}
+
+/// One theme in a site's words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteTheme {
+    /// Label by language.
+    pub label: std::collections::BTreeMap<String, String>,
+    /// The site's share (0-100); `None` when hidden.
+    pub percent: Option<f64>,
+    /// All sites' share (0-100); `None` when hidden.
+    pub all_sites: Option<f64>,
+}
+
+fn or_hidden(lang: &str, value: Option<f64>) -> String {
+    value.map_or_else(|| say(lang, "hidden").to_owned(), |v| format!("{v:.0} %"))
+}
+
+/// A hospital report's "In patients' words" section.
+pub fn site_words_html(
+    lang: &str,
+    words: &SiteWords,
+    site_heading: &str,
+    all_heading: &str,
+) -> Markup {
+    html! {
+        section id="patient-words" {
+            h2 { (say(lang, "heading")) }
+            p { (say(lang, "intro")) " (" (words.coded) " " (say(lang, "coded")) ")" }
+            table {
+                thead { tr { th scope="col" { (say(lang, "theme")) } th scope="col" class="number" { (site_heading) } th scope="col" class="number" { (all_heading) } } }
+                tbody {
+                    @for theme in &words.themes {
+                        tr {
+                            th scope="row" { (theme.label.get(lang).or_else(|| theme.label.get("en")).map_or("", String::as_str)) }
+                            td class="number" { (or_hidden(lang, theme.percent)) }
+                            td class="number" { (or_hidden(lang, theme.all_sites)) }
+                        }
+                    }
+                }
+            }
+            @if !words.quotes.is_empty() {
+                h3 { (say(lang, "quotes")) }
+                p class="hint" { (say(lang, "quotes_note")) }
+                @for quote in &words.quotes {
+                    blockquote { p { "« " (quote) " »" } }
+                }
+            }
+        }
+    }
 }

@@ -104,6 +104,9 @@ pub struct SiteResults {
     pub waves: Vec<String>,
     /// Domains in the definition's order, then questions in questionnaire order.
     pub measures: Vec<SiteMeasure>,
+    /// The site's patients' words, once the wave's comments were coded.
+    #[serde(default)]
+    pub patient_words: Option<crate::SiteWords>,
 }
 
 /// The questions shown at most in each of "best" and "most to improve".
@@ -170,6 +173,7 @@ impl SiteResults {
             funnel_method,
             waves: analysis.waves.clone(),
             measures,
+            patient_words: None,
         })
     }
 

@@ -111,6 +111,9 @@ pub fn site_html(survey: &Survey, results: &SiteResults, lang: &str, wave: &str)
                         h2 { (say(lang, Word::Questions)) }
                         (table(lang, results, &questions, say(lang, if results.shown { Word::QuestionsCaption } else { Word::QuestionsBenchmark }), &label))
                     }
+                    @if let Some(words) = results.patient_words.as_ref().filter(|_| results.shown) {
+                        (crate::patient_words::site_words_html(lang, words, &site_name(survey, &results.site, lang), say(lang, Word::AllSites)))
+                    }
                     section id="reading" {
                         h2 { (say(lang, Word::HowToRead)) }
                         p { (say(lang, Word::HowToReadText)) }
