@@ -33,7 +33,9 @@ mod weights;
 
 pub use analyse::{analyse, analyse_waves, Analysis, Options, Previous, RESPONSE};
 pub use casemix::{funnel_flag, funnel_limits};
-pub use charts::{chart_svgs, item_label, site_chart_name, write_charts};
+pub use charts::{
+    chart_svgs, item_label, site_chart_name, theme_chart_svg, write_charts, ThemeChartText,
+};
 pub use dataset::{ColumnData, DataColumn, Dataset, FrameColumn};
 pub use error::{AnalysisError, InputProblem, Result};
 pub use groups::OVERALL;

@@ -101,10 +101,34 @@ pub fn patient_words(
         .into_iter()
         .map(|quote| quote.text)
         .collect();
+    let (title, subtitle, hidden) = vecu_report::patient_words_chart_text(lang);
+    let labelled: Vec<(String, String)> = frame
+        .iter()
+        .map(|theme| {
+            let label = theme
+                .label
+                .get(lang)
+                .cloned()
+                .unwrap_or_else(|| theme.id.clone());
+            (vecu_analysis::theme_item(&theme.id), label)
+        })
+        .collect();
+    let chart_svg = vecu_analysis::theme_chart_svg(
+        &rows,
+        (vecu_analysis::OVERALL, "all"),
+        &labelled,
+        &vecu_analysis::ThemeChartText {
+            title,
+            subtitle,
+            hidden,
+        },
+    )
+    .ok();
     Ok(Some(vecu_report::PatientWords {
         coded,
         themes,
         quotes,
+        chart_svg,
     }))
 }
 

@@ -26,7 +26,9 @@ mod words;
 pub use comparison::funnel_limits_sentence;
 pub use document::{ContributionLine, Document, Methods, TextBlock};
 pub use finding::{findings, Figure, Finding, FindingKind};
-pub use patient_words::{PatientWords, SiteTheme, SiteWords, ThemeCount};
+pub use patient_words::{
+    chart_text as patient_words_chart_text, PatientWords, SiteTheme, SiteWords, ThemeCount,
+};
 pub use public::{public_html, public_notice_html, PageLanguage, PublicNotice, PUBLIC_HIGHLIGHTS};
 pub use render::{accessible_svg, contributions_csv, to_html, to_markdown};
 pub use site::{SiteMeasure, SiteResults, Standing, HIGHLIGHTS};

@@ -14,6 +14,9 @@ pub struct PatientWords {
     pub themes: Vec<ThemeCount>,
     /// Approved quotes.
     pub quotes: Vec<String>,
+    /// The themes' chart (SVG), drawn from the same suppressed figures.
+    #[serde(default)]
+    pub chart_svg: Option<String>,
 }
 
 /// One theme and how often it came up.
@@ -34,6 +37,8 @@ fn say(lang: &str, key: &str) -> &'static str {
             "I commenti scritti dai pazienti sono stati letti e codificati da un ricercatore e da un paziente partner, ciascuno per conto proprio; i disaccordi sono stati discussi. Quota dei commenti codificati che parlano di ciascun tema:",
             "The comments patients wrote were read and coded by a researcher and a patient partner, each on their own; where they differed, they discussed it. Share of coded comments about each theme:",
         ],
+        "chart_title" => ["Les thèmes des commentaires", "Die Themen der Kommentare", "I temi dei commenti", "The themes of the comments"],
+        "chart_subtitle" => ["Part des commentaires codés qui parlent de chaque thème (%), avec son intervalle de confiance à 95 %", "Anteil der codierten Kommentare zu jedem Thema (%), mit 95-%-Konfidenzintervall", "Quota dei commenti codificati su ciascun tema (%), con intervallo di confidenza al 95%", "Share of coded comments about each theme (%), with its 95% confidence interval"],
         "theme" => ["Thème", "Thema", "Tema", "Theme"],
         "coded" => ["commentaires codés", "codierte Kommentare", "commenti codificati", "coded comments"],
         "hidden" => ["trop peu de commentaires pour le montrer", "zu wenige Kommentare, um es zu zeigen", "troppo pochi commenti per mostrarlo", "too few comments to show"],
@@ -54,6 +59,15 @@ fn say(lang: &str, key: &str) -> &'static str {
     }
 }
 
+/// The chart's title, subtitle and the words of a hidden bar, in `lang`.
+pub fn chart_text(lang: &str) -> (&'static str, &'static str, &'static str) {
+    (
+        say(lang, "heading"),
+        say(lang, "chart_subtitle"),
+        say(lang, "hidden"),
+    )
+}
+
 /// The section's heading, for the table of contents.
 pub fn heading(lang: &str) -> &'static str {
     say(lang, "heading")
@@ -72,6 +86,9 @@ pub fn patient_words_html(lang: &str, words: &PatientWords) -> Markup {
         section id="patient-words" {
             h2 { (say(lang, "heading")) }
             p { (say(lang, "intro")) " (" (words.coded) " " (say(lang, "coded")) ")" }
+            @if let Some(svg) = &words.chart_svg {
+                figure { (maud::PreEscaped(crate::render::accessible_svg(svg, say(lang, "chart_title")))) }
+            }
             table {
                 tbody {
                     @for theme in &words.themes {

@@ -9,6 +9,7 @@ mod build;
 mod funnel;
 mod priority;
 mod rows;
+mod themes;
 mod trend;
 mod words;
 
@@ -22,6 +23,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::error::{AnalysisError, Result};
 
 pub use build::{chart_svgs, item_label, site_chart_name, write_charts};
+pub use themes::{theme_chart_svg, ThemeChartText};
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans.LICENSE`), embedded so that PNGs
 /// look the same on every machine.
