@@ -252,6 +252,9 @@ if (researcherKey && partnerKey) {
   await team.goto(`${codingPage}/disagreements`);
   if (!(await team.$('form[action$="/settlement"]'))) throw new Error('no disagreement to settle');
   await check('team-disagreements', team);
+  await api(`/api/v1/comments/${mine.id}/quotes`, partnerKey, { text: mine.text });
+  await team.goto(`${base}/team/waves/${demo.id}/quotes`);
+  await check('team-quotes', team);
   // A researcher's list has the form that starts a report.
   const lead = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
   await lead.goto(`${base}/team?lang=de`);

@@ -35,6 +35,18 @@ fn say(lang: &str, key: &str) -> &'static str {
             "Aprire i commenti alla codifica (griglia di codifica cancro fornita)",
             "Open the comments for coding (the shipped cancer-care coding frame)",
         ],
+        "propose_quote" => ["Proposer comme citation", "Als Zitat vorschlagen", "Proporre come citazione", "Propose as a quote"],
+        "quote_text" => ["Citation (les mots du patient, raccourcis si besoin)", "Zitat (die Worte der Person, wenn nötig gekürzt)", "Citazione (le parole del paziente, accorciate se serve)", "Quote (the patient's words, shortened if needed)"],
+        "send_quote" => ["Proposer la citation", "Zitat vorschlagen", "Proporre la citazione", "Propose the quote"],
+        "quote_bank" => ["Citations proposées", "Vorgeschlagene Zitate", "Citazioni proposte", "Proposed quotes"],
+        "no_quotes" => ["Aucune citation proposée.", "Keine Zitate vorgeschlagen.", "Nessuna citazione proposta.", "No quote proposed."],
+        "approve" => ["Approuver pour mon rôle", "Für meine Rolle freigeben", "Approvare per il mio ruolo", "Approve for my role"],
+        "approved_by" => ["Approuvée par", "Freigegeben von", "Approvata da", "Approved by"],
+        "waiting_approval" => ["en attente d'approbation", "wartet auf Freigabe", "in attesa di approvazione", "waiting for approval"],
+        "agreement" => ["Accord entre codeurs (kappa de Cohen)", "Übereinstimmung der Codierenden (Cohens Kappa)", "Accordo tra codificatori (kappa di Cohen)", "Agreement between coders (Cohen's kappa)"],
+        "kappa" => ["kappa (IC 95 %)", "Kappa (95-%-KI)", "kappa (IC 95%)", "kappa (95% CI)"],
+        "pairs" => ["commentaires codés par les deux", "von beiden codierte Kommentare", "commenti codificati da entrambi", "comments coded by both"],
+        "undefined" => ["non défini", "nicht definiert", "non definito", "undefined"],
         "comment" => ["Commentaire", "Kommentar", "Commento", "Comment"],
         "site" => ["Site", "Standort", "Sede", "Site"],
         "themes" => ["Thèmes", "Themen", "Temi", "Themes"],
@@ -151,7 +163,11 @@ pub fn coding_page(
                     }
                 }
             } @else {
-                p { a href={ "/team/waves/" (wave) "/comments/disagreements" } { (say(lang, "disagreements")) } }
+                p {
+                    a href={ "/team/waves/" (wave) "/comments/disagreements" } { (say(lang, "disagreements")) }
+                    " · "
+                    a href={ "/team/waves/" (wave) "/quotes" } { (say(lang, "quote_bank")) }
+                }
             }
             @for (offset, comment) in comments.iter().skip(first).take(PER_PAGE).enumerate() {
                 @let number = first + offset + 1;
@@ -172,6 +188,20 @@ pub fn coding_page(
                         input type="hidden" name="back" value={ "/team/waves/" (wave) "/comments?page=" (page) "#comment-" (number + 1) };
                         (code_fields(lang, &anchor, frame_themes, comment.mine.as_ref()))
                         button type="submit" { (say(lang, "save")) }
+                    }
+                    @if !comment.flagged {
+                        details {
+                            summary { (say(lang, "propose_quote")) }
+                            form method="post" action={ "/team/comments/" (comment.id) "/quotes" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                input type="hidden" name="back" value={ "/team/waves/" (wave) "/quotes" };
+                                div class="field" {
+                                    label for={ (anchor) "-quote" } { (say(lang, "quote_text")) }
+                                    textarea id={ (anchor) "-quote" } name="text" rows="2" required { (comment.text) }
+                                }
+                                button type="submit" class="secondary" { (say(lang, "send_quote")) }
+                            }
+                        }
                     }
                     details {
                         summary { (say(lang, "flag")) }
@@ -214,7 +244,22 @@ pub fn disagreements_page(
     wave: &str,
     frame_themes: &[Theme],
     (pairs, texts): (&[DoubleCoded], &[(String, String)]),
+    agreement: &[vecu_analysis::Agreement],
 ) -> Markup {
+    let kappa = |value: &vecu_analysis::Kappa| match (value.kappa, value.low, value.high) {
+        (Some(k), Some(low), Some(high)) => format!("{k:.2} ({low:.2} – {high:.2})"),
+        _ => say(lang, "undefined").to_owned(),
+    };
+    let about = |id: &str| {
+        if id == "tone" {
+            say(lang, "tone").to_owned()
+        } else {
+            frame_themes
+                .iter()
+                .find(|theme| theme.id == id)
+                .map_or(id.to_owned(), |theme| label(theme, lang).to_owned())
+        }
+    };
     frame(
         lang,
         say(lang, "disagreements"),
@@ -222,6 +267,15 @@ pub fn disagreements_page(
         csrf,
         html! {
             p { a href={ "/team/waves/" (wave) "/comments" } { (say(lang, "comments")) } }
+            @if let Some(first) = agreement.first() {
+                table {
+                    caption { (say(lang, "agreement")) ", " (first.kappa.n) " " (say(lang, "pairs")) }
+                    thead { tr { th scope="col" { (say(lang, "themes")) } th scope="col" { (say(lang, "kappa")) } } }
+                    tbody {
+                        @for row in agreement { tr { th scope="row" { (about(&row.about)) } td { (kappa(&row.kappa)) } } }
+                    }
+                }
+            }
             @if pairs.is_empty() { p { (say(lang, "no_disagreements")) } }
             @for (n, pair) in pairs.iter().enumerate() {
                 @let anchor = format!("disagreement-{}", n + 1);
@@ -259,4 +313,50 @@ pub fn word(lang: &str, key: &str) -> &'static str {
 /// The link to a wave's comments, for the reports list.
 pub fn comments_link(lang: &str, wave: &str, name: &str) -> Markup {
     html! { a href={ "/team/waves/" (wave) "/comments" } { (say(lang, "comments")) " — " (name) } }
+}
+
+/// The wave's quote bank: each quote with its approvals and, for the member's role when it has
+/// not approved yet, the button to approve.
+pub fn quotes_page(
+    lang: &str,
+    who: (&str, Role),
+    csrf: &str,
+    wave: &str,
+    quotes: &[vecu_store::Quote],
+) -> Markup {
+    let mine_missing = |quote: &vecu_store::Quote| match who.1 {
+        Role::PatientPartner => quote.partner.is_none(),
+        role if role.is_researcher() => quote.researcher.is_none(),
+        _ => false,
+    };
+    frame(
+        lang,
+        say(lang, "quote_bank"),
+        Some(who),
+        csrf,
+        html! {
+            p { a href={ "/team/waves/" (wave) "/comments" } { (say(lang, "comments")) } }
+            @if quotes.is_empty() { p { (say(lang, "no_quotes")) } }
+            @for (n, quote) in quotes.iter().enumerate() {
+                article aria-labelledby={ "quote-" (n + 1) } {
+                    blockquote id={ "quote-" (n + 1) } { p { "« " (quote.text) " »" } }
+                    p class="hint" {
+                        (say(lang, "site")) " " (quote.site) " · "
+                        @if quote.approved() {
+                            (say(lang, "approved_by")) " " (quote.researcher.as_deref().unwrap_or_default()) ", " (quote.partner.as_deref().unwrap_or_default())
+                        } @else {
+                            (say(lang, "waiting_approval"))
+                        }
+                    }
+                    @if mine_missing(quote) {
+                        form method="post" action={ "/team/quotes/" (quote.id) "/approve" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="back" value={ "/team/waves/" (wave) "/quotes" };
+                            button type="submit" class="secondary" { (say(lang, "approve")) }
+                        }
+                    }
+                }
+            }
+        },
+    )
 }

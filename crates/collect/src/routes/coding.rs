@@ -92,12 +92,13 @@ pub async fn disagreements_page(
             store.coding_frame(&wanted)?,
             store.disagreements(&wanted)?,
             texts,
+            crate::comment_figures::agreement(&store, &wanted)?,
         ))
     })
     .await;
     let csrf = state.csrf.token(&member.session);
     match loaded {
-        Ok((frame, pairs, texts)) => html(
+        Ok((frame, pairs, texts, agreement)) => html(
             StatusCode::OK,
             coding::disagreements_page(
                 &member.lang,
@@ -106,6 +107,7 @@ pub async fn disagreements_page(
                 &wave,
                 &frame,
                 (&pairs, &texts),
+                &agreement,
             ),
         ),
         Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
@@ -244,6 +246,83 @@ pub async fn open(
                 .map_err(|error| vecu_store::StoreError::Corrupt(error.to_string()))?;
             store.open_comments(key, &wave, &frame).map(|_| ())
         },
+    )
+    .await
+}
+
+/// The wave's quote bank.
+#[get("/team/waves/{wave}/quotes")]
+pub async fn quotes_page(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    wave: web::Path<String>,
+) -> HttpResponse {
+    let Some(member) = member(&request, &state).await else {
+        return to_sign_in();
+    };
+    let wave = wave.into_inner();
+    let store = state.store.acting_as(&member.key);
+    let wanted = wave.clone();
+    let loaded = blocking(move || Ok(store.quotes(&wanted, false)?)).await;
+    let csrf = state.csrf.token(&member.session);
+    match loaded {
+        Ok(quotes) => html(
+            StatusCode::OK,
+            coding::quotes_page(
+                &member.lang,
+                (&member.key.name, member.key.role),
+                &csrf,
+                &wave,
+                &quotes,
+            ),
+        ),
+        Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
+    }
+}
+
+/// Proposes an excerpt of a comment as a quote, then shows the quote bank.
+#[post("/team/comments/{comment}/quotes")]
+pub async fn propose_quote(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    comment: web::Path<String>,
+    form: web::Form<Fields>,
+) -> HttpResponse {
+    let fields = form.into_inner();
+    let (page, anchor) = back(&fields);
+    let text = field(&fields, "text").to_owned();
+    let comment = comment.into_inner();
+    act_at(
+        &request,
+        state,
+        page,
+        None,
+        field(&fields, "csrf"),
+        &anchor,
+        move |store, key| store.propose_quote(key, &comment, &text).map(|_| ()),
+    )
+    .await
+}
+
+/// Approves a quote for the member's role.
+#[post("/team/quotes/{quote}/approve")]
+pub async fn approve_quote(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    quote: web::Path<String>,
+    form: web::Form<Fields>,
+) -> HttpResponse {
+    let fields = form.into_inner();
+    let (page, anchor) = back(&fields);
+    let quote = quote.into_inner();
+    act_at(
+        &request,
+        state,
+        page,
+        None,
+        field(&fields, "csrf"),
+        &anchor,
+        move |store, key| store.approve_quote(key, &quote),
     )
     .await
 }

@@ -381,6 +381,54 @@ async fn comments_are_coded_and_settled_on_the_team_pages(backend: Backend) {
     assert_eq!(finals.len(), 1);
     assert_eq!(finals[0].settled_by.as_deref(), Some("Paul"));
 
+    // The agreement table on the disagreements page.
+    let disagreements = paul.get(&format!("{page}/disagreements")).await;
+    assert!(
+        disagreements.body.contains("kappa"),
+        "{}",
+        disagreements.body
+    );
+    // A quote proposed from the coding page, approved on the quote bank by both roles.
+    let coding = paul.get(&page).await;
+    let quotes = format!("/team/waves/{wave}/quotes");
+    let proposed = paul
+        .post(
+            &format!("/team/comments/{comment}/quotes"),
+            &[
+                ("csrf", &coding.csrf()),
+                ("back", &quotes),
+                ("text", "Attente trop longue"),
+            ],
+        )
+        .await;
+    assert_eq!(proposed.status, 303, "{}", proposed.body);
+    for browser in [&mut paul, &mut lead] {
+        let bank = browser.get(&quotes).await;
+        assert!(bank.body.contains("« Attente trop longue »"));
+        let approve = bank
+            .body
+            .split("action=\"")
+            .map(|rest| rest.split('"').next().unwrap_or_default())
+            .find(|action| action.ends_with("/approve"))
+            .expect("an approve button for this role")
+            .to_owned();
+        let done = browser
+            .post(&approve, &[("csrf", &bank.csrf()), ("back", &quotes)])
+            .await;
+        assert_eq!(done.status, 303);
+    }
+    let approved = app
+        .store
+        .acting_as(&rita)
+        .quotes(&wave, true)
+        .expect("quotes");
+    assert_eq!(approved.len(), 1);
+    let bank = paul.get(&quotes).await;
+    assert!(
+        !bank.body.contains("/approve\""),
+        "approved: no button left"
+    );
+
     // A back address elsewhere is not followed.
     let coding = paul.get(&page).await;
     let elsewhere = paul
