@@ -59,6 +59,25 @@ impl Store {
         stored_definition(&mut *self.connection()?, hash)
     }
 
+    /// The questions of a wave's survey in `lang` (or its first language), by item id: what a
+    /// comment answered, for the coding pages.
+    pub fn question_texts(
+        &self,
+        wave: &str,
+        lang: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        let survey = self.survey(&self.wave(wave)?.survey_hash)?;
+        let lang = vecu_survey::Lang::parse(lang)
+            .filter(|l| survey.languages.contains(l))
+            .unwrap_or_else(|| survey.default_language().clone());
+        Ok(survey
+            .sections
+            .iter()
+            .flat_map(|section| &section.items)
+            .map(|item| (item.id.to_string(), item.text.get(&lang).to_owned()))
+            .collect())
+    }
+
     /// Every stored survey version: (hash, survey id, version), by id and version.
     pub fn surveys(&self) -> Result<Vec<(String, String, String)>> {
         Ok(surveys::table

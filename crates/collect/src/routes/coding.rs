@@ -2,19 +2,42 @@
 //! disagreements to settle. The store decides who may do what; these handlers read the form,
 //! call it, and render.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use maud::Markup;
+use vecu_store::{ApiKey, Store};
+
 use crate::pages::coding;
-use crate::routes::team::{act_at, blocking, html, member, refused, to_sign_in};
+use crate::reporting::ReportingError;
+use crate::routes::team::{act_at, blocking, html, member, refused, to_sign_in, Member};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct PageQuery {
     page: Option<usize>,
+}
+
+/// Renders a team page from what `load` reads as the signed-in member (their store, key and
+/// language), or says plainly why it cannot.
+async fn team_page<T: Send + 'static>(
+    request: &HttpRequest,
+    state: &web::Data<AppState>,
+    load: impl FnOnce(Store, ApiKey, String) -> Result<T, ReportingError> + Send + 'static,
+    render: impl FnOnce(&Member, &str, T) -> Markup,
+) -> HttpResponse {
+    let Some(member) = member(request, state).await else {
+        return to_sign_in();
+    };
+    let store = state.store.acting_as(&member.key);
+    let (key, lang) = (member.key.clone(), member.lang.clone());
+    let loaded = blocking(move || load(store, key, lang)).await;
+    let csrf = state.csrf.token(&member.session);
+    match loaded {
+        Ok(data) => html(StatusCode::OK, render(&member, &csrf, data)),
+        Err(error) => refused(&member, state, &member.lang, &error, "/team/reports"),
+    }
 }
 
 /// A page of the wave's comments, each with its coding form.
@@ -25,93 +48,70 @@ pub async fn comments_page(
     wave: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &state).await else {
-        return to_sign_in();
-    };
     let wave = wave.into_inner();
-    let store = state.store.acting_as(&member.key);
-    let key = member.key.clone();
     let wanted = wave.clone();
-    let lang = member.lang.clone();
-    let loaded = blocking(move || {
-        let survey = store.survey(&store.wave(&wanted)?.survey_hash)?;
-        let text_lang = vecu_survey::Lang::parse(&lang)
-            .filter(|l| survey.languages.contains(l))
-            .unwrap_or_else(|| survey.default_language().clone());
-        let questions: BTreeMap<String, String> = survey
-            .sections
-            .iter()
-            .flat_map(|section| &section.items)
-            .map(|item| (item.id.to_string(), item.text.get(&text_lang).to_owned()))
-            .collect();
-        Ok((
-            store.coding_frame(&wanted)?,
-            store.comments_to_code(&key, &wanted)?,
-            questions,
-        ))
-    })
-    .await;
-    let csrf = state.csrf.token(&member.session);
-    match loaded {
-        Ok((frame, comments, questions)) => html(
-            StatusCode::OK,
+    team_page(
+        &request,
+        &state,
+        move |store, key, lang| {
+            Ok((
+                store.coding_frame(&wanted)?,
+                store.comments_to_code(&key, &wanted)?,
+                store.question_texts(&wanted, &lang)?,
+            ))
+        },
+        |member, csrf, (frame, comments, questions)| {
             coding::coding_page(
                 &member.lang,
                 (&member.key.name, member.key.role),
-                &csrf,
+                csrf,
                 (&wave, query.page.unwrap_or(0)),
                 (&frame, &questions),
                 &comments,
-            ),
-        ),
-        Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
-    }
+            )
+        },
+    )
+    .await
 }
 
-/// The disagreements of a wave, to settle.
+/// The disagreements of a wave, to settle, with the coders' agreement.
 #[get("/team/waves/{wave}/comments/disagreements")]
 pub async fn disagreements_page(
     request: HttpRequest,
     state: web::Data<AppState>,
     wave: web::Path<String>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &state).await else {
-        return to_sign_in();
-    };
     let wave = wave.into_inner();
-    let store = state.store.acting_as(&member.key);
-    let key = member.key.clone();
     let wanted = wave.clone();
-    let loaded = blocking(move || {
-        let texts: Vec<(String, String)> = store
-            .comments_to_code(&key, &wanted)?
-            .into_iter()
-            .map(|comment| (comment.id, comment.text))
-            .collect();
-        Ok((
-            store.coding_frame(&wanted)?,
-            store.disagreements(&wanted)?,
-            texts,
-            crate::comment_figures::agreement(&store, &wanted)?,
-        ))
-    })
-    .await;
-    let csrf = state.csrf.token(&member.session);
-    match loaded {
-        Ok((frame, pairs, texts, agreement)) => html(
-            StatusCode::OK,
+    team_page(
+        &request,
+        &state,
+        move |store, key, _| {
+            let texts: Vec<(String, String)> = store
+                .comments_to_code(&key, &wanted)?
+                .into_iter()
+                .map(|comment| (comment.id, comment.text))
+                .collect();
+            Ok((
+                store.coding_frame(&wanted)?,
+                store.disagreements(&wanted)?,
+                texts,
+                crate::comment_figures::agreement(&store, &wanted)?,
+            ))
+        },
+        |member, csrf, (frame, pairs, texts, agreement)| {
             coding::disagreements_page(
                 &member.lang,
                 (&member.key.name, member.key.role),
-                &csrf,
+                csrf,
                 &wave,
                 &frame,
                 (&pairs, &texts),
                 &agreement,
-            ),
-        ),
-        Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
-    }
+            )
+        },
+    )
+    .await
 }
 
 /// The form's fields, repeated ones (themes) included, as the browser sent them.
@@ -257,27 +257,23 @@ pub async fn quotes_page(
     state: web::Data<AppState>,
     wave: web::Path<String>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &state).await else {
-        return to_sign_in();
-    };
     let wave = wave.into_inner();
-    let store = state.store.acting_as(&member.key);
     let wanted = wave.clone();
-    let loaded = blocking(move || Ok(store.quotes(&wanted, false)?)).await;
-    let csrf = state.csrf.token(&member.session);
-    match loaded {
-        Ok(quotes) => html(
-            StatusCode::OK,
+    team_page(
+        &request,
+        &state,
+        move |store, _, _| Ok(store.quotes(&wanted, false)?),
+        |member, csrf, quotes| {
             coding::quotes_page(
                 &member.lang,
                 (&member.key.name, member.key.role),
-                &csrf,
+                csrf,
                 &wave,
                 &quotes,
-            ),
-        ),
-        Err(error) => refused(&member, &state, &member.lang, &error, "/team/reports"),
-    }
+            )
+        },
+    )
+    .await
 }
 
 /// Proposes an excerpt of a comment as a quote, then shows the quote bank.
