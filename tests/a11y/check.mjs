@@ -255,6 +255,8 @@ if (researcherKey && partnerKey) {
   await api(`/api/v1/comments/${mine.id}/quotes`, partnerKey, { text: mine.text });
   await team.goto(`${base}/team/waves/${demo.id}/quotes`);
   await check('team-quotes', team);
+  await team.goto(`${base}/team/waves/${demo.id}/coding-frame`);
+  await check('team-coding-frame', team);
   // A researcher's list has the form that starts a report.
   const lead = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
   await lead.goto(`${base}/team?lang=de`);

@@ -198,6 +198,8 @@ impl Application {
                 .service(coding::flag)
                 .service(coding::settle)
                 .service(coding::quotes_page)
+                .service(coding::frame_page)
+                .service(coding::edit_theme)
                 .service(coding::propose_quote)
                 .service(coding::approve_quote)
                 .service(preview::welcome)

@@ -277,7 +277,7 @@ impl Store {
     }
 
     /// Adds or changes a theme of the wave's frame (or retires it); researchers and partners.
-    /// Returns the new version.
+    /// A change without description or examples keeps the earlier ones. Returns the new version.
     pub fn edit_theme(&self, by: &ApiKey, wave: &str, theme: &Theme, retire: bool) -> Result<i32> {
         co_author(by)?;
         theme
@@ -294,15 +294,31 @@ impl Store {
                     "this wave's comments are not open for coding yet".to_owned(),
                 ));
             }
-            let last: Option<(i32, i32)> = coding_themes::table
+            let last: Option<(i32, i32, String)> = coding_themes::table
                 .filter(coding_themes::wave_id.eq(wave))
                 .filter(coding_themes::theme_id.eq(&theme.id))
                 .order(coding_themes::version.desc())
-                .select((coding_themes::version, coding_themes::position))
+                .select((
+                    coding_themes::version,
+                    coding_themes::position,
+                    coding_themes::theme_json,
+                ))
                 .first(connection)
                 .optional()?;
+            // A change that gives no description or examples keeps the earlier ones.
+            let mut theme = theme.clone();
+            if let Some((_, _, json)) = &last {
+                let before: Theme = serde_json::from_str(json)
+                    .map_err(|error| StoreError::Corrupt(format!("theme: {error}")))?;
+                if theme.description.is_empty() {
+                    theme.description = before.description;
+                }
+                if theme.examples.is_empty() {
+                    theme.examples = before.examples;
+                }
+            }
             let (version, position) = match last {
-                Some((version, position)) => (version + 1, position),
+                Some((version, position, _)) => (version + 1, position),
                 None => {
                     let end: Option<i32> = coding_themes::table
                         .filter(coding_themes::wave_id.eq(wave))
@@ -314,7 +330,7 @@ impl Store {
             insert_theme(
                 connection,
                 wave,
-                theme,
+                &theme,
                 (position, version, retire),
                 (Some(&by.id), &calendar::now()),
             )?;

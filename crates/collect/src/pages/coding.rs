@@ -47,6 +47,20 @@ fn say(lang: &str, key: &str) -> &'static str {
         "kappa" => ["kappa (IC 95 %)", "Kappa (95-%-KI)", "kappa (IC 95%)", "kappa (95% CI)"],
         "pairs" => ["commentaires codés par les deux", "von beiden codierte Kommentare", "commenti codificati da entrambi", "comments coded by both"],
         "undefined" => ["non défini", "nicht definiert", "non definito", "undefined"],
+        "frame" => ["Grille de codage", "Codierrahmen", "Griglia di codifica", "Coding frame"],
+        "frame_intro" => [
+            "Ajoutez un thème, changez son libellé ou retirez-le : chaque changement est une nouvelle version, gardée dans l'historique.",
+            "Fügen Sie ein Thema hinzu, ändern Sie seine Bezeichnung oder nehmen Sie es heraus: Jede Änderung ist eine neue Version und bleibt in der Geschichte.",
+            "Aggiunga un tema, ne cambi l'etichetta o lo tolga: ogni modifica è una nuova versione, conservata nella storia.",
+            "Add a theme, change its label or retire it: each change is a new version, kept in the history.",
+        ],
+        "theme_id" => ["Identifiant (lettres minuscules, chiffres, _ ; celui d'un thème existant pour le changer)", "Kennung (Kleinbuchstaben, Ziffern, _; die eines bestehenden Themas, um es zu ändern)", "Identificativo (lettere minuscole, cifre, _; quello di un tema esistente per cambiarlo)", "Id (lower-case letters, digits, _; an existing theme's to change it)"],
+        "label_in" => ["Libellé", "Bezeichnung", "Etichetta", "Label"],
+        "retire" => ["Retirer ce thème de la grille", "Dieses Thema aus dem Rahmen nehmen", "Togliere questo tema dalla griglia", "Retire this theme from the frame"],
+        "save_theme" => ["Enregistrer le thème", "Thema speichern", "Salvare il tema", "Save the theme"],
+        "history" => ["Historique", "Geschichte", "Storia", "History"],
+        "version" => ["version", "Version", "versione", "version"],
+        "retired" => ["retiré", "herausgenommen", "tolto", "retired"],
         "comment" => ["Commentaire", "Kommentar", "Commento", "Comment"],
         "site" => ["Site", "Standort", "Sede", "Site"],
         "themes" => ["Thèmes", "Themen", "Temi", "Themes"],
@@ -167,6 +181,8 @@ pub fn coding_page(
                     a href={ "/team/waves/" (wave) "/comments/disagreements" } { (say(lang, "disagreements")) }
                     " · "
                     a href={ "/team/waves/" (wave) "/quotes" } { (say(lang, "quote_bank")) }
+                    " · "
+                    a href={ "/team/waves/" (wave) "/coding-frame" } { (say(lang, "frame")) }
                 }
             }
             @for (offset, comment) in comments.iter().skip(first).take(PER_PAGE).enumerate() {
@@ -354,6 +370,61 @@ pub fn quotes_page(
                             input type="hidden" name="back" value={ "/team/waves/" (wave) "/quotes" };
                             button type="submit" class="secondary" { (say(lang, "approve")) }
                         }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The wave's coding frame: its themes, the form to add, change or retire one, and the history.
+pub fn frame_page(
+    lang: &str,
+    who: (&str, Role),
+    csrf: &str,
+    wave: &str,
+    (themes, history): (&[Theme], &[vecu_store::ThemeVersion]),
+) -> Markup {
+    frame(
+        lang,
+        say(lang, "frame"),
+        Some(who),
+        csrf,
+        html! {
+            p { a href={ "/team/waves/" (wave) "/comments" } { (say(lang, "comments")) } }
+            p { (say(lang, "frame_intro")) }
+            ul {
+                @for theme in themes {
+                    li { strong { (label(theme, lang)) } " (" (theme.id) ")"
+                        @if let Some(description) = theme.description.get(lang) { " — " (description) } }
+                }
+            }
+            form method="post" action={ "/team/waves/" (wave) "/coding-frame" } {
+                input type="hidden" name="csrf" value=(csrf);
+                div class="field" {
+                    label for="theme-id" { (say(lang, "theme_id")) }
+                    input type="text" id="theme-id" name="id" required autocomplete="off";
+                }
+                @for code in vecu_survey::FRAME_LANGUAGES {
+                    div class="field" {
+                        label for={ "theme-label-" (code) } { (say(lang, "label_in")) " (" (code) ")" }
+                        input type="text" id={ "theme-label-" (code) } name={ "label_" (code) } lang=(code) required;
+                    }
+                }
+                div class="field" {
+                    input type="checkbox" id="theme-retire" name="retire" value="yes";
+                    label for="theme-retire" { (say(lang, "retire")) }
+                }
+                button type="submit" { (say(lang, "save_theme")) }
+            }
+            h2 { (say(lang, "history")) }
+            ul {
+                @for version in history {
+                    li {
+                        (label(&version.theme, lang)) " — " (say(lang, "version")) " " (version.version)
+                        @if version.retired { " (" (say(lang, "retired")) ")" }
+                        @if !version.changed_by.is_empty() { ", " (version.changed_by) }
+                        ", " (version.at.get(..10).unwrap_or(&version.at))
                     }
                 }
             }

@@ -322,3 +322,65 @@ pub async fn approve_quote(
     )
     .await
 }
+
+/// The wave's coding frame with its history.
+#[get("/team/waves/{wave}/coding-frame")]
+pub async fn frame_page(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    wave: web::Path<String>,
+) -> HttpResponse {
+    let wave = wave.into_inner();
+    let wanted = wave.clone();
+    team_page(
+        &request,
+        &state,
+        move |store, _, _| Ok((store.coding_frame(&wanted)?, store.theme_history(&wanted)?)),
+        |member, csrf, (themes, history)| {
+            coding::frame_page(
+                &member.lang,
+                (&member.key.name, member.key.role),
+                csrf,
+                &wave,
+                (&themes, &history),
+            )
+        },
+    )
+    .await
+}
+
+/// Adds, changes or retires a theme of the wave's frame.
+#[post("/team/waves/{wave}/coding-frame")]
+pub async fn edit_theme(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    wave: web::Path<String>,
+    form: web::Form<Fields>,
+) -> HttpResponse {
+    let fields = form.into_inner();
+    let wave = wave.into_inner();
+    let page = format!("/team/waves/{wave}/coding-frame");
+    let theme = vecu_survey::Theme {
+        id: field(&fields, "id").trim().to_owned(),
+        label: vecu_survey::FRAME_LANGUAGES
+            .iter()
+            .map(|tag| {
+                let label = field(&fields, &format!("label_{tag}")).trim().to_owned();
+                ((*tag).to_owned(), label)
+            })
+            .collect(),
+        description: Default::default(),
+        examples: Vec::new(),
+    };
+    let retire = !field(&fields, "retire").is_empty();
+    act_at(
+        &request,
+        state,
+        page,
+        None,
+        field(&fields, "csrf"),
+        "",
+        move |store, key| store.edit_theme(key, &wave, &theme, retire).map(|_| ()),
+    )
+    .await
+}

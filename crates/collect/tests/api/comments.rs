@@ -429,6 +429,39 @@ async fn comments_are_coded_and_settled_on_the_team_pages(backend: Backend) {
         "approved: no button left"
     );
 
+    // The coding frame: a partner renames a theme on its page; the history keeps both.
+    let frame_page = format!("/team/waves/{wave}/coding-frame");
+    let frame = paul.get(&frame_page).await;
+    assert_eq!(frame.status, 200);
+    let saved = paul
+        .post(
+            &frame_page,
+            &[
+                ("csrf", &frame.csrf()),
+                ("id", "waiting"),
+                ("label_fr", "Attendre"),
+                ("label_de", "Warten"),
+                ("label_it", "Attesa"),
+                ("label_en", "Waiting"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let frame = paul.get(&frame_page).await;
+    assert!(frame.body.contains("Attendre") || frame.body.contains("Waiting"));
+    let history = app
+        .store
+        .acting_as(&rita)
+        .theme_history(&wave)
+        .expect("history");
+    let waiting: Vec<_> = history.iter().filter(|v| v.theme.id == "waiting").collect();
+    assert_eq!(waiting.len(), 2);
+    assert_eq!(waiting[1].changed_by, "Paul");
+    assert_eq!(
+        waiting[1].theme.description, waiting[0].theme.description,
+        "kept"
+    );
+
     // A back address elsewhere is not followed.
     let coding = paul.get(&page).await;
     let elsewhere = paul
