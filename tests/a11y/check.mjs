@@ -252,7 +252,7 @@ if (researcherKey && partnerKey) {
   await team.goto(`${codingPage}/disagreements`);
   if (!(await team.$('form[action$="/settlement"]'))) throw new Error('no disagreement to settle');
   await check('team-disagreements', team);
-  await api(`/api/v1/comments/${mine.id}/quotes`, partnerKey, { text: mine.text });
+  await api(`/api/v1/comments/${mine.id}/quotes`, partnerKey, { text: mine.text, lang: 'de' });
   await team.goto(`${base}/team/waves/${demo.id}/quotes`);
   await check('team-quotes', team);
   await team.goto(`${base}/team/waves/${demo.id}/coding-frame`);

@@ -451,9 +451,9 @@ fn demo_tells_the_whole_story_under_one_folder() {
     assert!(html.contains(r#"<section id="patient-words">"#));
     assert!(html.contains("Avec les mots des patients"));
     assert_eq!(
-        html.matches("<blockquote><p>« ").count(),
+        html.matches("<blockquote lang=\"").count(),
         3,
-        "three approved quotes"
+        "three approved quotes, each marked with its language"
     );
     let ledger = std::fs::read_to_string(out.join("contributions.csv")).expect("ledger");
     // Six lines recorded by hand, three from the co-design history (two proposals, a comment).

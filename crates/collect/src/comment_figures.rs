@@ -99,7 +99,10 @@ pub fn patient_words(
     let quotes = store
         .quotes(wave, true)?
         .into_iter()
-        .map(|quote| quote.text)
+        .map(|quote| vecu_report::Quoted {
+            text: quote.text,
+            lang: quote.lang,
+        })
         .collect();
     let (title, subtitle, hidden) = vecu_report::patient_words_chart_text(lang);
     let labelled: Vec<(String, String)> = frame
@@ -181,7 +184,10 @@ pub fn site_words(
         let site_quotes = quotes
             .iter()
             .filter(|quote| quote.site == site)
-            .map(|quote| quote.text.clone())
+            .map(|quote| vecu_report::Quoted {
+                text: quote.text.clone(),
+                lang: quote.lang.clone(),
+            })
             .collect();
         out.insert(
             site.to_owned(),

@@ -27,7 +27,7 @@ pub use comparison::funnel_limits_sentence;
 pub use document::{ContributionLine, Document, Methods, TextBlock};
 pub use finding::{findings, Figure, Finding, FindingKind};
 pub use patient_words::{
-    chart_text as patient_words_chart_text, PatientWords, SiteTheme, SiteWords, ThemeCount,
+    chart_text as patient_words_chart_text, PatientWords, Quoted, SiteTheme, SiteWords, ThemeCount,
 };
 pub use public::{public_html, public_notice_html, PageLanguage, PublicNotice, PUBLIC_HIGHLIGHTS};
 pub use render::{accessible_svg, contributions_csv, to_html, to_markdown};

@@ -13,10 +13,19 @@ pub struct PatientWords {
     /// Themes, most frequent first.
     pub themes: Vec<ThemeCount>,
     /// Approved quotes.
-    pub quotes: Vec<String>,
+    pub quotes: Vec<Quoted>,
     /// The themes' chart (SVG), drawn from the same suppressed figures.
     #[serde(default)]
     pub chart_svg: Option<String>,
+}
+
+/// A quote in the patient's words, with its language (marked in the page, WCAG 3.1.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quoted {
+    /// The words.
+    pub text: String,
+    /// Their language tag.
+    pub lang: String,
 }
 
 /// One theme and how often it came up.
@@ -100,7 +109,7 @@ pub fn patient_words_html(lang: &str, words: &PatientWords) -> Markup {
                 h3 { (say(lang, "quotes")) }
                 p class="hint" { (say(lang, "quotes_note")) }
                 @for quote in &words.quotes {
-                    blockquote { p { "« " (quote) " »" } }
+                    blockquote lang=(quote.lang) { p { "« " (quote.text) " »" } }
                 }
             }
         }
@@ -127,7 +136,7 @@ pub fn patient_words_markdown(lang: &str, words: &PatientWords) -> String {
             say(lang, "quotes_note")
         );
         for quote in &words.quotes {
-            out += &format!("> « {quote} »\n\n");
+            out += &format!("> « {} »\n\n", quote.text);
         }
     }
     out
@@ -143,7 +152,7 @@ pub struct SiteWords {
     /// Themes in the frame's order.
     pub themes: Vec<SiteTheme>,
     /// The site's approved quotes.
-    pub quotes: Vec<String>,
+    pub quotes: Vec<Quoted>,
 }
 
 /// One theme in a site's words.
@@ -188,7 +197,7 @@ pub fn site_words_html(
                 h3 { (say(lang, "quotes")) }
                 p class="hint" { (say(lang, "quotes_note")) }
                 @for quote in &words.quotes {
-                    blockquote { p { "« " (quote) " »" } }
+                    blockquote lang=(quote.lang) { p { "« " (quote.text) " »" } }
                 }
             }
         }

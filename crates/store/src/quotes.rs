@@ -28,6 +28,8 @@ pub struct Quote {
     pub item: String,
     /// The excerpt.
     pub text: String,
+    /// Its language.
+    pub lang: String,
     /// Who proposed it (their key's name).
     pub proposed_by: String,
     /// The approving researcher's name.
@@ -48,6 +50,7 @@ type QuoteRow = (
     String,
     String,
     String,
+    String,
     Option<String>,
     Option<String>,
     String,
@@ -57,10 +60,21 @@ type QuoteRow = (
 );
 
 impl Store {
-    /// Proposes an excerpt of a comment as a quote; researchers and partners. The excerpt must
-    /// be the comment's own words (a part of it) and pass the scrubber unchanged.
-    pub fn propose_quote(&self, by: &ApiKey, comment: &str, excerpt: &str) -> Result<String> {
+    /// Proposes an excerpt of a comment as a quote, in its language (`fr`, `de`...);
+    /// researchers and partners. The excerpt must be the comment's own words (a part of it) and
+    /// pass the scrubber unchanged.
+    pub fn propose_quote(
+        &self,
+        by: &ApiKey,
+        comment: &str,
+        (excerpt, lang): (&str, &str),
+    ) -> Result<String> {
         co_author(by)?;
+        if vecu_survey::Lang::parse(lang).is_none() {
+            return Err(StoreError::Incomplete(format!(
+                "{lang:?} is not a language tag; say which language the quote is in (fr, de, it, en...)"
+            )));
+        }
         let excerpt = excerpt.trim();
         let mut connection = self.connection()?;
         let (text, flagged, review): (String, Option<String>, Option<String>) = comments::table
@@ -87,6 +101,7 @@ impl Store {
                 quotes::id.eq(&id),
                 quotes::comment_id.eq(comment),
                 quotes::text.eq(excerpt),
+                quotes::lang.eq(lang),
                 quotes::proposed_by_key.eq(&by.id),
             ))
             .execute(&mut connection)?;
@@ -136,6 +151,7 @@ impl Store {
                 quotes::id,
                 quotes::comment_id,
                 quotes::text,
+                quotes::lang,
                 quotes::proposed_by_key,
                 quotes::researcher_key,
                 quotes::partner_key,
@@ -148,26 +164,27 @@ impl Store {
         let names = Names::of(
             &mut connection,
             rows.iter()
-                .map(|row| &row.3)
-                .chain(rows.iter().filter_map(|row| row.4.as_ref()))
-                .chain(rows.iter().filter_map(|row| row.5.as_ref())),
+                .map(|row| &row.4)
+                .chain(rows.iter().filter_map(|row| row.5.as_ref()))
+                .chain(rows.iter().filter_map(|row| row.6.as_ref())),
         )?;
         Ok(rows
             .into_iter()
             .filter(|row| {
-                let usable = row.8.is_none() || row.9.as_deref() == Some("cleared");
-                let withdrawn = row.9.as_deref() == Some("withdrawn");
-                !withdrawn && (!approved_only || (usable && row.4.is_some() && row.5.is_some()))
+                let usable = row.9.is_none() || row.10.as_deref() == Some("cleared");
+                let withdrawn = row.10.as_deref() == Some("withdrawn");
+                !withdrawn && (!approved_only || (usable && row.5.is_some() && row.6.is_some()))
             })
             .map(|row| Quote {
-                proposed_by: names.name(&row.3),
-                researcher: row.4.as_deref().map(|key| names.name(key)),
-                partner: row.5.as_deref().map(|key| names.name(key)),
+                proposed_by: names.name(&row.4),
+                researcher: row.5.as_deref().map(|key| names.name(key)),
+                partner: row.6.as_deref().map(|key| names.name(key)),
                 id: row.0,
                 comment: row.1,
                 text: row.2,
-                site: row.6,
-                item: row.7,
+                lang: row.3,
+                site: row.7,
+                item: row.8,
             })
             .collect())
     }

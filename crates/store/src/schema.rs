@@ -394,6 +394,7 @@ diesel::table! {
         id -> Text,
         comment_id -> Text,
         text -> Text,
+        lang -> Text,
         proposed_by_key -> Text,
         researcher_key -> Nullable<Text>,
         partner_key -> Nullable<Text>,

@@ -48,6 +48,8 @@ CREATE TABLE quotes (
     id TEXT PRIMARY KEY NOT NULL,
     comment_id TEXT NOT NULL REFERENCES comments (id),
     text TEXT NOT NULL,
+    -- The quote's language, as its proposer reads it, so that reports mark it (WCAG 3.1.2).
+    lang TEXT NOT NULL,
     proposed_by_key TEXT NOT NULL REFERENCES api_keys (id),
     researcher_key TEXT REFERENCES api_keys (id),
     partner_key TEXT REFERENCES api_keys (id)

@@ -625,7 +625,7 @@ fn code_comments(
             settled += 1;
         }
         if quoted.len() < 3 && !quoted.contains(&known.2) {
-            let quote = store.propose_quote(marie, &comment.id, known.2)?;
+            let quote = store.propose_quote(marie, &comment.id, (known.2, known.0))?;
             store.approve_quote(marie, &quote)?;
             store.approve_quote(lea, &quote)?;
             quoted.push(known.2);

@@ -37,6 +37,7 @@ fn say(lang: &str, key: &str) -> &'static str {
         ],
         "propose_quote" => ["Proposer comme citation", "Als Zitat vorschlagen", "Proporre come citazione", "Propose as a quote"],
         "quote_text" => ["Citation (les mots du patient, raccourcis si besoin)", "Zitat (die Worte der Person, wenn nötig gekürzt)", "Citazione (le parole del paziente, accorciate se serve)", "Quote (the patient's words, shortened if needed)"],
+        "quote_lang" => ["Langue de la citation", "Sprache des Zitats", "Lingua della citazione", "Language of the quote"],
         "send_quote" => ["Proposer la citation", "Zitat vorschlagen", "Proporre la citazione", "Propose the quote"],
         "quote_bank" => ["Citations proposées", "Vorgeschlagene Zitate", "Citazioni proposte", "Proposed quotes"],
         "no_quotes" => ["Aucune citation proposée.", "Keine Zitate vorgeschlagen.", "Nessuna citazione proposta.", "No quote proposed."],
@@ -215,6 +216,14 @@ pub fn coding_page(
                                     label for={ (anchor) "-quote" } { (say(lang, "quote_text")) }
                                     textarea id={ (anchor) "-quote" } name="text" rows="2" required { (comment.text) }
                                 }
+                                div class="field" {
+                                    label for={ (anchor) "-quote-lang" } { (say(lang, "quote_lang")) }
+                                    select id={ (anchor) "-quote-lang" } name="lang" {
+                                        @for (code, name) in [("fr", "Français"), ("de", "Deutsch"), ("it", "Italiano"), ("en", "English")] {
+                                            option value=(code) lang=(code) selected[code == lang] { (name) }
+                                        }
+                                    }
+                                }
                                 button type="submit" class="secondary" { (say(lang, "send_quote")) }
                             }
                         }
@@ -355,7 +364,7 @@ pub fn quotes_page(
             @if quotes.is_empty() { p { (say(lang, "no_quotes")) } }
             @for (n, quote) in quotes.iter().enumerate() {
                 article aria-labelledby={ "quote-" (n + 1) } {
-                    blockquote id={ "quote-" (n + 1) } { p { "« " (quote.text) " »" } }
+                    blockquote id={ "quote-" (n + 1) } lang=(quote.lang) { p { "« " (quote.text) " »" } }
                     p class="hint" {
                         (say(lang, "site")) " " (quote.site) " · "
                         @if quote.approved() {

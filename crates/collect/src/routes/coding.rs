@@ -286,7 +286,10 @@ pub async fn propose_quote(
 ) -> HttpResponse {
     let fields = form.into_inner();
     let (page, anchor) = back(&fields);
-    let text = field(&fields, "text").to_owned();
+    let (text, lang) = (
+        field(&fields, "text").to_owned(),
+        field(&fields, "lang").to_owned(),
+    );
     let comment = comment.into_inner();
     act_at(
         &request,
@@ -295,7 +298,11 @@ pub async fn propose_quote(
         None,
         field(&fields, "csrf"),
         &anchor,
-        move |store, key| store.propose_quote(key, &comment, &text).map(|_| ()),
+        move |store, key| {
+            store
+                .propose_quote(key, &comment, (&text, &lang))
+                .map(|_| ())
+        },
     )
     .await
 }

@@ -229,6 +229,8 @@ pub async fn theme_frequencies(
 #[serde(deny_unknown_fields)]
 pub struct QuoteBody {
     text: String,
+    /// The quote's language (`fr`, `de`...).
+    lang: String,
 }
 
 /// Proposes an excerpt of a comment for reports.
@@ -239,8 +241,12 @@ pub async fn propose_quote(
     comment: web::Path<String>,
     body: web::Json<QuoteBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id =
-        blocking(move || Ok(state.store.propose_quote(&caller.0, &comment, &body.text)?)).await?;
+    let id = blocking(move || {
+        Ok(state
+            .store
+            .propose_quote(&caller.0, &comment, (&body.text, &body.lang))?)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(json!({ "id": id })))
 }
 

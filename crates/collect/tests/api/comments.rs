@@ -215,7 +215,7 @@ async fn comments_are_coded_blind_and_quoted_with_both_approvals(backend: Backen
         Method::POST,
         format!("/api/v1/comments/{}/quotes", ids[1]),
         &partner,
-        Some(json!({ "text": "Attente trop longue" })),
+        Some(json!({ "text": "Attente trop longue", "lang": "fr" })),
     )
     .await;
     assert_eq!(status, 201, "{quote}");
@@ -398,6 +398,7 @@ async fn comments_are_coded_and_settled_on_the_team_pages(backend: Backend) {
                 ("csrf", &coding.csrf()),
                 ("back", &quotes),
                 ("text", "Attente trop longue"),
+                ("lang", "fr"),
             ],
         )
         .await;

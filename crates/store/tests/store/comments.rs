@@ -319,11 +319,11 @@ fn a_quote_reaches_reports_only_with_both_approvals(backend: Backend) {
         .expect("the scrubbed comment");
     // Words not in the comment are no quote.
     assert!(matches!(
-        store.propose_quote(&partner, &phone.id, "Tout était parfait"),
+        store.propose_quote(&partner, &phone.id, ("Tout était parfait", "fr")),
         Err(StoreError::Incomplete(_))
     ));
     let quote = store
-        .propose_quote(&partner, &phone.id, "Commentaire 0")
+        .propose_quote(&partner, &phone.id, ("Commentaire 0", "fr"))
         .expect("proposed");
     let report_view = |store: &vecu_store::Store| {
         store
@@ -363,7 +363,7 @@ fn a_quote_reaches_reports_only_with_both_approvals(backend: Backend) {
         1
     );
     assert!(store
-        .propose_quote(&partner, &phone.id, "Commentaire")
+        .propose_quote(&partner, &phone.id, ("Commentaire", "fr"))
         .is_err());
     store
         .review_flag(&researcher, &phone.id, false)
