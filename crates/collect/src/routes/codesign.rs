@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use vecu_store::{Decision, StoreError};
@@ -12,7 +11,7 @@ use vecu_survey::{ItemChange, Survey};
 
 use crate::pages::codesign;
 use crate::reporting::ReportingError;
-use crate::routes::team::{act_at, blocking, html, member, refused, see_other, to_sign_in};
+use crate::routes::team::{act_at, blocking, member, refused, see_other, team_page, to_sign_in};
 use crate::state::AppState;
 
 /// The page to propose a change to one question.
@@ -22,36 +21,31 @@ pub async fn propose_page(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &state).await else {
-        return to_sign_in();
-    };
     let (hash, item) = path.into_inner();
-    let store = state.store.clone();
     let wanted = hash.clone();
-    let back = format!("/team/surveys/{hash}");
-    let csrf = state.csrf.token(&member.session);
-    match blocking(move || Ok(store.survey(&wanted)?)).await {
-        Ok(survey) => match survey.item(&item) {
-            Some(found) => html(
-                StatusCode::OK,
-                codesign::propose_page(
-                    &member.lang,
-                    (&member.key.name, member.key.role),
-                    &csrf,
-                    (&survey, &hash),
-                    found,
-                ),
-            ),
-            None => refused(
-                &member,
-                &state,
-                &member.lang,
-                &ReportingError::Store(StoreError::FindingNotFound(format!("item {item}"))),
-                &back,
-            ),
+    team_page(
+        &request,
+        &state,
+        "/team/surveys",
+        move |store, _, _| {
+            let survey = store.survey(&wanted)?;
+            let found = survey
+                .item(&item)
+                .cloned()
+                .ok_or_else(|| StoreError::FindingNotFound(format!("item {item}")))?;
+            Ok((survey, found))
         },
-        Err(error) => refused(&member, &state, &member.lang, &error, "/team/surveys"),
-    }
+        |member, csrf, (survey, item)| {
+            codesign::propose_page(
+                &member.lang,
+                (&member.key.name, member.key.role),
+                csrf,
+                (&survey, &hash),
+                &item,
+            )
+        },
+    )
+    .await
 }
 
 /// The change a proposal form describes. Texts left as they are in a language are not part of
@@ -171,32 +165,28 @@ pub async fn proposal_page(
     state: web::Data<AppState>,
     proposal: web::Path<String>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &state).await else {
-        return to_sign_in();
-    };
-    let store = state.store.acting_as(&member.key);
     let id = proposal.into_inner();
-    let csrf = state.csrf.token(&member.session);
-    match blocking(move || Ok(store.proposal_view(&id)?)).await {
-        Ok(view) => {
+    team_page(
+        &request,
+        &state,
+        "/team/surveys",
+        move |store, _, _| Ok(store.proposal_view(&id)?),
+        |member, csrf, view| {
             let problem = view.changes.as_ref().err().map(ToString::to_string);
             let changes = match &view.changes {
                 Ok(diff) => Ok(diff.changes.as_slice()),
                 Err(_) => Err(problem.as_deref().unwrap_or_default()),
             };
-            html(
-                StatusCode::OK,
-                codesign::proposal_page(
-                    &member.lang,
-                    (&member.key.name, member.key.role),
-                    &csrf,
-                    (&view.proposal, &view.base),
-                    changes,
-                ),
+            codesign::proposal_page(
+                &member.lang,
+                (&member.key.name, member.key.role),
+                csrf,
+                (&view.proposal, &view.base),
+                changes,
             )
-        }
-        Err(error) => refused(&member, &state, &member.lang, &error, "/team/surveys"),
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -279,23 +269,21 @@ pub async fn diff_page(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
-    let Some(member) = member(&request, &state).await else {
-        return to_sign_in();
-    };
     let (old, new) = path.into_inner();
-    let store = state.store.clone();
-    let csrf = state.csrf.token(&member.session);
-    match blocking(move || Ok(store.survey_diff(&old, &new)?)).await {
-        Ok((diff, new)) => html(
-            StatusCode::OK,
+    team_page(
+        &request,
+        &state,
+        "/team/surveys",
+        move |store, _, _| Ok(store.survey_diff(&old, &new)?),
+        |member, csrf, (diff, new)| {
             codesign::diff_page(
                 &member.lang,
                 (&member.key.name, member.key.role),
-                &csrf,
+                csrf,
                 &diff,
                 &new,
-            ),
-        ),
-        Err(error) => refused(&member, &state, &member.lang, &error, "/team/surveys"),
-    }
+            )
+        },
+    )
+    .await
 }

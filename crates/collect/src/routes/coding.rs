@@ -2,42 +2,16 @@
 //! disagreements to settle. The store decides who may do what; these handlers read the form,
 //! call it, and render.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use maud::Markup;
-use vecu_store::{ApiKey, Store};
-
 use crate::pages::coding;
-use crate::reporting::ReportingError;
-use crate::routes::team::{act_at, blocking, html, member, refused, to_sign_in, Member};
+use crate::routes::team::{act_at, team_page};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct PageQuery {
     page: Option<usize>,
-}
-
-/// Renders a team page from what `load` reads as the signed-in member (their store, key and
-/// language), or says plainly why it cannot.
-async fn team_page<T: Send + 'static>(
-    request: &HttpRequest,
-    state: &web::Data<AppState>,
-    load: impl FnOnce(Store, ApiKey, String) -> Result<T, ReportingError> + Send + 'static,
-    render: impl FnOnce(&Member, &str, T) -> Markup,
-) -> HttpResponse {
-    let Some(member) = member(request, state).await else {
-        return to_sign_in();
-    };
-    let store = state.store.acting_as(&member.key);
-    let (key, lang) = (member.key.clone(), member.lang.clone());
-    let loaded = blocking(move || load(store, key, lang)).await;
-    let csrf = state.csrf.token(&member.session);
-    match loaded {
-        Ok(data) => html(StatusCode::OK, render(&member, &csrf, data)),
-        Err(error) => refused(&member, state, &member.lang, &error, "/team/reports"),
-    }
 }
 
 /// A page of the wave's comments, each with its coding form.
@@ -53,6 +27,7 @@ pub async fn comments_page(
     team_page(
         &request,
         &state,
+        "/team/reports",
         move |store, key, lang| {
             Ok((
                 store.coding_frame(&wanted)?,
@@ -86,6 +61,7 @@ pub async fn disagreements_page(
     team_page(
         &request,
         &state,
+        "/team/reports",
         move |store, key, _| {
             let texts: Vec<(String, String)> = store
                 .comments_to_code(&key, &wanted)?
@@ -262,6 +238,7 @@ pub async fn quotes_page(
     team_page(
         &request,
         &state,
+        "/team/reports",
         move |store, _, _| Ok(store.quotes(&wanted, false)?),
         |member, csrf, quotes| {
             coding::quotes_page(
@@ -342,6 +319,7 @@ pub async fn frame_page(
     team_page(
         &request,
         &state,
+        "/team/reports",
         move |store, _, _| Ok((store.coding_frame(&wanted)?, store.theme_history(&wanted)?)),
         |member, csrf, (themes, history)| {
             coding::frame_page(

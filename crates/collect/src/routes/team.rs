@@ -366,6 +366,30 @@ pub async fn reports(request: HttpRequest, state: web::Data<AppState>) -> HttpRe
     }
 }
 
+/// Renders a team page from what `load` reads as the signed-in member (their store, key and
+/// language), or says plainly why it cannot, with the way `back`.
+pub(crate) async fn team_page<T: Send + 'static>(
+    request: &HttpRequest,
+    state: &web::Data<AppState>,
+    back: &str,
+    load: impl FnOnce(vecu_store::Store, ApiKey, String) -> Result<T, reporting::ReportingError>
+        + Send
+        + 'static,
+    render: impl FnOnce(&Member, &str, T) -> Markup,
+) -> HttpResponse {
+    let Some(member) = member(request, state).await else {
+        return to_sign_in();
+    };
+    let store = state.store.acting_as(&member.key);
+    let (key, lang) = (member.key.clone(), member.lang.clone());
+    let loaded = blocking(move || load(store, key, lang)).await;
+    let csrf = state.csrf.token(&member.session);
+    match loaded {
+        Ok(data) => html(StatusCode::OK, render(&member, &csrf, data)),
+        Err(error) => refused(&member, state, &member.lang, &error, back),
+    }
+}
+
 pub(crate) fn refused(
     member: &Member,
     state: &AppState,
