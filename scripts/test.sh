@@ -27,21 +27,8 @@ ensure_postgres() {
     pg_isready -h 127.0.0.1 -p 5432
 }
 
-# Installs Debian's packages that are absent, saying why.
-install_absent() {
-    local why=$1
-    shift
-    local absent=()
-    for package in "$@"; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
-            || absent+=("$package")
-    done
-    if [ ${#absent[@]} -gt 0 ]; then
-        echo "installing Debian's ${absent[*]} ($why)" >&2
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${absent[@]}" >/dev/null
-    fi
-}
+# install_absent: Debian's packages that are absent, installed with a reason.
+source scripts/debian.sh
 
 ensure_postgres
 # The DDI export's test validates against the DDI Codebook schema with xmllint.
