@@ -63,14 +63,9 @@ pub fn patient_words(
     lang: &str,
     threshold: u64,
 ) -> Result<Option<vecu_report::PatientWords>, ReportingError> {
-    let frame = match store.coding_frame(wave) {
-        Ok(frame) => frame,
-        Err(vecu_store::StoreError::NotAllowed(_)) => return Ok(None),
-        Err(error) => return Err(error.into()),
-    };
-    if frame.is_empty() {
+    let Some(frame) = opened_frame(store, wave)? else {
         return Ok(None);
-    }
+    };
     let rows = theme_rows(store, wave, threshold)?;
     let coded = store.final_codes(wave)?.len() as u64;
     let mut themes: Vec<vecu_report::ThemeCount> = frame
@@ -82,11 +77,7 @@ pub fn patient_words(
                 .find(|row| row.unit_kind == vecu_analysis::OVERALL && row.item == item)
                 .and_then(|row| row.estimate);
             vecu_report::ThemeCount {
-                label: theme
-                    .label
-                    .get(lang)
-                    .cloned()
-                    .unwrap_or_else(|| theme.id.clone()),
+                label: theme.label_in(lang).to_owned(),
                 percent,
             }
         })
@@ -144,14 +135,9 @@ pub fn site_words(
     threshold: u64,
 ) -> Result<std::collections::BTreeMap<String, vecu_report::SiteWords>, ReportingError> {
     let mut out = std::collections::BTreeMap::new();
-    let frame = match store.coding_frame(wave) {
-        Ok(frame) => frame,
-        Err(vecu_store::StoreError::NotAllowed(_)) => return Ok(out),
-        Err(error) => return Err(error.into()),
-    };
-    if frame.is_empty() {
+    let Some(frame) = opened_frame(store, wave)? else {
         return Ok(out);
-    }
+    };
     let rows = theme_rows(store, wave, threshold)?;
     let quotes = store.quotes(wave, true)?;
     let share = |unit_kind: &str, unit: &str, item: &str| {
@@ -199,4 +185,17 @@ pub fn site_words(
         );
     }
     Ok(out)
+}
+
+/// The wave's coding frame, if its comments were opened and the store lets this key read it.
+fn opened_frame(
+    store: &Store,
+    wave: &str,
+) -> Result<Option<Vec<vecu_survey::Theme>>, ReportingError> {
+    match store.coding_frame(wave) {
+        Ok(frame) if frame.is_empty() => Ok(None),
+        Ok(frame) => Ok(Some(frame)),
+        Err(vecu_store::StoreError::NotAllowed(_)) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
 }

@@ -67,9 +67,7 @@ impl Store {
         lang: &str,
     ) -> Result<std::collections::BTreeMap<String, String>> {
         let survey = self.survey(&self.wave(wave)?.survey_hash)?;
-        let lang = vecu_survey::Lang::parse(lang)
-            .filter(|l| survey.languages.contains(l))
-            .unwrap_or_else(|| survey.default_language().clone());
+        let lang = survey.text_language(lang);
         Ok(survey
             .sections
             .iter()

@@ -66,6 +66,13 @@ pub enum CodingFrameError {
 pub const FRAME_LANGUAGES: [&str; 4] = ["fr", "de", "it", "en"];
 
 impl Theme {
+    /// The label in `lang`, else in English, else the id.
+    pub fn label_in(&self, lang: &str) -> &str {
+        self.label
+            .get(lang)
+            .or_else(|| self.label.get("en"))
+            .map_or(self.id.as_str(), String::as_str)
+    }
     /// Checks one theme; `at` is its place, for the message.
     pub fn check(&self, at: usize) -> Result<(), CodingFrameError> {
         let problem = |message: String, fix: &str| CodingFrameError::Theme {
@@ -104,6 +111,11 @@ impl Theme {
 }
 
 impl CodingFrame {
+    /// The frame shipped for cancer care (`surveys/coding-frame-cancer.json`), checked.
+    pub fn cancer() -> Result<CodingFrame, CodingFrameError> {
+        CodingFrame::parse(CANCER_CODING_FRAME)
+    }
+
     /// Reads and checks a frame.
     pub fn parse(text: &str) -> Result<CodingFrame, CodingFrameError> {
         let frame: CodingFrame =

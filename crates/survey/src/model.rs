@@ -404,6 +404,14 @@ impl Survey {
         &self.languages[0]
     }
 
+    /// The language to show this survey's texts in for a reader of `asked` (a tag): that one
+    /// when the survey has it, else its default.
+    pub fn text_language(&self, asked: &str) -> Lang {
+        Lang::parse(asked)
+            .filter(|lang| self.languages.contains(lang))
+            .unwrap_or_else(|| self.default_language().clone())
+    }
+
     /// Every item in questionnaire order, with the index of its section.
     pub fn items(&self) -> impl Iterator<Item = (usize, &Item)> {
         self.sections

@@ -599,7 +599,7 @@ fn code_comments(
     lea: &ApiKey,
     marie: &ApiKey,
 ) -> anyhow::Result<(usize, usize)> {
-    let frame = vecu_survey::CodingFrame::parse(vecu_survey::CANCER_CODING_FRAME)?;
+    let frame = vecu_survey::CodingFrame::cancer()?;
     let opened = store.open_comments(lea, wave, &frame)?;
     let comments = store.comments_to_code(lea, wave)?;
     let mut settled = 0;

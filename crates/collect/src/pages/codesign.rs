@@ -96,13 +96,6 @@ pub fn state_word(lang: &str, state: ProposalState) -> &'static str {
     }
 }
 
-/// The language the survey's texts are shown in: the member's when the survey has it.
-fn text_language(lang: &str, survey: &Survey) -> Lang {
-    Lang::parse(lang)
-        .filter(|l| survey.languages.contains(l))
-        .unwrap_or_else(|| survey.default_language().clone())
-}
-
 /// "Question 12: How ..." for an item, or its id when it is gone.
 fn item_title(survey: &Survey, id: &str, text_lang: &Lang) -> String {
     match survey.item(id) {
@@ -152,7 +145,7 @@ pub fn propose_page(
     (survey, hash): (&Survey, &str),
     item: &Item,
 ) -> Markup {
-    let text_lang = text_language(lang, survey);
+    let text_lang = survey.text_language(lang);
     let action = format!("/team/surveys/{hash}/items/{}/proposals", item.id);
     let own_options = item
         .kind
@@ -260,7 +253,7 @@ pub fn proposal_page(
     (proposal, survey): (&Proposal, &Survey),
     changes: Result<&[Change], &str>,
 ) -> Markup {
-    let text_lang = text_language(lang, survey);
+    let text_lang = survey.text_language(lang);
     let open = proposal.state == ProposalState::Open;
     let base = format!("/team/proposals/{}", proposal.id);
     frame(
@@ -352,7 +345,7 @@ pub fn diff_page(
     diff: &SurveyDiff,
     new: &Survey,
 ) -> Markup {
-    let text_lang = text_language(lang, new);
+    let text_lang = new.text_language(lang);
     frame(
         lang,
         &format!(

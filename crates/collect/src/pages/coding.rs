@@ -96,14 +96,6 @@ fn say(lang: &str, key: &str) -> &'static str {
     }
 }
 
-fn label<'a>(theme: &'a Theme, lang: &str) -> &'a str {
-    theme
-        .label
-        .get(lang)
-        .or_else(|| theme.label.get("en"))
-        .map_or(theme.id.as_str(), String::as_str)
-}
-
 fn code_words(lang: &str, code: &CommentCode, frame: &[Theme]) -> String {
     let themes: Vec<&str> = code
         .themes
@@ -112,7 +104,7 @@ fn code_words(lang: &str, code: &CommentCode, frame: &[Theme]) -> String {
             frame
                 .iter()
                 .find(|theme| &theme.id == id)
-                .map_or(id.as_str(), |theme| label(theme, lang))
+                .map_or(id.as_str(), |theme| theme.label_in(lang))
         })
         .collect();
     let themes = if themes.is_empty() {
@@ -133,7 +125,7 @@ fn code_fields(lang: &str, prefix: &str, frame: &[Theme], current: Option<&Comme
                 div class="field" {
                     input type="checkbox" id=(id) name="theme" value=(theme.id)
                         checked[current.is_some_and(|code| code.themes.contains(&theme.id))];
-                    label for=(id) { (label(theme, lang)) }
+                    label for=(id) { (theme.label_in(lang)) }
                 }
             }
         }
@@ -282,7 +274,7 @@ pub fn disagreements_page(
             frame_themes
                 .iter()
                 .find(|theme| theme.id == id)
-                .map_or(id.to_owned(), |theme| label(theme, lang).to_owned())
+                .map_or(id.to_owned(), |theme| theme.label_in(lang).to_owned())
         }
     };
     frame(
@@ -404,7 +396,7 @@ pub fn frame_page(
             p { (say(lang, "frame_intro")) }
             ul {
                 @for theme in themes {
-                    li { strong { (label(theme, lang)) } " (" (theme.id) ")"
+                    li { strong { (theme.label_in(lang)) } " (" (theme.id) ")"
                         @if let Some(description) = theme.description.get(lang) { " — " (description) } }
                 }
             }
@@ -430,7 +422,7 @@ pub fn frame_page(
             ul {
                 @for version in history {
                     li {
-                        (label(&version.theme, lang)) " — " (say(lang, "version")) " " (version.version)
+                        (&version.theme.label_in(lang)) " — " (say(lang, "version")) " " (version.version)
                         @if version.retired { " (" (say(lang, "retired")) ")" }
                         @if !version.changed_by.is_empty() { ", " (version.changed_by) }
                         ", " (version.at.get(..10).unwrap_or(&version.at))

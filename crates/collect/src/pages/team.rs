@@ -594,9 +594,7 @@ pub fn codesign_page(
     comments: &[vecu_store::ItemComment],
     proposals: &[vecu_store::Proposal],
 ) -> Markup {
-    let text_lang = vecu_survey::Lang::parse(lang)
-        .filter(|l| survey.languages.contains(l))
-        .unwrap_or_else(|| survey.default_language().clone());
+    let text_lang = survey.text_language(lang);
     let researcher = who.1.is_researcher();
     let title = format!(
         "{} — {}",

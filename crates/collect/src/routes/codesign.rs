@@ -11,7 +11,9 @@ use vecu_survey::{ItemChange, Survey};
 
 use crate::pages::codesign;
 use crate::reporting::ReportingError;
-use crate::routes::team::{act_at, blocking, member, refused, see_other, team_page, to_sign_in};
+use crate::routes::team::{
+    act_at, blocking, member, refused, see_other, team_page, to_sign_in, CommentForm2,
+};
 use crate::state::AppState;
 
 /// The page to propose a change to one question.
@@ -189,19 +191,13 @@ pub async fn proposal_page(
     .await
 }
 
-#[derive(Deserialize)]
-pub struct CommentForm {
-    csrf: String,
-    text: String,
-}
-
 /// Comments on a proposal.
 #[post("/team/proposals/{proposal}/comments")]
 pub async fn comment(
     request: HttpRequest,
     state: web::Data<AppState>,
     proposal: web::Path<String>,
-    form: web::Form<CommentForm>,
+    form: web::Form<CommentForm2>,
 ) -> HttpResponse {
     let proposal = proposal.into_inner();
     let form = form.into_inner();

@@ -218,7 +218,7 @@ pub async fn open(
         &form.csrf,
         "comment-1",
         move |store, key| {
-            let frame = vecu_survey::CodingFrame::parse(vecu_survey::CANCER_CODING_FRAME)
+            let frame = vecu_survey::CodingFrame::cancer()
                 .map_err(|error| vecu_store::StoreError::Corrupt(error.to_string()))?;
             store.open_comments(key, &wave, &frame).map(|_| ())
         },

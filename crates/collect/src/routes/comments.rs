@@ -29,8 +29,7 @@ pub async fn open(
 ) -> Result<HttpResponse, ApiError> {
     let frame = match body.and_then(|body| body.into_inner().frame) {
         Some(frame) => frame,
-        None => CodingFrame::parse(vecu_survey::CANCER_CODING_FRAME)
-            .map_err(|error| ApiError::BadRequest(error.to_string()))?,
+        None => CodingFrame::cancer().map_err(|error| ApiError::BadRequest(error.to_string()))?,
     };
     let comments =
         blocking(move || Ok(state.store.open_comments(&caller.0, &wave, &frame)?)).await?;

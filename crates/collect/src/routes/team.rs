@@ -787,8 +787,8 @@ pub async fn comment_item(
 
 #[derive(Deserialize)]
 pub struct CommentForm2 {
-    csrf: String,
-    text: String,
+    pub(crate) csrf: String,
+    pub(crate) text: String,
 }
 
 #[derive(Deserialize)]
