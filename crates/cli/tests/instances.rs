@@ -3,7 +3,8 @@
 //! alternates), one instance is killed with SIGKILL in the middle of a request and started
 //! again, and every acknowledged submission is stored exactly once, with the answers given on
 //! pages that either instance served (sessions and drafts live in the database). Both mail to
-//! an SMTP server on loopback, and the reminders of a scheduled wave go out exactly once.
+//! an SMTP server on loopback, and the reminders of a scheduled wave go out exactly once. And a
+//! mail-out killed half-way is finished, each message once, by the instance started again.
 
 use std::io::{BufRead, Read, Write};
 use std::net::TcpStream;
@@ -15,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use vecu_store::testing::TestDb;
-use vecu_store::Backend;
+use vecu_store::{Backend, Store, StoreConfig};
 
 /// `vecu serve` over `database` on a free port with `options`, and `demo` invented patients when
 /// given: the child, its port and the patients' links (tokens).
@@ -69,16 +70,22 @@ fn serve(
     (child, port.expect("a port"), tokens)
 }
 
-/// An SMTP server on loopback that accepts every message: its port and the recipients of the
-/// messages received, one entry per message.
-fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
+/// A message the SMTP server holds unanswered: the `nth` message it receives (counting from 1)
+/// gets no reply, and `reached` is told once its data is in. Never acknowledged, it is not
+/// counted as received: its sender must send it again.
+type Hold = (usize, std::sync::mpsc::Sender<()>);
+
+/// An SMTP server on loopback that accepts every message (but the one it may `hold`): its port
+/// and the recipients of the messages received, one entry per message.
+fn smtp_sink(hold: Option<Hold>) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
     let received = Arc::new(Mutex::new(Vec::new()));
     let kept = received.clone();
+    let messages = Arc::new(AtomicUsize::new(0));
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let kept = kept.clone();
+            let (kept, messages, hold) = (kept.clone(), messages.clone(), hold.clone());
             std::thread::spawn(move || {
                 let mut writer = stream.try_clone().expect("clone");
                 let mut reader = std::io::BufReader::new(stream);
@@ -96,6 +103,15 @@ fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
                         let mut data = String::new();
                         while reader.read_line(&mut data).unwrap_or(0) > 0 && data != ".\r\n" {
                             data.clear();
+                        }
+                        let nth = messages.fetch_add(1, Ordering::SeqCst) + 1;
+                        if let Some((_, reached)) = hold.as_ref().filter(|(held, _)| *held == nth) {
+                            // No reply: the sender waits until it dies or gives up.
+                            let _ = reached.send(());
+                            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                                line.clear();
+                            }
+                            return;
                         }
                         kept.lock().expect("lock").append(&mut recipients);
                         b"250 queued\r\n"
@@ -133,6 +149,50 @@ fn vecu(database: &str, config: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
+/// An open wave of the example survey with `n` patients reached by mail (`{prefix}{idx}@example.org`),
+/// none invited yet; its id.
+fn wave_to_invite(database: &str, config: &Path, n: usize, prefix: &str) -> String {
+    let survey = format!("{}/../../surveys/example.json", env!("CARGO_MANIFEST_DIR"));
+    let wave = vecu(database, config, &["wave", "create", "--survey", &survey]);
+    let frame: String = (0..n)
+        .map(|idx| format!("{prefix}{idx}@example.org,fr,H1,18-49,F\n"))
+        .collect();
+    let file = config.join(format!("{prefix}.csv"));
+    std::fs::write(&file, format!("email,language,site,age_band,sex\n{frame}")).expect("frame");
+    let file = file.to_string_lossy();
+    vecu(
+        database,
+        config,
+        &["wave", "import-frame", "--wave", &wave, &file],
+    );
+    vecu(database, config, &["wave", "open", "--wave", &wave]);
+    wave
+}
+
+/// A researcher's key for `database`.
+fn researcher_key(database: &str, config: &Path) -> String {
+    let key = vecu(
+        database,
+        config,
+        &["admin", "create-key", "--role", "researcher"],
+    );
+    key.lines().next().expect("the key").to_owned()
+}
+
+/// A researcher's request to mail a wave's invitations, sent to the instance at `port`: the
+/// whole answer, or an error when the instance died before answering.
+fn ask_for_invitations(port: u16, wave: &str, key: &str) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    write!(
+        stream,
+        "POST /api/v1/waves/{wave}/invitations HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+         Authorization: Bearer {key}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
 /// A wave of the example survey with `n` patients, invited by mail through the instance at
 /// `port` 8 days ago, whose schedule makes a reminder due now for each.
 fn wave_with_reminders_due(
@@ -142,41 +202,15 @@ fn wave_with_reminders_due(
     dba: &mut PgConnection,
     n: usize,
 ) {
-    let survey = format!("{}/../../surveys/example.json", env!("CARGO_MANIFEST_DIR"));
-    let wave = vecu(database, config, &["wave", "create", "--survey", &survey]);
-    let frame: String = (0..n)
-        .map(|idx| format!("remind{idx}@example.org,fr,H1,18-49,F\n"))
-        .collect();
-    let file = config.join("frame.csv");
-    std::fs::write(&file, format!("email,language,site,age_band,sex\n{frame}")).expect("frame");
-    let file = file.to_string_lossy();
-    vecu(
-        database,
-        config,
-        &["wave", "import-frame", "--wave", &wave, &file],
-    );
-    vecu(database, config, &["wave", "open", "--wave", &wave]);
+    let wave = wave_to_invite(database, config, n, "remind");
     let schedule = ["--after-days", "7", "--contacts", "3"];
     vecu(
         database,
         config,
         &[&["wave", "schedule", "--wave", &wave][..], &schedule].concat(),
     );
-    let key = vecu(
-        database,
-        config,
-        &["admin", "create-key", "--role", "researcher"],
-    );
-    let key = key.lines().next().expect("the key");
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
-    write!(
-        stream,
-        "POST /api/v1/waves/{wave}/invitations HTTP/1.1\r\nHost: 127.0.0.1\r\n\
-         Authorization: Bearer {key}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    )
-    .expect("sent");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("answer");
+    let key = researcher_key(database, config);
+    let answer = ask_for_invitations(port, &wave, &key).expect("answer");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     diesel::sql_query(format!(
         "UPDATE invitations SET last_contact_on = to_char(current_date - 8, 'YYYY-MM-DD') \
@@ -184,6 +218,14 @@ fn wave_with_reminders_due(
     ))
     .execute(dba)
     .expect("backdated");
+}
+
+/// Polls `done` until it holds; fails with `stalled` after 5 minutes from `started`.
+fn wait_until(started: Instant, stalled: &str, mut done: impl FnMut() -> bool) {
+    while !done() {
+        assert!(started.elapsed() < Duration::from_secs(300), "{stalled}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 /// An answer: status, the headers' lines, the body.
@@ -432,12 +474,17 @@ fn two_instances_lose_nothing_when_one_is_killed_mid_request() {
     let db = TestDb::new(Backend::Postgres);
     let config = tempfile::tempdir().expect("temp dir");
     let mut dba = PgConnection::establish(&db.url).expect("connects");
-    let (sink, received) = smtp_sink();
+    let (sink, received) = smtp_sink(None);
     let mail = format!("smtp://127.0.0.1:{sink}");
-    // Set-up by an instance without the scheduler: the demo patients, and a wave invited by mail
-    // 8 days ago whose reminders are due.
+    // Set-up by an instance without the periodic scheduler: the demo patients, and a wave invited
+    // by mail 8 days ago whose reminders are due. Its mail-out took the scheduler's lease, which
+    // its kill leaves behind: the others wait for it to run out (5 s here).
     let settings = config.path().join("setup.toml");
-    std::fs::write(&settings, "reminder_minutes = 0\n").expect("settings");
+    std::fs::write(
+        &settings,
+        "reminder_minutes = 0\nscheduler_lease_seconds = 5\n",
+    )
+    .expect("settings");
     let setup_options = ["--mail", &mail, "--config", &settings.to_string_lossy()];
     let (mut setup, setup_port, tokens) =
         serve(&db.url, config.path(), Some(PATIENTS), &setup_options);
@@ -451,7 +498,10 @@ fn two_instances_lose_nothing_when_one_is_killed_mid_request() {
     );
     // Two instances with the scheduler: the first round of one of them sends the reminders. The
     // second finds the same key (the same database's default key file).
-    let options = ["--mail", mail.as_str()];
+    let lease = config.path().join("lease.toml");
+    std::fs::write(&lease, "scheduler_lease_seconds = 5\n").expect("settings");
+    let lease = lease.to_string_lossy();
+    let options = ["--mail", mail.as_str(), "--config", &lease];
     let (first, first_port, _) = serve(&db.url, config.path(), None, &options);
     let (second, second_port, _) = serve(&db.url, config.path(), None, &options);
     let cluster = Arc::new(Cluster {
@@ -483,21 +533,13 @@ fn two_instances_lose_nothing_when_one_is_killed_mid_request() {
         .collect();
     // Mid-run (a quarter of the patients have answered), the next request sent to the second
     // instance kills it once written; it is started again at once, on a new port.
-    while acknowledged.load(Ordering::SeqCst) < PATIENTS / 4 {
-        assert!(
-            started.elapsed() < Duration::from_secs(300),
-            "the walk stalled"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until(started, "the walk stalled", || {
+        acknowledged.load(Ordering::SeqCst) >= PATIENTS / 4
+    });
     *cluster.kill_next.lock().expect("kill") = Some(second);
-    while cluster.killed.load(Ordering::SeqCst) == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(300),
-            "no request reached it"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until(started, "no request reached it", || {
+        cluster.killed.load(Ordering::SeqCst) > 0
+    });
     let (second, second_port, _) = serve(&db.url, config.path(), None, &options);
     let served_before_restart = cluster.served[1].load(Ordering::SeqCst);
     cluster.ports.lock().expect("ports")[1] = Some(second_port);
@@ -544,13 +586,9 @@ fn two_instances_lose_nothing_when_one_is_killed_mid_request() {
     // Every patient of the scheduled wave got their invitation and one reminder, from whichever
     // instance held the lease; the restarted instance's first round sent nothing again.
     let mailed = |received: &Arc<Mutex<Vec<String>>>| received.lock().expect("sink").len();
-    while mailed(&received) < 2 * REMINDED {
-        assert!(
-            started.elapsed() < Duration::from_secs(300),
-            "the reminders did not go out"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_until(started, "the reminders did not go out", || {
+        mailed(&received) >= 2 * REMINDED
+    });
     let mut recipients = received.lock().expect("sink").clone();
     recipients.sort();
     let expected: Vec<String> = (0..REMINDED)
@@ -561,4 +599,71 @@ fn two_instances_lose_nothing_when_one_is_killed_mid_request() {
         let _ = child.kill();
         let _ = child.wait();
     }
+}
+
+/// A mail-out cut by SIGKILL in the middle of a message is finished by the instance started
+/// again, once the dead one's lease ran out: every patient gets one invitation, the one that was
+/// in flight (never acknowledged) included, and nobody a second.
+fn a_mail_out_cut_by_a_kill_is_finished_after_a_restart(backend: Backend) {
+    const PATIENTS: usize = 8;
+    const HELD: usize = 4;
+    let db = TestDb::new(backend);
+    let config = tempfile::tempdir().expect("temp dir");
+    let (reached, held) = std::sync::mpsc::channel();
+    let (sink, received) = smtp_sink(Some((HELD, reached)));
+    let mail = format!("smtp://127.0.0.1:{sink}");
+    let settings = config.path().join("serve.toml");
+    std::fs::write(&settings, "scheduler_lease_seconds = 5\n").expect("settings");
+    let settings = settings.to_string_lossy();
+    let options = ["--mail", mail.as_str(), "--config", &settings];
+    let wave = wave_to_invite(&db.url, config.path(), PATIENTS, "invited");
+    let key = researcher_key(&db.url, config.path());
+    let (mut first, port, _) = serve(&db.url, config.path(), None, &options);
+    let asked = {
+        let (wave, key) = (wave.clone(), key.clone());
+        std::thread::spawn(move || ask_for_invitations(port, &wave, &key))
+    };
+    held.recv_timeout(Duration::from_secs(120))
+        .expect("the mail server holds a message");
+    first.kill().expect("killed");
+    first.wait().expect("reaped");
+    let answer = asked.join().expect("asked");
+    assert!(
+        !answer
+            .as_ref()
+            .is_ok_and(|answer| answer.starts_with("HTTP/1.1 2")),
+        "the killed instance did not answer: {answer:?}"
+    );
+    assert_eq!(received.lock().expect("sink").len(), HELD - 1);
+
+    // Started again: its first round finds the dead instance's lease, the next one (when that
+    // lease ran out) takes it and finishes the queued mail-out.
+    let (mut second, _, _) = serve(&db.url, config.path(), None, &options);
+    let store = Store::open(&db.url, StoreConfig::default()).expect("store");
+    let rows = |sql: &str| store.raw_query(sql).expect("query");
+    wait_until(Instant::now(), "the mail-out was not finished", || {
+        rows("SELECT wave_id FROM mail_queue").is_empty()
+    });
+    let mut recipients = received.lock().expect("sink").clone();
+    recipients.sort();
+    let expected: Vec<String> = (0..PATIENTS)
+        .map(|idx| format!("<invited{idx}@example.org>"))
+        .collect();
+    assert_eq!(recipients, expected, "each patient once");
+    let contacts = rows(&format!(
+        "SELECT contacts_made FROM invitations WHERE wave_id = '{wave}'"
+    ));
+    assert_eq!(contacts, vec![vec!["1".to_owned()]; PATIENTS]);
+    let _ = second.kill();
+    let _ = second.wait();
+}
+
+#[test]
+fn a_mail_out_cut_by_a_kill_is_finished_after_a_restart_on_sqlite() {
+    a_mail_out_cut_by_a_kill_is_finished_after_a_restart(Backend::Sqlite);
+}
+
+#[test]
+fn a_mail_out_cut_by_a_kill_is_finished_after_a_restart_on_postgres() {
+    a_mail_out_cut_by_a_kill_is_finished_after_a_restart(Backend::Postgres);
 }

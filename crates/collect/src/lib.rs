@@ -43,5 +43,5 @@ pub use reporting::{
     site_report, site_report_html, site_results_now, site_weighting, wave_document, wave_draft,
     ReportSettings, ReportingError,
 };
-pub use scheduler::{Scheduler, TickSummary};
+pub use scheduler::{MailOutReport, Scheduler, TickSummary};
 pub use startup::{serve, Application, ServeConfig};

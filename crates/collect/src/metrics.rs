@@ -1,7 +1,8 @@
 //! Prometheus metrics of one instance, shown at `/metrics` in the text exposition format
-//! (version 0.0.4): requests by route class and status, their latency, submissions by mode, and
-//! mail sent and refused by kind. Every label value is one of a few fixed words or an HTTP
-//! status: no path (which may hold a token), code, address or id ever becomes a label.
+//! (version 0.0.4): requests by route class and status, their latency, submissions by mode,
+//! mail sent and refused by kind, and the mail waiting to be sent. Every label value is one of
+//! a few fixed words or an HTTP status: no path (which may hold a token), code, address or id
+//! ever becomes a label.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use vecu_store::Mode;
@@ -103,6 +105,7 @@ pub struct Metrics {
     submissions: Family<SubmissionLabels, Counter>,
     mail_sent: Family<MailLabels, Counter>,
     mail_failed: Family<MailLabels, Counter>,
+    mail_waiting: Gauge,
 }
 
 /// Latency buckets from 5 ms to about 10 s, doubling.
@@ -119,6 +122,7 @@ impl Default for Metrics {
         let submissions = Family::<SubmissionLabels, Counter>::default();
         let mail_sent = Family::<MailLabels, Counter>::default();
         let mail_failed = Family::<MailLabels, Counter>::default();
+        let mail_waiting = Gauge::default();
         registry.register(
             "http_requests",
             "HTTP requests answered, by route class and status",
@@ -144,6 +148,11 @@ impl Default for Metrics {
             "Messages the mail transport refused (invitation marked undeliverable), by kind",
             mail_failed.clone(),
         );
+        registry.register(
+            "mail_waiting",
+            "Messages waiting to be sent (queued mail-outs and reminders due), as of this instance's last scheduler round",
+            mail_waiting.clone(),
+        );
         Metrics {
             registry: std::sync::Arc::new(registry),
             requests,
@@ -151,6 +160,7 @@ impl Default for Metrics {
             submissions,
             mail_sent,
             mail_failed,
+            mail_waiting,
         }
     }
 }
@@ -188,6 +198,12 @@ impl Metrics {
             MailKind::Reminder => "reminder",
         };
         counter.get_or_create(&MailLabels { kind }).inc();
+    }
+
+    /// The mail queue's depth: messages waiting to be sent.
+    pub fn mail_waiting(&self, messages: usize) {
+        self.mail_waiting
+            .set(i64::try_from(messages).unwrap_or(i64::MAX));
     }
 
     /// Everything in the Prometheus text format.

@@ -41,9 +41,12 @@ pub struct ServeConfig {
     /// How long requests in flight may take to finish once SIGTERM asked the service to stop
     /// (no new connection is accepted meanwhile); those still running then are dropped.
     pub shutdown_timeout: Duration,
-    /// How often the reminder scheduler ticks (with mail set; `None`: never, reminders go out
-    /// only through the API). Of several instances, the one holding the store's lease sends.
+    /// How often the mail scheduler ticks (with mail set; `None`: never, mail goes out only
+    /// when the API is asked). Of several instances, the one holding the store's lease sends.
     pub reminders_every: Option<Duration>,
+    /// How long the scheduler's lease lasts unrenewed: how long the others wait after the
+    /// holder died (at least `scheduler::SHORTEST_LEASE`).
+    pub scheduler_lease: Duration,
 }
 
 impl Default for ServeConfig {
@@ -57,6 +60,7 @@ impl Default for ServeConfig {
             metrics_from: Vec::new(),
             shutdown_timeout: Duration::from_secs(30),
             reminders_every: Some(crate::scheduler::EVERY),
+            scheduler_lease: crate::scheduler::LEASE,
         }
     }
 }
@@ -65,6 +69,7 @@ impl Default for ServeConfig {
 pub struct Application {
     server: Server,
     port: u16,
+    scheduler: Option<std::sync::Arc<crate::Scheduler>>,
 }
 
 impl Application {
@@ -77,26 +82,26 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}"));
-        let mailer = config
-            .mail
-            .clone()
-            .map(crate::Mailer::new)
-            .transpose()
-            .map_err(std::io::Error::other)?;
-        let scheduler = match (&config.mail, config.reminders_every) {
-            (Some(settings), Some(every)) => Some((
-                crate::Mailer::new(settings.clone()).map_err(std::io::Error::other)?,
-                every,
-            )),
-            _ => None,
-        };
-        let state =
-            AppState::new(store, config, public_url, mailer).map_err(std::io::Error::other)?;
-        if let Some((mailer, every)) = scheduler {
-            let mailer = mailer.counting_into(state.metrics.clone());
-            let scheduler = crate::scheduler::Scheduler::new(state.store.clone(), mailer);
-            actix_web::rt::spawn(scheduler.run(every));
+        let mut state =
+            AppState::new(store, config, public_url.clone()).map_err(std::io::Error::other)?;
+        if let Some(settings) = &config.mail {
+            let mut settings = settings.clone();
+            if settings.public_url.is_empty() {
+                settings.public_url = public_url;
+            }
+            let mailer = crate::Mailer::new(settings)
+                .map_err(std::io::Error::other)?
+                .counting_into(state.metrics.clone());
+            let scheduler = crate::scheduler::Scheduler::new(state.store.clone(), mailer)
+                .with_lease(config.scheduler_lease)
+                .map_err(std::io::Error::other)?;
+            let scheduler = std::sync::Arc::new(scheduler);
+            if let Some(every) = config.reminders_every {
+                actix_web::rt::spawn(scheduler.clone().run(every));
+            }
+            state.scheduler = Some(scheduler);
         }
+        let scheduler = state.scheduler.clone();
         let state = web::Data::new(state);
         let server = HttpServer::new(move || {
             App::new()
@@ -234,7 +239,11 @@ impl Application {
         .shutdown_timeout(config.shutdown_timeout.as_secs())
         .listen(listener)?
         .run();
-        Ok(Application { server, port })
+        Ok(Application {
+            server,
+            port,
+            scheduler,
+        })
     }
 
     /// The port actually listened on.
@@ -247,9 +256,19 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped.
+    /// Serves until stopped, then hands the mail scheduler's lease over, so that another
+    /// instance sends at once instead of when the lease would have run out.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(scheduler) = self.scheduler {
+            let released = actix_web::rt::task::spawn_blocking(move || scheduler.release()).await;
+            match released {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "the mail lease was not handed over"),
+                Err(error) => tracing::warn!(%error, "the mail lease was not handed over"),
+            }
+        }
+        served
     }
 }
 

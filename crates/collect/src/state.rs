@@ -23,7 +23,8 @@ pub struct AppState {
     /// The public address of the service (`https://survey.example.org`): links on letters are
     /// built from it, never from a request's `Host`.
     pub public_url: String,
-    pub mailer: Option<crate::Mailer>,
+    /// The mail scheduler, when mail is set: the API queues mail-outs with it.
+    pub scheduler: Option<Arc<crate::Scheduler>>,
     /// What `/metrics` shows.
     pub metrics: Metrics,
     /// Who may read `/metrics` besides this host.
@@ -33,12 +34,11 @@ pub struct AppState {
 
 impl AppState {
     /// State over a store, with the settings of `config` and the service's public address; the
-    /// CSRF key is the deployment's, from the store.
+    /// CSRF key is the deployment's, from the store. No scheduler yet: the service adds it.
     pub fn new(
         store: Store,
         config: &ServeConfig,
         public_url: String,
-        mailer: Option<crate::Mailer>,
     ) -> Result<AppState, vecu_store::StoreError> {
         let metrics = Metrics::default();
         Ok(AppState {
@@ -56,7 +56,7 @@ impl AppState {
                 .iter()
                 .map(|address| address.to_canonical())
                 .collect(),
-            mailer: mailer.map(|mailer| mailer.counting_into(metrics.clone())),
+            scheduler: None,
             metrics,
             surveys: Mutex::new(HashMap::new()),
         })

@@ -298,29 +298,7 @@ impl Store {
         action: &'static str,
     ) -> Result<Vec<(IssuedToken, i64)>> {
         let key = self.key()?.clone();
-        let mut connection = self.connection()?;
-        require_status(&mut connection, wave, &["open"], action, "open")?;
-        let rows: Vec<DueRow> = invitations::table
-            .inner_join(contacts::table)
-            .filter(invitations::wave_id.eq(wave))
-            .filter(contacts::channel.eq(Channel::Email.as_str()))
-            .filter(invitations::status.eq_any(["invited", "opened"]))
-            .filter(invitations::contacts_made.ge(mailings.start))
-            .filter(invitations::contacts_made.lt(mailings.end))
-            .filter(
-                invitations::last_contact_on
-                    .is_null()
-                    .or(invitations::last_contact_on.le(cutoff)),
-            )
-            .select((
-                invitations::id,
-                invitations::token_sealed,
-                invitations::contacts_made,
-                contacts::id,
-                contacts::email,
-                contacts::language,
-            ))
-            .load(&mut connection)?;
+        let rows = due_rows(&mut *self.connection()?, wave, mailings, cutoff, action)?;
         rows.into_iter()
             .map(|row| {
                 let issued = IssuedToken {
@@ -333,6 +311,59 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The invitations a mail-out of `wave` would mail now: those not yet mailed, or with
+/// `reminders` (days since the last contact, contacts in all) those due a reminder. Nothing is
+/// opened: counting them needs no key.
+pub(crate) fn invitations_due(
+    connection: &mut AnyConnection,
+    wave: &str,
+    reminders: Option<(u32, i64)>,
+) -> Result<Vec<InvitationId>> {
+    let rows = match reminders {
+        None => due_rows(connection, wave, 0..1, &calendar::today(), "counting mail")?,
+        Some((after_days, max_contacts)) => due_rows(
+            connection,
+            wave,
+            1..max_contacts,
+            &calendar::days_ago(after_days),
+            "counting mail",
+        )?,
+    };
+    Ok(rows.into_iter().map(|row| row.invitation).collect())
+}
+
+/// The vault rows of [`Store::mailable`], still sealed.
+fn due_rows(
+    connection: &mut AnyConnection,
+    wave: &str,
+    mailings: std::ops::Range<i64>,
+    cutoff: &str,
+    action: &'static str,
+) -> Result<Vec<DueRow>> {
+    require_status(connection, wave, &["open"], action, "open")?;
+    Ok(invitations::table
+        .inner_join(contacts::table)
+        .filter(invitations::wave_id.eq(wave))
+        .filter(contacts::channel.eq(Channel::Email.as_str()))
+        .filter(invitations::status.eq_any(["invited", "opened"]))
+        .filter(invitations::contacts_made.ge(mailings.start))
+        .filter(invitations::contacts_made.lt(mailings.end))
+        .filter(
+            invitations::last_contact_on
+                .is_null()
+                .or(invitations::last_contact_on.le(cutoff)),
+        )
+        .select((
+            invitations::id,
+            invitations::token_sealed,
+            invitations::contacts_made,
+            contacts::id,
+            contacts::email,
+            contacts::language,
+        ))
+        .load(connection)?)
 }
 
 /// Which message was mailed.

@@ -31,6 +31,7 @@ mod holders;
 mod hygiene;
 mod invitation;
 mod letter;
+mod mail_queue;
 mod proposals;
 mod public_results;
 mod quotes;
@@ -67,6 +68,7 @@ pub use invitation::{
     Invitation, IssuedToken, Mailing, ReminderDue, TokenState, MIN_REMINDER_DAYS,
 };
 pub use letter::{Outcome, PAPER_COUNT_KINDS};
+pub use mail_queue::{MailOut, QueuedMailOut};
 pub use proposals::{Decision, Proposal, ProposalComment, ProposalState, ProposalView};
 pub use public_results::PublicResults;
 pub use quotes::Quote;
@@ -75,7 +77,7 @@ pub use reports::{
     ReportState, ACTIVITIES, BLOCK_KINDS, SUMMARY,
 };
 pub use rotation::{RotationPlan, RotationReport};
-pub use schedule::{ReminderSchedule, ScheduledWave, MAX_CONTACTS};
+pub use schedule::{Lease, ReminderSchedule, ScheduledWave, MAX_CONTACTS};
 pub use scrub::{scrub, SCRUBBER_LIMITS};
 pub use secret::EncryptionKey;
 pub use sessions::{

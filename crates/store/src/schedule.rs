@@ -62,6 +62,25 @@ pub struct ScheduledWave {
     pub schedule: ReminderSchedule,
 }
 
+/// Who has a lease, as its taker sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lease {
+    /// The taker holds it.
+    Held,
+    /// Another holder does, for about this much longer (unless renewed).
+    Elsewhere {
+        /// Time until it expires.
+        free_in: Duration,
+    },
+}
+
+impl Lease {
+    /// Whether the taker holds it.
+    pub fn held(self) -> bool {
+        self == Lease::Held
+    }
+}
+
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -124,39 +143,48 @@ impl Store {
             .collect()
     }
 
-    /// Takes or renews the lease on `job` for `holder` until `ttl` from now; whether `holder`
-    /// has it. Another holder's unexpired lease is left alone.
-    pub fn take_lease(&self, job: &str, holder: &str, ttl: Duration) -> Result<bool> {
+    /// Takes or renews the lease on `job` for `holder` until `ttl` from now. Another holder's
+    /// unexpired lease is left alone, and the answer says when it runs out.
+    pub fn take_lease(&self, job: &str, holder: &str, ttl: Duration) -> Result<Lease> {
         let now = now();
         let until = now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
         let connection = &mut *self.connection()?;
         // Two statements, each atomic: the update renews or takes over the row; the insert makes
         // the first. Two instances inserting at once: the primary key lets one through.
-        {
-            let renewed = diesel::update(
-                leases::table
+        let renewed = diesel::update(
+            leases::table
+                .find(job)
+                .filter(leases::holder.eq(holder).or(leases::expires_at.le(now))),
+        )
+        .set((leases::holder.eq(holder), leases::expires_at.eq(until)))
+        .execute(connection)?;
+        if renewed == 1 {
+            return Ok(Lease::Held);
+        }
+        let inserted = diesel::insert_into(leases::table)
+            .values((
+                leases::name.eq(job),
+                leases::holder.eq(holder),
+                leases::expires_at.eq(until),
+            ))
+            .execute(connection);
+        match inserted {
+            Ok(_) => Ok(Lease::Held),
+            // The row exists (another holder's, unexpired), or another instance inserted it
+            // first: theirs it is, until it expires.
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                let expires_at: Option<i64> = leases::table
                     .find(job)
-                    .filter(leases::holder.eq(holder).or(leases::expires_at.le(now))),
-            )
-            .set((leases::holder.eq(holder), leases::expires_at.eq(until)))
-            .execute(connection)?;
-            if renewed == 1 {
-                return Ok(true);
+                    .select(leases::expires_at)
+                    .first(connection)
+                    .optional()?;
+                // Whole seconds: the lease is free from the second after `expires_at` began.
+                let left = expires_at.map_or(0, |expires_at| expires_at - now + 1);
+                Ok(Lease::Elsewhere {
+                    free_in: Duration::from_secs(u64::try_from(left).unwrap_or(0)),
+                })
             }
-            let inserted = diesel::insert_into(leases::table)
-                .values((
-                    leases::name.eq(job),
-                    leases::holder.eq(holder),
-                    leases::expires_at.eq(until),
-                ))
-                .execute(connection);
-            match inserted {
-                Ok(_) => Ok(true),
-                // The row exists (another holder's, unexpired), or another instance inserted it
-                // first: theirs it is.
-                Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
-                Err(error) => Err(error.into()),
-            }
+            Err(error) => Err(error.into()),
         }
     }
 

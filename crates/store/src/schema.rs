@@ -302,6 +302,16 @@ diesel::table! {
     }
 }
 
+// Mail-outs asked for and not yet done, one per wave and kind (the scheduler sends them).
+diesel::table! {
+    mail_queue (wave_id, kind) {
+        wave_id -> Text,
+        kind -> Text,
+        after_days -> Nullable<Integer>,
+        max_contacts -> Nullable<Integer>,
+    }
+}
+
 // The sites a hospital key is bound to.
 diesel::table! {
     api_key_sites (key_id, site) {

@@ -29,8 +29,12 @@ struct FileSettings {
     metrics_from: Option<Vec<std::net::IpAddr>>,
     /// Seconds requests in flight get to finish after SIGTERM (default 30).
     shutdown_timeout_seconds: Option<u64>,
-    /// Minutes between rounds of the reminder scheduler (default 5; 0: no scheduler).
+    /// Minutes between rounds of the mail scheduler (default 5; 0: mail goes out only when the
+    /// API is asked).
     reminder_minutes: Option<u64>,
+    /// Seconds the mail scheduler's lease lasts unrenewed (default 300, at least 5): how long
+    /// the other instances wait to send after the holder died.
+    scheduler_lease_seconds: Option<u64>,
     /// Refused: double data entry is a setting of each wave (`vecu wave double-entry`).
     double_entry: Option<serde::de::IgnoredAny>,
     /// A file holding the encryption key (base64), readable by vecu only, outside the
@@ -111,11 +115,9 @@ pub fn run(
             ..StoreConfig::default()
         },
     )?;
-    let public_url = args
-        .public_url
-        .clone()
-        .or(file.public_url.clone())
-        .unwrap_or_else(|| format!("http://{bind}"));
+    // Without one, the service's public address is the address it listens on, once bound (so
+    // that `--bind 127.0.0.1:0` gives links with the real port).
+    let public_url = args.public_url.clone().or(file.public_url.clone());
     let mail_file = file.mail.unwrap_or_default();
     let mail = match args.mail.clone().or(mail_file.url.clone()) {
         Some(url) => Some(MailSettings {
@@ -130,14 +132,14 @@ pub fn run(
                 .clone()
                 .or(mail_file.from)
                 .unwrap_or_else(|| "vecu <vecu@localhost>".to_owned()),
-            public_url: public_url.clone(),
+            public_url: public_url.clone().unwrap_or_default(),
         }),
         None => None,
     };
     let config = ServeConfig {
         bind: bind.clone(),
         secure_cookies: args.secure_cookies || file.secure_cookies.unwrap_or(false),
-        public_url: Some(public_url),
+        public_url,
         trusted_proxies: match (args.behind_proxy, file.trusted_proxies, file.behind_proxy) {
             (from_args, _, _) if !from_args.is_empty() => from_args,
             (_, Some(from_file), _) => from_file,
@@ -154,6 +156,10 @@ pub fn run(
             Some(minutes) => Some(std::time::Duration::from_secs(minutes.saturating_mul(60))),
             None => ServeConfig::default().reminders_every,
         },
+        scheduler_lease: file
+            .scheduler_lease_seconds
+            .map(std::time::Duration::from_secs)
+            .unwrap_or(ServeConfig::default().scheduler_lease),
     };
     let links = match args.demo {
         Some(patients) => demo_wave(&store, patients)?,

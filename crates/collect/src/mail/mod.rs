@@ -5,10 +5,12 @@
 
 mod transport;
 
+use std::time::Duration;
+
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
 use lettre::{FileTransport, Message, SmtpTransport, Transport};
-use vecu_store::{Mailing, Store, StoreError};
+use vecu_store::{IssuedToken, MailOut, Mailing, Store, StoreError};
 use vecu_survey::Survey;
 
 use crate::i18n::Texts;
@@ -21,7 +23,8 @@ pub struct MailSettings {
     pub transport: MailTransport,
     /// The sender, such as `SCAPE study <scape@hospital.example>`.
     pub from: String,
-    /// The public address of the service, for links (`https://survey.example.org`).
+    /// The public address of the service, for links (`https://survey.example.org`); empty:
+    /// the service's own (`ServeConfig::public_url`, else the address it listens on).
     pub public_url: String,
 }
 
@@ -35,8 +38,8 @@ pub enum MailError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The mail server could not be reached or asked to try later (no reply, or a 4xx reply):
-    /// the run stops with the patient's invitation untouched, and the next run resumes there.
-    #[error("the mail server is unavailable ({0}); the run stopped and resumes where it stopped when run again")]
+    /// the round stops with the patient's invitation untouched, and the next round resumes there.
+    #[error("the mail server is unavailable ({0}); what is left to send waits in the queue and goes out at the scheduler's next round")]
     Unavailable(String),
 }
 
@@ -80,7 +83,7 @@ impl Mailer {
             .map_err(|error| MailError::Config(format!("sender {}: {error}", settings.from)))?;
         settings.transport.check()?;
         let sender = match &settings.transport {
-            MailTransport::Smtp(server) => Sender::Smtp(server.transport()?),
+            MailTransport::Smtp(server) => Sender::Smtp(server.transport(None)?),
             MailTransport::Directory(dir) => {
                 std::fs::create_dir_all(dir)
                     .map_err(|error| MailError::Config(format!("{}: {error}", dir.display())))?;
@@ -95,6 +98,20 @@ impl Mailer {
         })
     }
 
+    /// The same mailer, giving up on a silent mail server after `timeout` per exchange: the
+    /// scheduler keeps one message well within its lease.
+    pub(crate) fn timing_out_after(mut self, timeout: Duration) -> Result<Mailer, MailError> {
+        if let MailTransport::Smtp(server) = &self.settings.transport {
+            self.sender = Sender::Smtp(server.transport(Some(timeout))?);
+        }
+        Ok(self)
+    }
+
+    /// The service's metrics, if it counts into them.
+    pub(crate) fn metrics(&self) -> Option<&crate::metrics::Metrics> {
+        self.metrics.as_ref()
+    }
+
     /// The same mailer, counting every message into the service's metrics.
     pub(crate) fn counting_into(mut self, metrics: crate::metrics::Metrics) -> Mailer {
         self.metrics = Some(metrics);
@@ -104,77 +121,65 @@ impl Mailer {
     /// Issues tokens for every patient not yet invited and mails every invitation not yet mailed:
     /// a run interrupted half-way is resumed by running it again. A message is recorded as mailed
     /// once the transport accepted it, so a crash between the two can send that one message
-    /// twice (with the same Message-ID); none is ever skipped.
+    /// twice (with the same Message-ID); none is ever skipped. `vecu serve` does not call this
+    /// but queues the mail-out for its scheduler ([`crate::Scheduler::mail_out`]).
     pub fn send_invitations(&self, store: &Store, wave: &str) -> Result<SendSummary, MailError> {
-        let survey = store.survey(&store.wave(wave)?.survey_hash)?;
         store.issue_tokens(wave)?;
-        // Every issued, unmailed invitation, including those an interrupted run left behind.
         let mut summary = SendSummary::default();
-        for invitation in store.invitations_to_mail(wave)? {
-            let message = self.compose(
-                Kind::Invitation,
-                &survey,
-                &invitation.email,
-                &invitation.language,
-                &invitation.token,
-                &invitation.invitation,
-            );
-            if self.deliver(
-                store,
-                &invitation.invitation,
-                (Kind::Invitation, message),
-                &mut summary,
-            )? {
-                store.record_mailing(&invitation.invitation, Mailing::Invitation)?;
-            }
-        }
+        self.send_mail_out(store, wave, MailOut::Invitations, || Ok(true), &mut summary)?;
         Ok(summary)
     }
 
-    /// Mails a reminder to everyone due one (never the submitted or opted out).
-    pub fn send_reminders(
+    /// Mails what one mail-out has still to send (its invitations not yet mailed, or a reminder
+    /// to everyone due one, never the submitted, opted out or undeliverable), counted into
+    /// `summary`, asking `may_go_on` before each message: the scheduler stops there when it lost
+    /// its lease, so that two instances never send the same message. Whether it sent them all.
+    pub fn send_mail_out(
         &self,
         store: &Store,
         wave: &str,
-        after_days: u32,
-        max_contacts: i64,
-    ) -> Result<SendSummary, MailError> {
-        self.send_reminders_while(store, wave, (after_days, max_contacts), || Ok(true))
-    }
-
-    /// [`Mailer::send_reminders`], asking `may_go_on` before each message: the scheduler stops
-    /// there when it lost its lease, so that two instances never send the same reminder.
-    pub fn send_reminders_while(
-        &self,
-        store: &Store,
-        wave: &str,
-        (after_days, max_contacts): (u32, i64),
+        mail_out: MailOut,
         mut may_go_on: impl FnMut() -> Result<bool, MailError>,
-    ) -> Result<SendSummary, MailError> {
+        summary: &mut SendSummary,
+    ) -> Result<bool, MailError> {
         let survey = store.survey(&store.wave(wave)?.survey_hash)?;
-        let mut summary = SendSummary::default();
-        for due in store.reminders_due(wave, after_days, max_contacts)? {
+        let (kind, due) = match mail_out {
+            MailOut::Invitations => (Kind::Invitation, store.invitations_to_mail(wave)?),
+            MailOut::Reminders(schedule) => (
+                Kind::Reminder,
+                store
+                    .reminders_due(wave, schedule.after_days, i64::from(schedule.max_contacts))?
+                    .into_iter()
+                    .map(|due| IssuedToken {
+                        invitation: due.invitation,
+                        email: due.email,
+                        language: due.language,
+                        token: due.token,
+                    })
+                    .collect(),
+            ),
+        };
+        let mailing = match kind {
+            Kind::Invitation => Mailing::Invitation,
+            Kind::Reminder => Mailing::Reminder,
+        };
+        for due in due {
             if !may_go_on()? {
-                break;
+                return Ok(false);
             }
             let message = self.compose(
-                Kind::Reminder,
+                kind,
                 &survey,
                 &due.email,
                 &due.language,
                 &due.token,
                 &due.invitation,
             );
-            if self.deliver(
-                store,
-                &due.invitation,
-                (Kind::Reminder, message),
-                &mut summary,
-            )? {
-                store.record_mailing(&due.invitation, Mailing::Reminder)?;
+            if self.deliver(store, &due.invitation, (kind, message), summary)? {
+                store.record_mailing(&due.invitation, mailing)?;
             }
         }
-        Ok(summary)
+        Ok(true)
     }
 
     /// Hands one message to the transport; whether it was accepted.

@@ -183,7 +183,12 @@ impl SmtpServer {
 
     /// The lettre transport for this server (TLS certificates are checked against the
     /// system's trust store).
-    pub(super) fn transport(&self) -> Result<SmtpTransport, MailError> {
+    /// The transport, giving up on a silent server after `timeout` per exchange (lettre's
+    /// default, 60 s, without one).
+    pub(super) fn transport(
+        &self,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<SmtpTransport, MailError> {
         let tls = |wrap: fn(TlsParameters) -> Tls| {
             TlsParameters::new(self.host.clone())
                 .map(wrap)
@@ -197,6 +202,9 @@ impl SmtpServer {
         let mut builder = SmtpTransport::builder_dangerous(&self.host)
             .port(self.port)
             .tls(tls);
+        if timeout.is_some() {
+            builder = builder.timeout(timeout);
+        }
         if let (Some(username), Some(SmtpPassword(password))) = (&self.username, &self.password) {
             builder = builder.credentials(Credentials::new(username.clone(), password.clone()));
         }
@@ -339,7 +347,7 @@ mod tests {
             "smtp://scape:pw@mail.example?tls=starttls",
             "smtp://127.0.0.1:25",
         ] {
-            assert!(server(url).transport().is_ok(), "{url}");
+            assert!(server(url).transport(None).is_ok(), "{url}");
         }
     }
 }

@@ -9,7 +9,7 @@ use actix_web::{
     delete, get, post, put, web, FromRequest, HttpRequest, HttpResponse, ResponseError,
 };
 use serde_json::json;
-use vecu_store::{ApiKey, Role, StoreError};
+use vecu_store::{ApiKey, MailOut, ReminderSchedule, Role, StoreError, MAX_CONTACTS};
 
 use crate::state::AppState;
 
@@ -91,6 +91,11 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(message) => {
                 (message.clone(), "see /api/v1/openapi.json".to_owned())
             }
+            ApiError::Mail(error @ crate::MailError::Unavailable(_)) => (
+                error.to_string(),
+                "nothing to do: the scheduler tries again at each round; if it lasts, check the mail server (its log has the cause)"
+                    .to_owned(),
+            ),
             ApiError::Mail(error) => (
                 error.to_string(),
                 "start vecu serve with --mail smtps://host:465, smtp://host:587?tls=starttls, smtp://host:25 (a local relay) or file:///dir, and --mail-from"
@@ -312,7 +317,7 @@ pub async fn set_reminders(
     let store = acting(&state, &caller);
     let wave = wave.into_inner();
     let schedule = blocking(move || {
-        let schedule = vecu_store::ReminderSchedule::new(body.after_days, body.max_contacts)?;
+        let schedule = ReminderSchedule::new(body.after_days, body.max_contacts)?;
         store.set_reminder_schedule(&wave, Some(schedule))?;
         Ok(json!({ "wave": wave, "after_days": schedule.after_days, "max_contacts": schedule.max_contacts }))
     })
@@ -413,11 +418,32 @@ fn store_fix(error: &StoreError, status: StatusCode) -> String {
     }
 }
 
-fn mailer(state: &AppState) -> Result<&crate::Mailer, ApiError> {
-    state.mailer.as_ref().ok_or_else(|| {
+fn scheduler(state: &AppState) -> Result<&crate::Scheduler, ApiError> {
+    state.scheduler.as_deref().ok_or_else(|| {
         ApiError::Mail(crate::MailError::Config(
             "mail is not configured".to_owned(),
         ))
+    })
+}
+
+/// Queues a mail-out and sends it at once if this instance holds the scheduler's lease: 200
+/// when nothing of the wave is left to send, 202 when some waits for another instance's round.
+async fn mail_out(
+    state: web::Data<AppState>,
+    caller: Caller,
+    wave: String,
+    mail_out: MailOut,
+) -> Result<HttpResponse, ApiError> {
+    caller.fieldwork()?;
+    let store = acting(&state, &caller);
+    let report = blocking(move || {
+        scheduler(&state).and_then(|scheduler| Ok(scheduler.mail_out(&store, &wave, mail_out)?))
+    })
+    .await?;
+    Ok(if report.waiting == 0 {
+        HttpResponse::Ok().json(report)
+    } else {
+        HttpResponse::Accepted().json(report)
     })
 }
 
@@ -428,13 +454,7 @@ pub async fn send_invitations(
     caller: Caller,
     wave: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.fieldwork()?;
-    let store = acting(&state, &caller);
-    let summary = blocking(move || {
-        mailer(&state).and_then(|mailer| Ok(mailer.send_invitations(&store, &wave)?))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(summary))
+    mail_out(state, caller, wave.into_inner(), MailOut::Invitations).await
 }
 
 /// When reminders are due.
@@ -443,7 +463,7 @@ pub struct ReminderQuery {
     /// Days since the last mailing (default 14).
     after_days: Option<u32>,
     /// At most this many mailings per patient, the invitation included (default 3).
-    max_contacts: Option<i64>,
+    max_contacts: Option<u32>,
 }
 
 /// Mails reminders to those due one; never to the submitted, opted out or undeliverable.
@@ -455,18 +475,17 @@ pub async fn send_reminders(
     query: web::Query<ReminderQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.fieldwork()?;
-    let store = acting(&state, &caller);
-    let (after_days, max_contacts) = (
+    let schedule = ReminderSchedule::new(
         query.after_days.unwrap_or(14),
-        query.max_contacts.unwrap_or(3),
-    );
-    let summary = blocking(move || {
-        mailer(&state).and_then(|mailer| {
-            Ok(mailer.send_reminders(&store, &wave, after_days, max_contacts)?)
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(summary))
+        query.max_contacts.unwrap_or(MAX_CONTACTS),
+    )?;
+    mail_out(
+        state,
+        caller,
+        wave.into_inner(),
+        MailOut::Reminders(schedule),
+    )
+    .await
 }
 
 /// The file of an export in `format` (one of the formats `export` accepts).

@@ -35,8 +35,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 /// The app with mail going to `mail` (smtp://... or file://...); `issue` issues the tokens now.
+/// Its scheduler has no periodic round: mail goes out when the API is asked, or when a test
+/// ticks a scheduler itself.
 pub async fn spawn_app_with(backend: Backend, mail: Option<String>, issue: bool) -> TestApp {
     spawn_app_configured(backend, issue, |config| {
+        config.reminders_every = None;
         config.mail = mail.map(|url| vecu_collect::MailSettings {
             transport: vecu_collect::MailTransport::parse(&url).expect("mail url"),
             from: "SCAPE <scape@example.org>".to_owned(),

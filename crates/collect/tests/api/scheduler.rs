@@ -202,7 +202,70 @@ async fn a_wave_is_scheduled_through_the_api(backend: Backend) {
     assert_eq!(scheduled(&app.store), []);
 }
 
+/// A mail-out asked of an instance while another holds the lease waits in the queue (202, and
+/// the metrics' queue depth says how much), and the holder's next round sends it, each message
+/// once; asked again, nothing is sent twice.
+async fn a_mail_out_waits_in_the_queue_for_the_lease_holder(backend: Backend) {
+    let (port, received) = smtp_server(Arc::new(AtomicUsize::new(usize::MAX / 2)));
+    let app = spawn_app_with(backend, Some(format!("smtp://127.0.0.1:{port}")), false).await;
+    let (_, researcher) = app
+        .store
+        .create_api_key("Researcher", Role::Researcher)
+        .expect("key");
+    // Another instance holds the lease.
+    let holder = Arc::new(Scheduler::new(app.store.clone(), mailer(port)));
+    assert!(holder.tick().expect("tick").held);
+    let invitations = format!("{}/api/v1/waves/{}/invitations", app.address, app.wave);
+    let ask = || {
+        let (url, key) = (invitations.clone(), researcher.clone());
+        async move { api(awc::http::Method::POST, url, Some(&key), None).await }
+    };
+    let (status, body) = ask().await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(
+        (body["sent"].as_u64(), body["waiting"].as_u64()),
+        (Some(0), Some(6)),
+        "{body}"
+    );
+    assert!(received.lock().expect("lock").is_empty());
+    let metrics = awc::Client::default()
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .expect("metrics")
+        .body()
+        .await
+        .expect("body");
+    let metrics = String::from_utf8_lossy(&metrics);
+    assert!(
+        metrics.lines().any(|line| line == "vecu_mail_waiting 6"),
+        "{metrics}"
+    );
+    // The holder's next round sends the queued mail-out.
+    let round = {
+        let holder = holder.clone();
+        std::thread::spawn(move || holder.tick())
+            .join()
+            .expect("joined")
+            .expect("tick")
+    };
+    assert_eq!(round.mail.sent, 6);
+    assert_each_once(&received);
+    assert_eq!(app.store.mail_waiting(None).expect("waiting"), 0);
+    // Asked again once the lease is free: nothing left, nothing sent twice.
+    holder.release().expect("released");
+    let (status, body) = ask().await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (body["sent"].as_u64(), body["waiting"].as_u64()),
+        (Some(0), Some(0)),
+        "{body}"
+    );
+    assert_each_once(&received);
+}
+
 on_both_backends!(
+    a_mail_out_waits_in_the_queue_for_the_lease_holder,
     two_instances_send_each_reminder_once,
     a_batch_cut_by_an_outage_resumes_without_duplicates,
     a_wave_is_scheduled_through_the_api,

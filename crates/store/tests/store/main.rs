@@ -9,6 +9,7 @@ mod frames;
 mod helpers;
 mod hospitals;
 mod letters;
+mod mail_queue;
 mod privacy;
 mod proposals;
 mod rotation;
