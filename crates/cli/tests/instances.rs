@@ -70,10 +70,10 @@ fn serve(
     (child, port.expect("a port"), tokens)
 }
 
-/// A message the SMTP server holds unanswered: the `nth` message it receives (counting from 1)
-/// gets no reply, and `reached` is told once its data is in. Never acknowledged, it is not
-/// counted as received: its sender must send it again.
-type Hold = (usize, std::sync::mpsc::Sender<()>);
+/// Messages the SMTP server holds unanswered: each `nth` message it receives (counting from 1,
+/// held ones included) gets no reply, and `reached` is told once its data is in. Never
+/// acknowledged, it is not counted as received: its sender must send it again.
+type Hold = (Vec<usize>, std::sync::mpsc::Sender<()>);
 
 /// An SMTP server on loopback that accepts every message (but the one it may `hold`): its port
 /// and the recipients of the messages received, one entry per message.
@@ -105,7 +105,9 @@ fn smtp_sink(hold: Option<Hold>) -> (u16, Arc<Mutex<Vec<String>>>) {
                             data.clear();
                         }
                         let nth = messages.fetch_add(1, Ordering::SeqCst) + 1;
-                        if let Some((_, reached)) = hold.as_ref().filter(|(held, _)| *held == nth) {
+                        if let Some((_, reached)) =
+                            hold.as_ref().filter(|(held, _)| held.contains(&nth))
+                        {
                             // No reply: the sender waits until it dies or gives up.
                             let _ = reached.send(());
                             while reader.read_line(&mut line).unwrap_or(0) > 0 {
@@ -179,13 +181,13 @@ fn researcher_key(database: &str, config: &Path) -> String {
     key.lines().next().expect("the key").to_owned()
 }
 
-/// A researcher's request to mail a wave's invitations, sent to the instance at `port`: the
-/// whole answer, or an error when the instance died before answering.
-fn ask_for_invitations(port: u16, wave: &str, key: &str) -> std::io::Result<String> {
+/// A researcher's request to mail (`path`: `invitations`, or `reminders?...`) a wave, sent to
+/// the instance at `port`: the whole answer, or an error when the instance died before answering.
+fn ask_to_mail(port: u16, wave: &str, path: &str, key: &str) -> std::io::Result<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     write!(
         stream,
-        "POST /api/v1/waves/{wave}/invitations HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+        "POST /api/v1/waves/{wave}/{path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\
          Authorization: Bearer {key}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     )?;
     let mut answer = String::new();
@@ -210,7 +212,7 @@ fn wave_with_reminders_due(
         &[&["wave", "schedule", "--wave", &wave][..], &schedule].concat(),
     );
     let key = researcher_key(database, config);
-    let answer = ask_for_invitations(port, &wave, &key).expect("answer");
+    let answer = ask_to_mail(port, &wave, "invitations", &key).expect("answer");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     diesel::sql_query(format!(
         "UPDATE invitations SET last_contact_on = to_char(current_date - 8, 'YYYY-MM-DD') \
@@ -602,15 +604,18 @@ fn two_instances_lose_nothing_when_one_is_killed_mid_request() {
 }
 
 /// A mail-out cut by SIGKILL in the middle of a message is finished by the instance started
-/// again, once the dead one's lease ran out: every patient gets one invitation, the one that was
-/// in flight (never acknowledged) included, and nobody a second.
+/// again, once the dead one's lease ran out: every patient gets one message, the one that was in
+/// flight (never acknowledged) included, and nobody a second. First the invitations, then, two
+/// weeks later, a round of reminders.
 fn a_mail_out_cut_by_a_kill_is_finished_after_a_restart(backend: Backend) {
     const PATIENTS: usize = 8;
-    const HELD: usize = 4;
+    // The 4th invitation, and the 4th reminder (message 13: 9 for the invitations, the held
+    // one sent twice, then 4).
+    const HELD: [usize; 2] = [4, PATIENTS + 1 + 4];
     let db = TestDb::new(backend);
     let config = tempfile::tempdir().expect("temp dir");
     let (reached, held) = std::sync::mpsc::channel();
-    let (sink, received) = smtp_sink(Some((HELD, reached)));
+    let (sink, received) = smtp_sink(Some((HELD.to_vec(), reached)));
     let mail = format!("smtp://127.0.0.1:{sink}");
     let settings = config.path().join("serve.toml");
     std::fs::write(&settings, "scheduler_lease_seconds = 5\n").expect("settings");
@@ -618,44 +623,54 @@ fn a_mail_out_cut_by_a_kill_is_finished_after_a_restart(backend: Backend) {
     let options = ["--mail", mail.as_str(), "--config", &settings];
     let wave = wave_to_invite(&db.url, config.path(), PATIENTS, "invited");
     let key = researcher_key(&db.url, config.path());
-    let (mut first, port, _) = serve(&db.url, config.path(), None, &options);
-    let asked = {
-        let (wave, key) = (wave.clone(), key.clone());
-        std::thread::spawn(move || ask_for_invitations(port, &wave, &key))
-    };
-    held.recv_timeout(Duration::from_secs(120))
-        .expect("the mail server holds a message");
-    first.kill().expect("killed");
-    first.wait().expect("reaped");
-    let answer = asked.join().expect("asked");
-    assert!(
-        !answer
-            .as_ref()
-            .is_ok_and(|answer| answer.starts_with("HTTP/1.1 2")),
-        "the killed instance did not answer: {answer:?}"
-    );
-    assert_eq!(received.lock().expect("sink").len(), HELD - 1);
-
-    // Started again: its first round finds the dead instance's lease, the next one (when that
-    // lease ran out) takes it and finishes the queued mail-out.
-    let (mut second, _, _) = serve(&db.url, config.path(), None, &options);
     let store = Store::open(&db.url, StoreConfig::default()).expect("store");
     let rows = |sql: &str| store.raw_query(sql).expect("query");
-    wait_until(Instant::now(), "the mail-out was not finished", || {
-        rows("SELECT wave_id FROM mail_queue").is_empty()
-    });
-    let mut recipients = received.lock().expect("sink").clone();
-    recipients.sort();
-    let expected: Vec<String> = (0..PATIENTS)
-        .map(|idx| format!("<invited{idx}@example.org>"))
-        .collect();
-    assert_eq!(recipients, expected, "each patient once");
-    let contacts = rows(&format!(
-        "SELECT contacts_made FROM invitations WHERE wave_id = '{wave}'"
-    ));
-    assert_eq!(contacts, vec![vec!["1".to_owned()]; PATIENTS]);
-    let _ = second.kill();
-    let _ = second.wait();
+    let (mut instance, mut port, _) = serve(&db.url, config.path(), None, &options);
+    for (round, mail_out) in ["invitations", "reminders?after_days=14&max_contacts=2"]
+        .into_iter()
+        .enumerate()
+    {
+        let asked = {
+            let (wave, key, mail_out) = (wave.clone(), key.clone(), mail_out.to_owned());
+            std::thread::spawn(move || ask_to_mail(port, &wave, &mail_out, &key))
+        };
+        held.recv_timeout(Duration::from_secs(120))
+            .expect("the mail server holds a message");
+        instance.kill().expect("killed");
+        instance.wait().expect("reaped");
+        let answer = asked.join().expect("asked");
+        assert!(
+            !answer
+                .as_ref()
+                .is_ok_and(|answer| answer.starts_with("HTTP/1.1 2")),
+            "the killed instance did not answer: {answer:?}"
+        );
+        assert_eq!(
+            received.lock().expect("sink").len(),
+            round * PATIENTS + 3,
+            "{mail_out}: three accepted before the kill"
+        );
+        // Started again: its first round finds the dead instance's lease, the next one (when
+        // that lease ran out) takes it and finishes the queued mail-out.
+        (instance, port, _) = serve(&db.url, config.path(), None, &options);
+        wait_until(Instant::now(), "the mail-out was not finished", || {
+            rows("SELECT wave_id FROM mail_queue").is_empty()
+        });
+        let mut recipients = received.lock().expect("sink").clone();
+        recipients.sort();
+        let expected: Vec<String> = (0..PATIENTS)
+            .flat_map(|idx| std::iter::repeat_n(format!("<invited{idx}@example.org>"), round + 1))
+            .collect();
+        assert_eq!(recipients, expected, "{mail_out}: each patient once");
+        let contacts = rows(&format!(
+            "SELECT contacts_made FROM invitations WHERE wave_id = '{wave}'"
+        ));
+        assert_eq!(contacts, vec![vec![(round + 1).to_string()]; PATIENTS]);
+        // Two weeks go by.
+        store.backdate_contacts(&wave, 14).expect("backdated");
+    }
+    let _ = instance.kill();
+    let _ = instance.wait();
 }
 
 #[test]
