@@ -264,8 +264,49 @@ async fn a_mail_out_waits_in_the_queue_for_the_lease_holder(backend: Backend) {
     assert_each_once(&received);
 }
 
+/// An instance stopped gracefully (SIGTERM) hands the lease over as it stops: another instance
+/// sends at once, not when the lease would have run out.
+async fn a_stopped_instance_hands_the_lease_over(backend: Backend) {
+    let (port, received) = smtp_server(Arc::new(AtomicUsize::new(usize::MAX / 2)));
+    let app = spawn_app_with(backend, None, false).await;
+    let config = vecu_collect::ServeConfig {
+        bind: "127.0.0.1:0".to_owned(),
+        mail: Some(MailSettings {
+            transport: MailTransport::parse(&format!("smtp://127.0.0.1:{port}")).expect("url"),
+            from: "SCAPE <scape@example.org>".to_owned(),
+            public_url: "http://placeholder".to_owned(),
+        }),
+        reminders_every: None,
+        ..vecu_collect::ServeConfig::default()
+    };
+    let instance = vecu_collect::Application::build(&config, app.store.clone()).expect("binds");
+    let address = format!("http://127.0.0.1:{}", instance.port());
+    let handle = instance.handle();
+    let running = actix_rt::spawn(instance.run());
+    let (_, researcher) = app
+        .store
+        .create_api_key("Researcher", Role::Researcher)
+        .expect("key");
+    let (status, body) = api(
+        awc::http::Method::POST,
+        format!("{address}/api/v1/waves/{}/invitations", app.wave),
+        Some(&researcher),
+        None,
+    )
+    .await;
+    assert_eq!((status, body["sent"].as_u64()), (200, Some(6)), "{body}");
+    // The instance holds the lease: another gets nothing.
+    let other = Scheduler::new(app.store.clone(), mailer(port));
+    assert!(!other.tick().expect("tick").held);
+    handle.stop(true).await;
+    running.await.expect("joined").expect("served");
+    assert!(other.tick().expect("tick").held, "handed over at the stop");
+    assert_each_once(&received);
+}
+
 on_both_backends!(
     a_mail_out_waits_in_the_queue_for_the_lease_holder,
+    a_stopped_instance_hands_the_lease_over,
     two_instances_send_each_reminder_once,
     a_batch_cut_by_an_outage_resumes_without_duplicates,
     a_wave_is_scheduled_through_the_api,
