@@ -24,8 +24,9 @@ pub const JOB: &str = "reminders";
 /// live holder keeps it; an instance that died hands over after this long.
 pub const LEASE: Duration = Duration::from_secs(5 * 60);
 
-/// The shortest lease a scheduler takes: the mail server gets a tenth of the lease per exchange,
-/// so that a message accepted after the renewal before it is recorded well before the lease ends.
+/// The shortest lease a scheduler takes. The mail server gets a twentieth of the lease per
+/// exchange (a message is about ten: the greeting, MAIL, RCPT, DATA, the text, the reply), so
+/// that one message, renewed for just before, ends well within the lease.
 pub const SHORTEST_LEASE: Duration = Duration::from_secs(5);
 
 /// How often `vecu serve` ticks by default.
@@ -51,8 +52,8 @@ pub struct MailOutReport {
     pub sent: usize,
     /// Messages refused (the invitations are marked undeliverable).
     pub failed: usize,
-    /// Messages of the wave still waiting: another instance is sending them (it holds the
-    /// lease), or a round of this one is under way; they go out in that round.
+    /// Messages of the wave still waiting: another instance holds the lease and sends them in
+    /// its round.
     pub waiting: usize,
 }
 
@@ -96,7 +97,7 @@ impl Scheduler {
 
     /// The same scheduler with a lease of `lease` (at least [`SHORTEST_LEASE`]): how long
     /// another instance waits to take over after this one died. The mail server then gets a
-    /// tenth of it per exchange.
+    /// twentieth of it per exchange.
     pub fn with_lease(mut self, lease: Duration) -> Result<Scheduler, MailError> {
         if lease < SHORTEST_LEASE {
             return Err(MailError::Config(format!(
@@ -106,7 +107,7 @@ impl Scheduler {
                 LEASE.as_secs()
             )));
         }
-        self.mailer = self.mailer.timing_out_after(lease / 10)?;
+        self.mailer = self.mailer.timing_out_after(lease / 20)?;
         self.lease = lease;
         Ok(self)
     }
@@ -169,6 +170,11 @@ impl Scheduler {
                 Err(std::sync::TryLockError::WouldBlock) => return Ok(summary),
             },
         };
+        // Stopping: the lease was (or is being) handed over; taking it again would hold up the
+        // others for a whole lease.
+        if self.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(summary);
+        }
         match self.store.take_lease(JOB, &self.holder, self.lease)? {
             Lease::Held => summary.held = true,
             Lease::Elsewhere { free_in } => {

@@ -281,6 +281,22 @@ impl Store {
         connection.transaction(|connection| record_contact(connection, id, kind))
     }
 
+    /// Whether an invitation is still due the message a sender read it for, `contacts_made`
+    /// contacts ago: still invited or opened (not answered, opted out or erased with its wave)
+    /// and contacted no more since. Asked right before each message, so that a sender whose
+    /// list went stale (it lost the scheduler's lease and took it back while another sent)
+    /// sends nothing twice.
+    pub fn still_due(&self, id: &str, contacts_made: i64) -> Result<bool> {
+        let found: Option<(String, i64)> = invitations::table
+            .find(id)
+            .select((invitations::status, invitations::contacts_made))
+            .first(&mut self.connection()?)
+            .optional()?;
+        Ok(found.is_some_and(|(status, contacts)| {
+            matches!(status.as_str(), "invited" | "opened") && contacts == contacts_made
+        }))
+    }
+
     /// Invitations issued but not yet mailed (a mail-out interrupted half-way resumes here),
     /// with their tokens and addresses.
     pub fn invitations_to_mail(&self, wave: &str) -> Result<Vec<IssuedToken>> {

@@ -13,6 +13,7 @@ use crate::error::{Result, StoreError};
 use crate::invitation::invitations_due;
 use crate::schedule::ReminderSchedule;
 use crate::schema::{mail_queue, waves};
+use crate::secret::random_id;
 use crate::{audit, Role, Store};
 
 /// What a queued mail-out sends.
@@ -40,6 +41,8 @@ pub struct QueuedMailOut {
     pub wave: String,
     /// What it sends.
     pub mail_out: MailOut,
+    /// Which request this is (drawn afresh each time it is asked for).
+    request: String,
 }
 
 impl Store {
@@ -66,6 +69,7 @@ impl Store {
                 .values((
                     mail_queue::wave_id.eq(wave),
                     mail_queue::kind.eq(mail_out.kind()),
+                    mail_queue::request.eq(random_id()),
                     mail_queue::after_days.eq(after_days),
                     mail_queue::max_contacts.eq(max_contacts),
                 ))
@@ -91,11 +95,18 @@ impl Store {
             .load(&mut connection)?;
         diesel::delete(mail_queue::table.filter(mail_queue::wave_id.ne_all(&open)))
             .execute(&mut connection)?;
-        let rows: Vec<(String, String, Option<i32>, Option<i32>)> = mail_queue::table
+        let rows: Vec<QueueRow> = mail_queue::table
             .order((mail_queue::wave_id.asc(), mail_queue::kind.asc()))
+            .select((
+                mail_queue::wave_id,
+                mail_queue::kind,
+                mail_queue::request,
+                mail_queue::after_days,
+                mail_queue::max_contacts,
+            ))
             .load(&mut connection)?;
         rows.into_iter()
-            .map(|(wave, kind, after_days, max_contacts)| {
+            .map(|(wave, kind, request, after_days, max_contacts)| {
                 let mail_out = match (kind.as_str(), after_days, max_contacts) {
                     ("invitations", _, _) => MailOut::Invitations,
                     ("reminders", Some(days), Some(contacts)) => {
@@ -117,16 +128,26 @@ impl Store {
                         )))
                     }
                 };
-                Ok(QueuedMailOut { wave, mail_out })
+                Ok(QueuedMailOut {
+                    wave,
+                    mail_out,
+                    request,
+                })
             })
             .collect()
     }
 
-    /// Takes a mail-out off the queue once a round sent all it had to.
+    /// Takes a mail-out off the queue once a round sent all it had to, unless it was asked for
+    /// again meanwhile (new patients may have been invited since the round read it): then it
+    /// stays for the next round.
     pub fn finish_mail_out(&self, queued: &QueuedMailOut) -> Result<()> {
         self.require(Role::is_researcher, "send mail")?;
-        diesel::delete(mail_queue::table.find((&queued.wave, queued.mail_out.kind())))
-            .execute(&mut self.connection()?)?;
+        diesel::delete(
+            mail_queue::table
+                .find((&queued.wave, queued.mail_out.kind()))
+                .filter(mail_queue::request.eq(&queued.request)),
+        )
+        .execute(&mut self.connection()?)?;
         Ok(())
     }
 
@@ -141,6 +162,7 @@ impl Store {
                 .map(|scheduled| QueuedMailOut {
                     wave: scheduled.wave,
                     mail_out: MailOut::Reminders(scheduled.schedule),
+                    request: String::new(),
                 }),
         );
         outs.retain(|out| wave.is_none_or(|wave| out.wave == wave));
@@ -159,6 +181,9 @@ impl Store {
         Ok(due.len())
     }
 }
+
+/// A row of the queue: wave, kind, request, and for reminders days and contacts.
+type QueueRow = (String, String, String, Option<i32>, Option<i32>);
 
 fn as_int(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)

@@ -11,6 +11,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use crate::connection::AnyConnection;
 use crate::error::{Result, StoreError};
 use crate::schema::{leases, waves};
 use crate::{Role, Store, MIN_REMINDER_DAYS};
@@ -81,8 +82,21 @@ impl Lease {
     }
 }
 
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
+/// The database's clock in Unix seconds: instances on several hosts compare lease expiries on
+/// one clock, whatever their own say.
+fn database_now(connection: &mut AnyConnection) -> Result<i64> {
+    #[derive(QueryableByName)]
+    struct Now {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        now: i64,
+    }
+    let query = match connection {
+        AnyConnection::Postgresql(_) => {
+            "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT) AS now"
+        }
+        AnyConnection::Sqlite(_) => "SELECT CAST(strftime('%s', 'now') AS BIGINT) AS now",
+    };
+    Ok(diesel::sql_query(query).get_result::<Now>(connection)?.now)
 }
 
 impl Store {
@@ -146,9 +160,9 @@ impl Store {
     /// Takes or renews the lease on `job` for `holder` until `ttl` from now. Another holder's
     /// unexpired lease is left alone, and the answer says when it runs out.
     pub fn take_lease(&self, job: &str, holder: &str, ttl: Duration) -> Result<Lease> {
-        let now = now();
-        let until = now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
         let connection = &mut *self.connection()?;
+        let now = database_now(connection)?;
+        let until = now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
         // Two statements, each atomic: the update renews or takes over the row; the insert makes
         // the first. Two instances inserting at once: the primary key lets one through.
         let renewed = diesel::update(

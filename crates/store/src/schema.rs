@@ -307,6 +307,7 @@ diesel::table! {
     mail_queue (wave_id, kind) {
         wave_id -> Text,
         kind -> Text,
+        request -> Text,
         after_days -> Nullable<Integer>,
         max_contacts -> Nullable<Integer>,
     }

@@ -6,6 +6,9 @@
 CREATE TABLE mail_queue (
     wave_id TEXT NOT NULL REFERENCES waves (id),
     kind TEXT NOT NULL CHECK (kind IN ('invitations', 'reminders')),
+    -- Drawn afresh each time the mail-out is asked for: a round finishes only the request it
+    -- read, never one asked for while it was sending.
+    request TEXT NOT NULL,
     -- Reminders only: days since the last contact, and contacts in all.
     after_days INTEGER,
     max_contacts INTEGER,

@@ -39,7 +39,7 @@ pub enum MailError {
     Store(#[from] StoreError),
     /// The mail server could not be reached or asked to try later (no reply, or a 4xx reply):
     /// the round stops with the patient's invitation untouched, and the next round resumes there.
-    #[error("the mail server is unavailable ({0}); what is left to send waits in the queue and goes out at the scheduler's next round")]
+    #[error("the mail server is unavailable ({0}); what is left to send stays queued for the scheduler's next round")]
     Unavailable(String),
 }
 
@@ -143,18 +143,30 @@ impl Mailer {
         summary: &mut SendSummary,
     ) -> Result<bool, MailError> {
         let survey = store.survey(&store.wave(wave)?.survey_hash)?;
-        let (kind, due) = match mail_out {
-            MailOut::Invitations => (Kind::Invitation, store.invitations_to_mail(wave)?),
+        // Each message with the contacts its patient had when listed.
+        let (kind, due): (Kind, Vec<(IssuedToken, i64)>) = match mail_out {
+            MailOut::Invitations => (
+                Kind::Invitation,
+                store
+                    .invitations_to_mail(wave)?
+                    .into_iter()
+                    .map(|issued| (issued, 0))
+                    .collect(),
+            ),
             MailOut::Reminders(schedule) => (
                 Kind::Reminder,
                 store
                     .reminders_due(wave, schedule.after_days, i64::from(schedule.max_contacts))?
                     .into_iter()
-                    .map(|due| IssuedToken {
-                        invitation: due.invitation,
-                        email: due.email,
-                        language: due.language,
-                        token: due.token,
+                    .map(|due| {
+                        let contacts = due.contacts_made;
+                        let issued = IssuedToken {
+                            invitation: due.invitation,
+                            email: due.email,
+                            language: due.language,
+                            token: due.token,
+                        };
+                        (issued, contacts)
                     })
                     .collect(),
             ),
@@ -163,9 +175,13 @@ impl Mailer {
             Kind::Invitation => Mailing::Invitation,
             Kind::Reminder => Mailing::Reminder,
         };
-        for due in due {
+        for (due, contacts_made) in due {
             if !may_go_on()? {
                 return Ok(false);
+            }
+            // Answered, opted out or sent by another holder since the list was read: not due.
+            if !store.still_due(&due.invitation, contacts_made)? {
+                continue;
             }
             let message = self.compose(
                 kind,

@@ -8,8 +8,8 @@ use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use vecu_collect::{MailError, MailSettings, MailTransport, Mailer, Scheduler};
-use vecu_store::{Backend, ReminderSchedule, Role, Store};
+use vecu_collect::{MailError, MailSettings, MailTransport, Mailer, Scheduler, SendSummary};
+use vecu_store::{Backend, MailOut, ReminderSchedule, Role, Store};
 
 use crate::helpers::{api, on_both_backends, spawn_app_with};
 
@@ -105,11 +105,15 @@ async fn two_instances_send_each_reminder_once(backend: Backend) {
         .collect();
     assert_eq!(ticks.iter().map(|tick| tick.mail.sent).sum::<usize>(), 6);
     assert_each_once(&received);
-    // The other instance takes over once the holder lets go; nothing is due any more.
+    // Both stop, letting the lease go: a third instance takes over at once, and finds nothing
+    // due any more. A stopped one takes the lease no more.
     for scheduler in &instances {
         scheduler.release().expect("released");
     }
-    let later = instances[1].tick().expect("tick");
+    assert!(!instances[1].tick().expect("tick").held);
+    let later = Scheduler::new(app.store.clone(), mailer(port))
+        .tick()
+        .expect("tick");
     assert!(later.held);
     assert_eq!(later.mail.sent, 0);
     assert_each_once(&received);
@@ -304,8 +308,40 @@ async fn a_stopped_instance_hands_the_lease_over(backend: Backend) {
     assert_each_once(&received);
 }
 
+/// A sender whose list went stale (it stalled, another instance sent meanwhile, and it went on
+/// as if it still held the lease) sends nobody a second reminder: each patient is checked to be
+/// still due right before each message.
+async fn a_sender_with_a_stale_list_sends_nothing_twice(backend: Backend) {
+    let (port, received) = smtp_server(Arc::new(AtomicUsize::new(usize::MAX / 2)));
+    let app = spawn_app_with(backend, None, false).await;
+    invited_two_weeks_ago(&app.store, &app.wave, port, &received);
+    let other = Scheduler::new(app.store.clone(), mailer(port));
+    let mut asked = 0;
+    let mut stale = SendSummary::default();
+    let finished = mailer(port)
+        .send_mail_out(
+            &app.store,
+            &app.wave,
+            MailOut::Reminders(ReminderSchedule::new(14, 2).expect("schedule")),
+            || {
+                asked += 1;
+                // Before its third message, the other instance sends the four left.
+                if asked == 3 {
+                    assert_eq!(other.tick()?.mail.sent, 4);
+                }
+                Ok(true)
+            },
+            &mut stale,
+        )
+        .expect("sent");
+    assert!(finished);
+    assert_eq!(stale.sent, 2);
+    assert_each_once(&received);
+}
+
 on_both_backends!(
     a_mail_out_waits_in_the_queue_for_the_lease_holder,
+    a_sender_with_a_stale_list_sends_nothing_twice,
     a_stopped_instance_hands_the_lease_over,
     two_instances_send_each_reminder_once,
     a_batch_cut_by_an_outage_resumes_without_duplicates,
