@@ -237,11 +237,55 @@ fn language_switch(lang: &str, languages: &[PageLanguage]) -> Markup {
 /// "1234 patients answered, out of 3000 invited (41 %).", in `lang`.
 pub(crate) fn answered_sentence(lang: &str, methods: &Methods) -> String {
     let n = methods.respondents.to_string();
+    let one = methods.respondents == 1;
     match (methods.invited, methods.response_rate) {
-        (Some(invited), Some(rate)) => say(lang, Word::AnsweredOfInvited)
-            .replace("{n}", &n)
-            .replace("{invited}", &invited.to_string())
-            .replace("{rate}", &format!("{rate:.0}")),
+        (Some(invited), Some(rate)) => say(
+            lang,
+            if one {
+                Word::AnsweredOneOfInvited
+            } else {
+                Word::AnsweredOfInvited
+            },
+        )
+        .replace("{n}", &n)
+        .replace("{invited}", &invited.to_string())
+        .replace("{rate}", &format!("{rate:.0}")),
+        _ if one => say(lang, Word::AnsweredOne).to_owned(),
         _ => say(lang, Word::AnsweredCount).replace("{n}", &n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::answered_sentence;
+    use crate::document::Methods;
+
+    #[test]
+    fn one_respondent_is_said_in_the_singular() {
+        let one = Methods {
+            respondents: 1,
+            ..Methods::default()
+        };
+        assert_eq!(
+            answered_sentence("fr", &one),
+            "Une patiente ou un patient a répondu."
+        );
+        let of_invited = Methods {
+            invited: Some(40),
+            response_rate: Some(2.4),
+            ..one
+        };
+        assert_eq!(
+            answered_sentence("de", &of_invited),
+            "Eine Patientin oder ein Patient hat geantwortet, von 40 Eingeladenen (2 %)."
+        );
+        let many = Methods {
+            respondents: 12,
+            ..Methods::default()
+        };
+        assert_eq!(
+            answered_sentence("it", &many),
+            "12 pazienti hanno risposto."
+        );
     }
 }

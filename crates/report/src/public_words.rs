@@ -9,7 +9,9 @@ pub(crate) enum Word {
     Language,
     Answered,
     AnsweredCount,
+    AnsweredOne,
     AnsweredOfInvited,
+    AnsweredOneOfInvited,
     MainPoints,
     WrittenBy,
     OriginalIn,
@@ -50,6 +52,18 @@ pub(crate) fn say(lang: &str, word: Word) -> &'static str {
             "{n} Patientinnen und Patienten haben geantwortet.",
             "{n} pazienti hanno risposto.",
             "{n} patients answered.",
+        ],
+        AnsweredOne => [
+            "Une patiente ou un patient a répondu.",
+            "Eine Patientin oder ein Patient hat geantwortet.",
+            "Una paziente o un paziente ha risposto.",
+            "One patient answered.",
+        ],
+        AnsweredOneOfInvited => [
+            "Une patiente ou un patient a répondu, sur {invited} invités ({rate} %).",
+            "Eine Patientin oder ein Patient hat geantwortet, von {invited} Eingeladenen ({rate} %).",
+            "Una paziente o un paziente ha risposto, su {invited} invitati ({rate} %).",
+            "One patient answered, out of {invited} invited ({rate}%).",
         ],
         AnsweredOfInvited => [
             "{n} patientes et patients ont répondu, sur {invited} invités ({rate} %).",
