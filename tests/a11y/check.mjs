@@ -296,6 +296,10 @@ if (researcherKey && partnerKey) {
     await hospital.fill('#key', hospitalKey);
     await Promise.all([hospital.waitForURL('**/team/sites'), hospital.press('#key', 'Enter')]);
     await check('team-sites', hospital);
+    // A researcher's list of sites has a form per site for its report's language.
+    await lead.goto(`${base}/team/sites`);
+    if (!(await lead.locator('form[action$="/language"]').count())) throw new Error('no report language form on the researcher\'s sites page');
+    await check('team-sites-researcher', lead);
     await Promise.all([hospital.waitForURL(`**/team/sites/${demo.id}/${sites[0]}`), hospital.click('main li a')]);
     await check('site-report', hospital);
   }

@@ -178,6 +178,7 @@ impl Application {
                 .service(team::reports)
                 .service(team::sites)
                 .service(team::site_report)
+                .service(team::set_site_language)
                 .service(team::create_report)
                 .service(team::download)
                 .service(team::report_page)

@@ -82,6 +82,24 @@ pub fn word(lang: &str, key: &str) -> &'static str {
         "kind" => ["Type de texte", "Art des Textes", "Tipo di testo", "Kind of text"],
         "text" => ["Texte", "Text", "Testo", "Text"],
         "save" => ["Enregistrer", "Speichern", "Salva", "Save"],
+        "report_languages" => [
+            "Langue du rapport de chaque établissement",
+            "Sprache des Berichts jedes Spitals",
+            "Lingua del rapporto di ogni ospedale",
+            "Language of each site's report",
+        ],
+        "report_languages_hint" => [
+            "La langue dans laquelle l'établissement lit son rapport, quand il n'en demande pas d'autre.",
+            "Die Sprache, in der das Spital seinen Bericht liest, wenn es keine andere wählt.",
+            "La lingua in cui l'ospedale legge il suo rapporto, se non ne chiede un'altra.",
+            "The language a site reads its report in when it asks for no other.",
+        ],
+        "first_language" => [
+            "La première langue de l'enquête",
+            "Die erste Sprache der Befragung",
+            "La prima lingua dell'indagine",
+            "The survey's first language",
+        ],
         "comment" => ["Commenter ce texte", "Diesen Text kommentieren", "Commenta questo testo", "Comment on this text"],
         "send_comment" => ["Envoyer le commentaire", "Kommentar senden", "Invia il commento", "Send comment"],
         "important" => [
@@ -338,8 +356,30 @@ pub struct WaveSites {
     pub sites: Vec<(String, String)>,
 }
 
+/// A site's report language, as a researcher sets it.
+pub struct SiteLanguage {
+    /// The site's code.
+    pub site: String,
+    /// Its name.
+    pub name: String,
+    /// The language set, if any.
+    pub lang: Option<String>,
+}
+
+/// The forms that set each site's report language (researchers), offering `languages`.
+pub struct SiteLanguages {
+    pub sites: Vec<SiteLanguage>,
+    pub languages: Vec<String>,
+}
+
 /// The sites' results a key may read, by wave, each site a link to its hospital report.
-pub fn site_list(lang: &str, who: (&str, Role), csrf: &str, waves: &[WaveSites]) -> Markup {
+pub fn site_list(
+    lang: &str,
+    who: (&str, Role),
+    csrf: &str,
+    waves: &[WaveSites],
+    languages: Option<&SiteLanguages>,
+) -> Markup {
     frame(
         lang,
         word(lang, "site_results"),
@@ -353,6 +393,33 @@ pub fn site_list(lang: &str, who: (&str, Role), csrf: &str, waves: &[WaveSites])
                     ul {
                         @for (site, site_name) in sites {
                             li { a href={ "/team/sites/" (wave) "/" (site) } { (site_name) } }
+                        }
+                    }
+                }
+            }
+            @if let Some(languages) = languages.filter(|languages| !languages.sites.is_empty()) {
+                section aria-labelledby="report-languages" {
+                    h2 id="report-languages" { (word(lang, "report_languages")) }
+                    p class="hint" { (word(lang, "report_languages_hint")) }
+                    @for SiteLanguage { site, name, lang: chosen } in &languages.sites {
+                        form id={ "site-" (anchor(site)) } method="post"
+                            action={ "/team/sites/" (site) "/language" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            div class="field" {
+                                label for={ "lang-" (anchor(site)) } { (name) }
+                                select id={ "lang-" (anchor(site)) } name="lang" {
+                                    option value="" selected[chosen.is_none()] {
+                                        (word(lang, "first_language"))
+                                    }
+                                    @for code in &languages.languages {
+                                        option value=(code)
+                                            selected[chosen.as_deref() == Some(code.as_str())] {
+                                            (crate::i18n::language_name(code))
+                                        }
+                                    }
+                                }
+                            }
+                            button type="submit" { (word(lang, "save")) }
                         }
                     }
                 }

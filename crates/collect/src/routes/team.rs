@@ -6,6 +6,8 @@
 //! has it now: a revoked key's session ends at its next request. Data-entry keys never open
 //! these pages.
 
+use std::collections::BTreeMap;
+
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -237,39 +239,73 @@ pub async fn sites(request: HttpRequest, state: web::Data<AppState>) -> HttpResp
     };
     let store = state.store.acting_as(&member.key);
     let lang = member.lang.clone();
+    let researcher = member.key.role.is_researcher();
     let listed = blocking(move || {
         let mut out = Vec::new();
+        // Researchers set each site's report language: every site once, all languages offered.
+        let mut sites: BTreeMap<String, team::SiteLanguage> = BTreeMap::new();
+        let mut languages: Vec<String> = Vec::new();
         for wave in store.waves()? {
-            let sites = store.released_sites(&wave.id)?;
-            if sites.is_empty() {
+            let sites_released = store.released_sites(&wave.id)?;
+            if sites_released.is_empty() {
                 continue;
             }
             let survey = store.survey(&wave.survey_hash)?;
-            let named = sites
+            // Reports are written in the base languages (an easy-read variant is the patients').
+            for code in survey
+                .languages
+                .iter()
+                .filter(|code| !code.as_str().contains('-'))
+            {
+                if !languages.iter().any(|known| known == code.as_str()) {
+                    languages.push(code.as_str().to_owned());
+                }
+            }
+            let named: Vec<(String, String)> = sites_released
                 .into_iter()
                 .map(|site| {
                     let name = vecu_report::site_name(&survey, &site, &lang);
                     (site, name)
                 })
                 .collect();
+            if researcher {
+                for (site, name) in &named {
+                    if !sites.contains_key(site) {
+                        let chosen = store.site_language(site)?;
+                        sites.insert(
+                            site.clone(),
+                            team::SiteLanguage {
+                                site: site.clone(),
+                                name: name.clone(),
+                                lang: chosen,
+                            },
+                        );
+                    }
+                }
+            }
             out.push(team::WaveSites {
                 wave: wave.id,
                 name: wave.name,
                 sites: named,
             });
         }
-        Ok(out)
+        let languages = researcher.then(|| team::SiteLanguages {
+            sites: sites.into_values().collect(),
+            languages,
+        });
+        Ok((out, languages))
     })
     .await;
     let csrf = state.csrf.token(&member.session);
     match listed {
-        Ok(listed) => html(
+        Ok((listed, languages)) => html(
             StatusCode::OK,
             team::site_list(
                 &member.lang,
                 (&member.key.name, member.key.role),
                 &csrf,
                 &listed,
+                languages.as_ref(),
             ),
         ),
         Err(error) => refused(&member, &state, &member.lang, &error, "/team/sites"),
@@ -296,6 +332,39 @@ pub async fn site_report(
             .body(page),
         Err(error) => refused(&member, &state, &member.lang, &error, "/team/sites"),
     }
+}
+
+/// The report language chosen for a site (empty: none).
+#[derive(Deserialize)]
+pub struct SiteLanguageForm {
+    csrf: String,
+    lang: String,
+}
+
+/// Sets the language of a site's hospital report (researchers).
+#[post("/team/sites/{site}/language")]
+pub async fn set_site_language(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+    site: web::Path<String>,
+    form: web::Form<SiteLanguageForm>,
+) -> HttpResponse {
+    let site = site.into_inner();
+    let SiteLanguageForm { csrf, lang } = form.into_inner();
+    let anchor = format!("site-{site}");
+    act_at(
+        &request,
+        state,
+        "/team/sites".to_owned(),
+        None,
+        &csrf,
+        &anchor,
+        move |store, key| {
+            let lang = Some(lang.as_str()).filter(|lang| !lang.is_empty());
+            store.acting_as(key).set_site_language(&site, lang)
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -495,4 +495,55 @@ async fn a_hospital_report_is_in_its_sites_language_unless_asked_for_another(bac
     assert_eq!(status, 204);
     let (_, html) = text(&app, &report, &marked.h1).await;
     assert_eq!(html_lang(&html), "fr", "the survey's first language again");
+
+    // The same on the team pages: a researcher's list of sites has a form per site.
+    let mut lead = Browser::new(&app);
+    team_sign_in(&mut lead, &marked.researcher).await;
+    let sites = lead.get("/team/sites").await;
+    assert_eq!(sites.status, 200);
+    assert!(
+        sites
+            .body
+            .contains(r#"<form id="site-H1" method="post" action="/team/sites/H1/language">"#)
+            && sites.body.contains(r#"<option value="" selected>"#),
+        "{}",
+        sites.body
+    );
+    let saved = lead
+        .post(
+            "/team/sites/H1/language",
+            &[("csrf", &sites.csrf()), ("lang", "it")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(saved.location.as_deref(), Some("/team/sites#site-H1"));
+    let sites = lead.get("/team/sites").await;
+    assert!(
+        sites
+            .body
+            .contains(r#"<option value="it" selected>Italiano</option>"#),
+        "{}",
+        sites.body
+    );
+    let (_, html) = text(&app, &report, &marked.h1).await;
+    assert_eq!(html_lang(&html), "it");
+    // A hospital's list has no such form, and its post changes nothing.
+    let mut hospital = Browser::new(&app);
+    team_sign_in(&mut hospital, &marked.h1).await;
+    let own = hospital.get("/team/sites").await;
+    assert_eq!(own.status, 200);
+    assert!(!own.body.contains("/language"), "{}", own.body);
+    let refused = hospital
+        .post(
+            "/team/sites/H1/language",
+            &[("csrf", &own.csrf()), ("lang", "de")],
+        )
+        .await;
+    assert_eq!(
+        (refused.status, refused.location.as_deref()),
+        (303, Some("/team")),
+        "a hospital is sent to sign in as a co-author"
+    );
+    let (_, html) = text(&app, &report, &marked.h1).await;
+    assert_eq!(html_lang(&html), "it");
 }
