@@ -2,6 +2,7 @@
 # system read-only friendly (everything written goes to /data, a volume).
 #
 #   docker build -t vecu .
+#   sudo chown 10001 /etc/vecu/key && sudo chmod 600 /etc/vecu/key   # the image's user reads it
 #   docker run --read-only -v vecu-data:/data -p 8080:8080 \
 #     -v /etc/vecu/key:/run/secrets/vecu_key:ro -e VECU_KEY_FILE=/run/secrets/vecu_key vecu
 #
@@ -28,7 +29,8 @@ ENV VECU_DATABASE_URL=/data/vecu.db \
     VECU_BIND=0.0.0.0:8080 \
     HOME=/data
 EXPOSE 8080
+# The port VECU_BIND names, so that `-e VECU_BIND=...` moves the check with the service.
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+    CMD curl -fsS "http://127.0.0.1:${VECU_BIND##*:}/healthz" || exit 1
 ENTRYPOINT ["/usr/local/bin/vecu"]
 CMD ["serve"]

@@ -272,9 +272,20 @@ fn keys_folder() -> anyhow::Result<PathBuf> {
 
 fn read_key_file(path: &Path) -> anyhow::Result<EncryptionKey> {
     use std::os::unix::fs::PermissionsExt;
-    let text = std::fs::read_to_string(path).with_context(|| {
-        format!(
-            "cannot read the encryption key file {} (make one with: head -c 32 /dev/urandom | base64 > {0}; chmod 600 {0})",
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        let fix = match error.kind() {
+            // It exists: the user vecu runs as (a container's, a service's) must own it.
+            std::io::ErrorKind::PermissionDenied => format!(
+                "give it to the user vecu runs as, readable by that user only: chown USER {0}; chmod 600 {0} (in the container image the user is vecu, uid 10001)",
+                path.display()
+            ),
+            _ => format!(
+                "make one with: head -c 32 /dev/urandom | base64 > {0}; chmod 600 {0}",
+                path.display()
+            ),
+        };
+        anyhow::anyhow!(
+            "cannot read the encryption key file {}: {error} ({fix})",
             path.display()
         )
     })?;
