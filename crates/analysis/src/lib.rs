@@ -34,7 +34,8 @@ mod weights;
 pub use analyse::{analyse, analyse_waves, Analysis, Options, Previous, RESPONSE};
 pub use casemix::{funnel_flag, funnel_limits};
 pub use charts::{
-    chart_svgs, item_label, site_chart_name, theme_chart_svg, write_charts, ThemeChartText,
+    chart_svgs, chart_svgs_named, item_label, site_chart_name, theme_chart_svg, write_charts,
+    ThemeChartText,
 };
 pub use dataset::{ColumnData, DataColumn, Dataset, FrameColumn};
 pub use error::{AnalysisError, InputProblem, Result};

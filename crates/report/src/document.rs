@@ -191,6 +191,7 @@ mod tests {
             description: String::new(),
             figures: Vec::new(),
             chart_svg: None,
+            charts_in: std::collections::BTreeMap::new(),
             score,
             draft: String::new(),
         }

@@ -4,9 +4,12 @@
 //! Findings are built from the suppressed results table only, so a hidden figure stays hidden in
 //! the report, its charts and its draft text.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use vecu_analysis::{
-    chart_svgs, item_label, site_chart_name, Analysis, ResultRow, OVERALL, RESPONSE,
+    chart_svgs, chart_svgs_named, item_label, site_chart_name, Analysis, ResultRow, OVERALL,
+    RESPONSE,
 };
 use vecu_survey::Survey;
 
@@ -55,6 +58,10 @@ pub struct Finding {
     pub figures: Vec<Figure>,
     /// Chart as inline SVG, if any.
     pub chart_svg: Option<String>,
+    /// A domain's chart again in each other language of the survey (easy-read variants aside),
+    /// its labels in that language: pages read in any language show the reader's.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub charts_in: BTreeMap<String, String>,
     /// The main figure as a number, when shown: a question's % positive or a domain's score
     /// (none in reports stored before findings kept it). Ranks what goes well and what most
     /// needs work.
@@ -211,6 +218,7 @@ pub fn findings(
             draft: figures[0].value.clone(),
             figures,
             chart_svg: charts.get("response_rates").cloned(),
+            charts_in: BTreeMap::new(),
             score: None,
         });
     }
@@ -294,6 +302,7 @@ pub fn findings(
                 .unwrap_or_default(),
             figures,
             chart_svg: charts.get(&site_chart_name(item, statistic)).cloned(),
+            charts_in: BTreeMap::new(),
             score: main.estimate.filter(|_| main.is_shown()),
             draft: format!("{}: {draft}.", label),
         });
@@ -328,8 +337,46 @@ pub fn findings(
             draft: format!("{}: {}.", phrase(lang, Phrase::Outliers), highlights.len()),
             figures: highlights,
             chart_svg: None,
+            charts_in: BTreeMap::new(),
             score: None,
         });
     }
+    domain_charts_in_other_languages(survey, analysis, lang, &mut out)?;
     Ok(out)
+}
+
+/// Draws each domain's chart in the survey's other languages (not its easy-read variants:
+/// charts are read with the report), into the findings' `charts_in`.
+fn domain_charts_in_other_languages(
+    survey: &Survey,
+    analysis: &Analysis,
+    lang: &str,
+    findings: &mut [Finding],
+) -> Result<(), ReportError> {
+    let domains: BTreeMap<String, usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, finding)| finding.kind == FindingKind::Domain && finding.chart_svg.is_some())
+        .filter_map(|(idx, finding)| {
+            let item = finding.id.strip_prefix("domain:")?;
+            Some((site_chart_name(item, "domain_score"), idx))
+        })
+        .collect();
+    if domains.is_empty() {
+        return Ok(());
+    }
+    let others = survey
+        .languages
+        .iter()
+        .map(|other| other.as_str())
+        .filter(|other| *other != lang && !other.contains('-'));
+    for other in others {
+        let charts = chart_svgs_named(survey, analysis, other, |name| domains.contains_key(name))?;
+        for (name, svg) in charts {
+            if let Some(&idx) = domains.get(&name) {
+                findings[idx].charts_in.insert(other.to_owned(), svg);
+            }
+        }
+    }
+    Ok(())
 }

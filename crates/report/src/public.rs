@@ -1,8 +1,9 @@
 //! The public results page of a wave: what came of the answers, for the patients who gave them
 //! and anyone else, without a login. It shows the published report only: the co-authors'
 //! plain-language summary, how many answered, what goes well and what most needs work, and one
-//! chart per domain. Its own words are in the reader's language; the report's texts stay in the
-//! report's, marked with their language (WCAG 3.1.2). No script, no external resource.
+//! chart per domain. Its own words and the domains' charts (drawn in each of the survey's
+//! languages when the report was made) are in the reader's language; the report's texts stay in
+//! the report's, marked with their language (WCAG 3.1.2). No script, no external resource.
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use vecu_survey::Survey;
@@ -168,8 +169,11 @@ pub fn public_html(
                                     @if let Some(score) = finding.score {
                                         p { (say(lang, Word::Score).replace("{score}", &format!("{score:.0}"))) }
                                     }
-                                    // The chart's own labels are in the report's language.
-                                    @if let Some(svg) = &finding.chart_svg {
+                                    // The chart in the reader's language when the report has it
+                                    // drawn so, else in the report's.
+                                    @if let Some(svg) = finding.charts_in.get(lang) {
+                                        figure lang=(lang) { (PreEscaped(accessible_svg(svg, &name.title))) }
+                                    } @else if let Some(svg) = &finding.chart_svg {
                                         figure lang=(text_lang) { (PreEscaped(accessible_svg(svg, &name.title))) }
                                     }
                                 }

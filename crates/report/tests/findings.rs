@@ -19,6 +19,22 @@ fn fixture_findings_or_error(
     findings(&survey, &analysis, "fr")
 }
 
+/// A French report of `findings`, nothing written in it yet.
+fn french_document(findings: Vec<vecu_report::Finding>, state: &str) -> Document {
+    Document {
+        title: "t".to_owned(),
+        lang: "fr".to_owned(),
+        state: state.to_owned(),
+        findings,
+        blocks: Vec::new(),
+        marks: Vec::new(),
+        approvals: Vec::new(),
+        methods: Methods::default(),
+        contributions: Vec::new(),
+        patient_words: None,
+    }
+}
+
 #[test]
 fn a_threshold_below_the_floor_makes_no_report_and_says_why() {
     assert_eq!(vecu_report::THRESHOLD_FLOOR, 10);
@@ -93,18 +109,47 @@ fn suppressed_figures_stay_suppressed_in_findings_drafts_and_html() {
             finding.draft
         );
     }
-    let document = Document {
-        title: "t".to_owned(),
-        lang: "fr".to_owned(),
-        state: "draft".to_owned(),
-        findings: found,
-        blocks: Vec::new(),
-        marks: Vec::new(),
-        approvals: Vec::new(),
-        methods: Methods::default(),
-        contributions: Vec::new(),
-        patient_words: None,
-    };
+    let document = french_document(found, "draft");
     let html = to_html(&document);
     assert!(!html.contains("IC 95"), "no interval is printed");
+}
+
+/// A domain's chart is drawn again in each other language of the survey, and the public page
+/// read in German shows the German one, marked as German; a page in the report's language keeps
+/// the report's chart.
+#[test]
+fn domain_charts_are_drawn_in_every_language_and_the_public_page_shows_the_readers() {
+    let (survey, analysis) = support::fixture_analysis(&Options {
+        threshold: 10,
+        ..Options::default()
+    });
+    let found = findings(&survey, &analysis, "fr").expect("findings");
+    let domain = found
+        .iter()
+        .find(|finding| finding.kind == FindingKind::Domain && finding.chart_svg.is_some())
+        .expect("a domain with its chart");
+    let others: Vec<&str> = domain.charts_in.keys().map(String::as_str).collect();
+    assert_eq!(others, ["de", "en", "it"]);
+    let french = domain.chart_svg.as_deref().expect("chart");
+    let german = &domain.charts_in["de"];
+    assert!(
+        french.contains("Tous les sites"),
+        "the report's chart is French"
+    );
+    assert!(
+        german.contains("Alle Standorte") && !german.contains("Tous les sites"),
+        "{german}"
+    );
+    assert!(found
+        .iter()
+        .filter(|finding| finding.kind == FindingKind::Item)
+        .all(|finding| finding.charts_in.is_empty()));
+
+    let document = french_document(found, "published");
+    let in_german = vecu_report::public_html(&document, Some(&survey), "de", &[]);
+    assert!(in_german.contains(r#"<figure lang="de">"#), "{in_german}");
+    assert!(in_german.contains("Alle Standorte") && !in_german.contains("Tous les sites"));
+    let in_french = vecu_report::public_html(&document, Some(&survey), "fr", &[]);
+    assert!(in_french.contains(r#"<figure lang="fr">"#));
+    assert!(in_french.contains("Tous les sites"));
 }

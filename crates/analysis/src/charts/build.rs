@@ -49,10 +49,23 @@ pub fn chart_svgs(
     analysis: &Analysis,
     lang: &str,
 ) -> Result<BTreeMap<String, String>> {
+    chart_svgs_named(survey, analysis, lang, |_| true)
+}
+
+/// [`chart_svgs`], only those whose name `wanted` accepts (drawing none of the others).
+pub fn chart_svgs_named(
+    survey: &Survey,
+    analysis: &Analysis,
+    lang: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<BTreeMap<String, String>> {
     let labels = Labels::new(survey, lang);
     let table = Table::new(analysis);
     let mut out = BTreeMap::new();
     for (name, job) in plan(survey, &labels, &table) {
+        if !wanted(&name) {
+            continue;
+        }
         if let Some(chart) = job.chart(&table, &labels, analysis) {
             out.insert(name, render_svg(&chart)?);
         }

@@ -22,7 +22,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::{AnalysisError, Result};
 
-pub use build::{chart_svgs, item_label, site_chart_name, write_charts};
+pub use build::{chart_svgs, chart_svgs_named, item_label, site_chart_name, write_charts};
 pub use themes::{theme_chart_svg, ThemeChartText};
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/DejaVuSans.LICENSE`), embedded so that PNGs

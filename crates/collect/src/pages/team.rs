@@ -95,10 +95,10 @@ pub fn word(lang: &str, key: &str) -> &'static str {
             "The language a site reads its report in when it asks for no other.",
         ],
         "first_language" => [
-            "La première langue de l'enquête",
-            "Die erste Sprache der Befragung",
-            "La prima lingua dell'indagine",
-            "The survey's first language",
+            "1re langue de l'enquête",
+            "1. Sprache der Befragung",
+            "1a lingua dell'indagine",
+            "Survey's first language",
         ],
         "comment" => ["Commenter ce texte", "Diesen Text kommentieren", "Commenta questo testo", "Comment on this text"],
         "send_comment" => ["Envoyer le commentaire", "Kommentar senden", "Invia il commento", "Send comment"],
@@ -587,6 +587,7 @@ pub fn report_page(
         description: String::new(),
         figures: Vec::new(),
         chart_svg: None,
+        charts_in: BTreeMap::new(),
         score: None,
         draft: String::new(),
     };
