@@ -160,6 +160,10 @@ pub(crate) fn open_pool(url: &str) -> Result<(ConnectionPool, Backend)> {
     })?;
     let pool = Pool::builder()
         .max_size(max_size)
+        // Connections are opened as requests need them (r2d2 would otherwise open max_size at
+        // once): several instances on one PostgreSQL, and its tools, share its max_connections
+        // (100 by default), which idle connections of every instance would use up.
+        .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(30))
         // A failed connection comes back as `StoreError::Connect` with its cause; r2d2's own
         // log line would say the same cause a second time.
