@@ -58,10 +58,10 @@ impl Store {
         crate::wave::require_status(&mut connection, wave, &["open"], "sending mail", "open")?;
         let (after_days, max_contacts) = match mail_out {
             MailOut::Invitations => (None, None),
-            MailOut::Reminders(schedule) => (
-                Some(as_int(schedule.after_days)),
-                Some(as_int(schedule.max_contacts)),
-            ),
+            MailOut::Reminders(schedule) => {
+                let (days, contacts) = schedule.columns();
+                (Some(days), Some(contacts))
+            }
         };
         connection.transaction(|connection| {
             diesel::delete(mail_queue::table.find((wave, mail_out.kind()))).execute(connection)?;
@@ -110,16 +110,10 @@ impl Store {
                 let mail_out = match (kind.as_str(), after_days, max_contacts) {
                     ("invitations", _, _) => MailOut::Invitations,
                     ("reminders", Some(days), Some(contacts)) => {
-                        let checked = |value: i32| {
-                            u32::try_from(value).map_err(|_| {
-                                StoreError::Corrupt(format!(
-                                    "the mail queue of wave {wave} holds {value}"
-                                ))
-                            })
-                        };
-                        MailOut::Reminders(ReminderSchedule::new(
-                            checked(days)?,
-                            checked(contacts)?,
+                        MailOut::Reminders(ReminderSchedule::from_columns(
+                            days,
+                            contacts,
+                            &format!("the mail queue of wave {wave}"),
                         )?)
                     }
                     _ => {
@@ -184,7 +178,3 @@ impl Store {
 
 /// A row of the queue: wave, kind, request, and for reminders days and contacts.
 type QueueRow = (String, String, String, Option<i32>, Option<i32>);
-
-fn as_int(value: u32) -> i32 {
-    i32::try_from(value).unwrap_or(i32::MAX)
-}

@@ -54,6 +54,25 @@ impl ReminderSchedule {
     }
 }
 
+impl ReminderSchedule {
+    /// The schedule as its two stored columns: days, contacts.
+    pub(crate) fn columns(self) -> (i32, i32) {
+        let column = |value: u32| i32::try_from(value).unwrap_or(i32::MAX);
+        (column(self.after_days), column(self.max_contacts))
+    }
+
+    /// A schedule read back from its two columns and checked again; `whose` names the row
+    /// (`wave W`) in the error a corrupt value makes.
+    pub(crate) fn from_columns(days: i32, contacts: i32, whose: &str) -> Result<ReminderSchedule> {
+        let checked = |value: i32| {
+            u32::try_from(value).map_err(|_| {
+                StoreError::Corrupt(format!("{whose} has a reminder schedule of {value}"))
+            })
+        };
+        ReminderSchedule::new(checked(days)?, checked(contacts)?)
+    }
+}
+
 /// A wave whose reminders the scheduler sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduledWave {
@@ -117,11 +136,11 @@ impl Store {
                 needed: "draft or open",
             });
         }
-        let as_int = |value: u32| i32::try_from(value).unwrap_or(i32::MAX);
+        let columns = schedule.map(ReminderSchedule::columns);
         diesel::update(waves::table.find(wave))
             .set((
-                waves::reminder_after_days.eq(schedule.map(|s| as_int(s.after_days))),
-                waves::reminder_max_contacts.eq(schedule.map(|s| as_int(s.max_contacts))),
+                waves::reminder_after_days.eq(columns.map(|(days, _)| days)),
+                waves::reminder_max_contacts.eq(columns.map(|(_, contacts)| contacts)),
             ))
             .execute(&mut connection)?;
         Ok(())
@@ -144,14 +163,8 @@ impl Store {
         rows.into_iter()
             .filter_map(|(wave, days, contacts)| Some((wave, days?, contacts?)))
             .map(|(wave, days, contacts)| {
-                let checked = |value: i32| {
-                    u32::try_from(value).map_err(|_| {
-                        StoreError::Corrupt(format!(
-                            "wave {wave} has a reminder schedule of {value}"
-                        ))
-                    })
-                };
-                let schedule = ReminderSchedule::new(checked(days)?, checked(contacts)?)?;
+                let schedule =
+                    ReminderSchedule::from_columns(days, contacts, &format!("wave {wave}"))?;
                 Ok(ScheduledWave { wave, schedule })
             })
             .collect()
